@@ -1,0 +1,125 @@
+// The one interface the window talks to. Types only: the Electron bridge (electron/ + preload) and the
+// in-page client core (renderer/src/api/web/) both implement it. Nothing that crosses it is a private key,
+// a token or ciphertext. Every method rejects with an Error whose `info` is a ChatErrorInfo.
+import type {
+  AccountView,
+  ChatErrorInfo,
+  ChatEvent,
+  ContactDetails,
+  ContactView,
+  MessageHeaderView,
+  MessageView,
+} from '../../../core/client/view.js';
+
+export type {
+  AccountView,
+  ChatErrorInfo,
+  ChatEvent,
+  ContactDetails,
+  ContactView,
+  MessageHeaderView,
+  MessageView,
+} from '../../../core/client/view.js';
+
+export type Theme = 'light' | 'dark' | 'system';
+
+export interface ClientSettings {
+  /** https://… (or http:// to a loopback address); null before first start. */
+  serverUrl: string | null;
+  /** PEM of an extra certificate authority to trust for a self-hosted server. */
+  caCertificatePem: string | null;
+  lastUsername: string | null;
+  theme: Theme;
+  /** Settings only the desktop app has; null in the browser. */
+  desktop: DesktopSettings | null;
+}
+
+export interface DesktopSettings {
+  staySignedIn: boolean;
+  /** False where no OS keychain is reachable; then staySignedIn cannot be turned on. */
+  keychainAvailable: boolean;
+  keychainDetail: string | null;
+  notifications: boolean;
+  notificationContent: boolean;
+}
+
+export interface SettingsUpdate {
+  theme?: Theme;
+  staySignedIn?: boolean;
+  notifications?: boolean;
+  notificationContent?: boolean;
+}
+
+export interface ServerChoice {
+  serverUrl: string;
+  caCertificatePem: string | null;
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+export interface ConversationPageRequest {
+  peer: string;
+  /** Load messages older than this seq; omitted for the newest page. */
+  beforeSeq?: number;
+  /** At most this many headers (default 100). */
+  limit?: number;
+}
+
+export interface ConversationPage {
+  /** Oldest first. Headers only: the window asks to decrypt what it shows. */
+  messages: MessageHeaderView[];
+  /** True when older messages exist before the first one returned. */
+  hasMore: boolean;
+}
+
+export interface SendRequest {
+  recipient: string;
+  text: string;
+  /** A UUID v4 the window made; sending again with the same id retries the same message, never a duplicate. */
+  id: string;
+}
+
+export interface ChatApi {
+  getSettings(): Promise<ClientSettings>;
+  /** Checks the server answers (GET /health) over a safe transport, then remembers it. */
+  setServer(choice: ServerChoice): Promise<ClientSettings>;
+  updateSettings(update: SettingsUpdate): Promise<ClientSettings>;
+
+  /** The signed-in account, if a session is open (or restored from "stay signed in"). */
+  currentAccount(): Promise<AccountView | null>;
+  register(credentials: Credentials): Promise<AccountView>;
+  login(credentials: Credentials): Promise<AccountView>;
+  logout(): Promise<void>;
+  changePassword(change: PasswordChange): Promise<void>;
+
+  /** Registered users whose name starts with `query`. */
+  searchUsers(query: string): Promise<string[]>;
+  /** People the user has exchanged messages with (or opened), newest activity first. */
+  contacts(): Promise<ContactView[]>;
+  contactDetails(username: string): Promise<ContactDetails>;
+  /** Accepts a contact's changed key: pins the key the server shows now. */
+  trustContactKey(username: string): Promise<ContactDetails>;
+
+  conversation(request: ConversationPageRequest): Promise<ConversationPage>;
+  /** Decrypts and verifies these messages (results are cached, so asking twice is cheap). */
+  readMessages(ids: string[]): Promise<MessageView[]>;
+  send(request: SendRequest): Promise<MessageView>;
+  /** Marks everything in the conversation up to `seq` as read. */
+  markRead(peer: string, seq: number): Promise<void>;
+
+  /** Opens an http(s) link from a message in the system browser (desktop) or a new tab (web), after a check. */
+  openLink(url: string): Promise<void>;
+
+  /** Live events; returns the function that stops listening. */
+  onEvent(listener: (event: ChatEvent) => void): () => void;
+}
+
+export type { ChatErrorInfo as ChatApiError };
