@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): every test of the project, in one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npx vitest run
