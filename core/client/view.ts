@@ -113,3 +113,37 @@ export interface ChatErrorInfo {
   /** For rate_limited: seconds until a retry can succeed. */
   retryAfterSeconds?: number;
 }
+
+// ---- requests a client makes of its session (the ChatApi and the CLI pass these through) ----
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+export interface ConversationPageRequest {
+  peer: string;
+  /** Load messages older than this seq; omitted for the newest page. */
+  beforeSeq?: number;
+  /** At most this many headers (default 100). */
+  limit?: number;
+}
+
+export interface ConversationPage {
+  /** Oldest first. Headers only: the window asks to decrypt what it shows. */
+  messages: MessageHeaderView[];
+  /** True when older messages exist before the first one returned. */
+  hasMore: boolean;
+}
+
+export interface SendRequest {
+  recipient: string;
+  text: string;
+  /** A UUID v4 the caller made; sending again with the same id retries the same message, never a duplicate. */
+  id: string;
+}

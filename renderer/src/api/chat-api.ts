@@ -3,23 +3,18 @@
 // a token or ciphertext. Every method rejects with an Error whose `info` is a ChatErrorInfo.
 import type {
   AccountView,
-  ChatErrorInfo,
   ChatEvent,
   ContactDetails,
   ContactView,
-  MessageHeaderView,
+  ConversationPage,
+  ConversationPageRequest,
+  Credentials,
   MessageView,
+  PasswordChange,
+  SendRequest,
 } from '../../../core/client/view.js';
 
-export type {
-  AccountView,
-  ChatErrorInfo,
-  ChatEvent,
-  ContactDetails,
-  ContactView,
-  MessageHeaderView,
-  MessageView,
-} from '../../../core/client/view.js';
+export type * from '../../../core/client/view.js';
 
 export type Theme = 'light' | 'dark' | 'system';
 
@@ -53,38 +48,6 @@ export interface SettingsUpdate {
 export interface ServerChoice {
   serverUrl: string;
   caCertificatePem: string | null;
-}
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
-
-export interface PasswordChange {
-  currentPassword: string;
-  newPassword: string;
-}
-
-export interface ConversationPageRequest {
-  peer: string;
-  /** Load messages older than this seq; omitted for the newest page. */
-  beforeSeq?: number;
-  /** At most this many headers (default 100). */
-  limit?: number;
-}
-
-export interface ConversationPage {
-  /** Oldest first. Headers only: the window asks to decrypt what it shows. */
-  messages: MessageHeaderView[];
-  /** True when older messages exist before the first one returned. */
-  hasMore: boolean;
-}
-
-export interface SendRequest {
-  recipient: string;
-  text: string;
-  /** A UUID v4 the window made; sending again with the same id retries the same message, never a duplicate. */
-  id: string;
 }
 
 export interface ChatApi {
@@ -122,4 +85,3 @@ export interface ChatApi {
   onEvent(listener: (event: ChatEvent) => void): () => void;
 }
 
-export type { ChatErrorInfo as ChatApiError };
