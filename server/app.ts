@@ -1,0 +1,94 @@
+// The Express application: security headers, request logging, JSON parsing, token checking, the API
+// routes of protocol v1, the web client, and the protocol's error shape for everything else.
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+import type { Database } from './db/database.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import type { TokenSigner } from './auth/tokens.js';
+import type { EventBus } from './events/bus.js';
+import { EventStreams } from './events/streams.js';
+import { ApiError, errorHandler } from './http/errors.js';
+import { createRateLimits } from './http/rate-limits.js';
+import { webClientRouter } from './http/web-client.js';
+import { describeError, requestLogger } from './logging.js';
+import { MessageAppender } from './messages/append.js';
+import { REPO_ROOT } from './paths.js';
+import type { RouteContext } from './routes/context.js';
+import { healthRouter } from './routes/health.js';
+import { messagesRouter } from './routes/messages.js';
+import { sessionRouter } from './routes/session.js';
+import { usersRouter } from './routes/users.js';
+
+export interface AppDeps {
+  config: ServerConfig;
+  db: Database;
+  signer: TokenSigner;
+  bus: EventBus;
+  logger: Logger;
+  version: string;
+}
+
+export interface ChatApp {
+  app: Express;
+  streams: EventStreams;
+  appender: MessageAppender;
+}
+
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'form-action': ["'none'"],
+};
+
+export function createApp({ config, db, signer, bus, logger, version }: AppDeps): ChatApp {
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+      strictTransportSecurity: config.tlsCert ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
+  app.use(requestLogger(logger));
+
+  const auth = createAuthenticator(signer, (username) => db.models.User.findByPk(username));
+  app.use(auth.optional);
+  app.use((req, _res, next) => {
+    // A body that is there must be JSON; a POST without a body is left to each route's schema.
+    if (req.is('*/*') !== null && !req.is('application/json')) {
+      throw new ApiError('unsupported_media_type', 'request body must be JSON with Content-Type: application/json');
+    }
+    next();
+  });
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
+
+  const context: RouteContext = { config, db, signer, auth, limits: createRateLimits(config) };
+  const appender = new MessageAppender(db, (header) => bus.publish(header));
+  const streams = new EventStreams(db, bus, config.heartbeatSeconds * 1000);
+
+  app.use(healthRouter(context, version));
+  app.use(sessionRouter(context));
+  app.use(usersRouter(context));
+  app.use(messagesRouter(context, appender));
+  app.get('/events', auth.required, streams.handle);
+  app.use(webClientRouter(path.resolve(REPO_ROOT, config.webRoot)));
+
+  app.use((req) => {
+    throw new ApiError('not_found', `no such endpoint: ${req.method} ${req.path.slice(0, 100)}`);
+  });
+  app.use(errorHandler((error) => logger.error({ error: describeError(error) }, 'request failed')));
+  return { app, streams, appender };
+}

@@ -1,0 +1,165 @@
+// Server settings from the environment, each also a command-line flag (`--port 8080` or `--port=8080`;
+// a flag wins over the environment). A bad setting is a ConfigError naming it in one line.
+export interface ServerConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Express `trust proxy`: false, true, a hop count, or addresses/subnets. */
+  trustProxy: boolean | number | string;
+  tokenTtlSeconds: number;
+  bodyLimitBytes: number;
+  openRegistration: boolean;
+  logLevel: LogLevel;
+  loginFailuresPerUser: number;
+  loginFailuresPerAddress: number;
+  loginWindowSeconds: number;
+  registrationsPerAddress: number;
+  registrationWindowSeconds: number;
+  /** Messages one user may send per minute; 0 means no limit (the default). */
+  sendsPerMinute: number;
+  heartbeatSeconds: number;
+  webRoot: string;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {}
+
+type Parser<T> = (text: string) => T;
+
+interface Setting<K extends keyof ServerConfig> {
+  key: K;
+  env: string;
+  parse: Parser<ServerConfig[K]>;
+  fallback: ServerConfig[K];
+}
+
+const fail = (why: string): never => {
+  throw new ConfigError(why);
+};
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (text) => {
+    if (!/^\d+$/.test(text)) fail(`must be a whole number from ${min} to ${max}`);
+    const n = Number(text);
+    if (n < min || n > max) fail(`must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** "3600", "90s", "15m", "1h", "7d". */
+const duration =
+  (minSeconds: number): Parser<number> =>
+  (text) => {
+    const match = /^(\d+)([smhd]?)$/.exec(text);
+    if (!match) fail('must be seconds or a number with s, m, h or d (e.g. 3600, 15m, 1h)');
+    const seconds = Number(match![1]) * UNIT_SECONDS[match![2] || 's']!;
+    if (seconds < minSeconds || seconds > 365 * 86400) fail(`must be from ${minSeconds} seconds to 365 days`);
+    return seconds;
+  };
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2 };
+/** "262144", "256kb", "256KiB", "1mb". */
+const size: Parser<number> = (text) => {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) fail('must be a size like 262144, 256kb or 1mb');
+  const bytes = Number(match![1]) * unit!;
+  if (bytes < 1024 || bytes > 64 * 1024 ** 2) fail('must be from 1kb to 64mb');
+  return bytes;
+};
+
+const boolean: Parser<boolean> = (text) => {
+  const t = text.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+  if (['0', 'false', 'no', 'off'].includes(t)) return false;
+  return fail('must be true or false');
+};
+
+const nonEmpty: Parser<string> = (text) => (text.trim() === '' ? fail('must not be empty') : text);
+const optionalPath: Parser<string | undefined> = (text) => (text === '' ? undefined : text);
+
+const trustProxy: Parser<boolean | number | string> = (text) => {
+  const t = text.trim().toLowerCase();
+  if (t === '' || t === 'false') return false;
+  if (t === 'true') return true;
+  if (/^\d+$/.test(t)) return Number(t);
+  if (!/^[0-9a-f.:/,\s a-z]+$/i.test(t)) fail('must be true, false, a hop count, or comma-separated addresses/subnets');
+  return text.trim();
+};
+
+const logLevel: Parser<LogLevel> = (text) =>
+  (LOG_LEVELS as readonly string[]).includes(text) ? (text as LogLevel) : fail(`must be one of ${LOG_LEVELS.join(', ')}`);
+
+const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] = [
+  { key: 'port', env: 'PORT', parse: integer(0, 65535), fallback: 8080 },
+  { key: 'host', env: 'HOST', parse: nonEmpty, fallback: '127.0.0.1' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', parse: nonEmpty, fallback: 'sqlite:data/chat.sqlite' },
+  { key: 'tlsCert', env: 'TLS_CERT', parse: optionalPath, fallback: undefined },
+  { key: 'tlsKey', env: 'TLS_KEY', parse: optionalPath, fallback: undefined },
+  { key: 'trustProxy', env: 'TRUST_PROXY', parse: trustProxy, fallback: false },
+  { key: 'tokenTtlSeconds', env: 'TOKEN_TTL', parse: duration(10), fallback: 3600 },
+  { key: 'bodyLimitBytes', env: 'BODY_LIMIT', parse: size, fallback: 256 * 1024 },
+  { key: 'openRegistration', env: 'OPEN_REGISTRATION', parse: boolean, fallback: true },
+  { key: 'logLevel', env: 'LOG_LEVEL', parse: logLevel, fallback: 'info' },
+  { key: 'loginFailuresPerUser', env: 'LOGIN_FAILURES_PER_USER', parse: integer(1, 1_000_000), fallback: 10 },
+  { key: 'loginFailuresPerAddress', env: 'LOGIN_FAILURES_PER_ADDRESS', parse: integer(1, 1_000_000), fallback: 100 },
+  { key: 'loginWindowSeconds', env: 'LOGIN_WINDOW', parse: duration(1), fallback: 15 * 60 },
+  { key: 'registrationsPerAddress', env: 'REGISTRATIONS_PER_ADDRESS', parse: integer(1, 1_000_000), fallback: 30 },
+  { key: 'registrationWindowSeconds', env: 'REGISTRATION_WINDOW', parse: duration(1), fallback: 3600 },
+  { key: 'sendsPerMinute', env: 'SENDS_PER_MINUTE', parse: integer(0, 1_000_000), fallback: 0 },
+  { key: 'heartbeatSeconds', env: 'HEARTBEAT_INTERVAL', parse: duration(1), fallback: 20 },
+  { key: 'webRoot', env: 'WEB_ROOT', parse: nonEmpty, fallback: 'dist/web' },
+];
+
+export const SETTING_NAMES = settings.map((s) => s.env);
+
+function flagName(env: string): string {
+  return '--' + env.toLowerCase().replace(/_/g, '-');
+}
+
+/** Reads `--name value` / `--name=value` pairs; anything else is a ConfigError. */
+function readFlags(argv: readonly string[]): Map<string, string> {
+  const byFlag = new Map(settings.map((s) => [flagName(s.env), s.env]));
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const env = byFlag.get(flag);
+    if (!env) throw new ConfigError(`unknown option ${flag} (options: ${[...byFlag.keys()].join(' ')})`);
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    values.set(env, value);
+  }
+  return values;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): ServerConfig {
+  const flags = readFlags(argv);
+  const config: Partial<Record<keyof ServerConfig, unknown>> = {};
+  for (const setting of settings) {
+    const raw = flags.get(setting.env) ?? env[setting.env];
+    if (raw === undefined) {
+      config[setting.key] = setting.fallback;
+      continue;
+    }
+    try {
+      config[setting.key] = (setting.parse as Parser<unknown>)(raw);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new ConfigError(`${setting.env} (${flagName(setting.env)}) ${error.message}, got ${JSON.stringify(raw)}`);
+      }
+      throw error;
+    }
+  }
+  const result = config as ServerConfig;
+  if ((result.tlsCert === undefined) !== (result.tlsKey === undefined)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY must be given together');
+  }
+  return result;
+}

@@ -1,0 +1,5 @@
+// Every migration, in order. Listed explicitly (not globbed) so the same code runs from .ts sources and
+// from the compiled dist/ output. Add new ones as NNN-what.ts and append them here; never edit an applied one.
+import * as initial from './001-initial.js';
+
+export const migrations = [initial];

@@ -1,0 +1,90 @@
+// Sequelize models. The tables themselves are made by the migrations in ./migrations; these definitions
+// only describe them to Sequelize and must stay in step with the latest migration.
+import { DataTypes, Model, type Sequelize } from 'sequelize';
+
+export class UserRow extends Model {
+  declare username: string;
+  declare publicKey: string;
+  declare encryptedPrivateKey: string;
+  declare kdfSalt: string;
+  declare kdfIterations: number;
+  declare serverSalt: Buffer;
+  declare passwordHash: Buffer;
+  /** Raised by logout and password change; a token carrying an older generation is refused. */
+  declare tokenGeneration: number;
+  declare createdAt: number;
+}
+
+export class MessageRow extends Model {
+  declare seq: number;
+  declare id: string;
+  declare sender: string;
+  declare recipient: string;
+  declare timestamp: number;
+  declare sessionKey: string;
+  declare senderSessionKey: string;
+  declare body: string;
+  declare signature: string;
+}
+
+/** One row per participant of a message, so a user's messages are one index range, whatever their direction. */
+export class MailboxRow extends Model {
+  declare username: string;
+  declare seq: number;
+  declare peer: string;
+}
+
+export interface Models {
+  User: typeof UserRow;
+  Message: typeof MessageRow;
+  Mailbox: typeof MailboxRow;
+}
+
+/** Sequelize hands BIGINT back as a string on PostgreSQL; every number we store fits a double. */
+const bigintNumber = (column: string) => ({
+  type: DataTypes.BIGINT,
+  allowNull: false,
+  get(this: Model): number {
+    return Number(this.getDataValue(column));
+  },
+});
+
+export function defineModels(sequelize: Sequelize): Models {
+  UserRow.init(
+    {
+      username: { type: DataTypes.STRING(32), primaryKey: true },
+      publicKey: { type: DataTypes.TEXT, allowNull: false, field: 'public_key' },
+      encryptedPrivateKey: { type: DataTypes.TEXT, allowNull: false, field: 'encrypted_private_key' },
+      kdfSalt: { type: DataTypes.STRING(64), allowNull: false, field: 'kdf_salt' },
+      kdfIterations: { type: DataTypes.INTEGER, allowNull: false, field: 'kdf_iterations' },
+      serverSalt: { type: DataTypes.BLOB, allowNull: false, field: 'server_salt' },
+      passwordHash: { type: DataTypes.BLOB, allowNull: false, field: 'password_hash' },
+      tokenGeneration: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, field: 'token_generation' },
+      createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
+    },
+    { sequelize, tableName: 'users', timestamps: false },
+  );
+  MessageRow.init(
+    {
+      seq: { ...bigintNumber('seq'), primaryKey: true, autoIncrement: false },
+      id: { type: DataTypes.STRING(36), allowNull: false, unique: true },
+      sender: { type: DataTypes.STRING(32), allowNull: false },
+      recipient: { type: DataTypes.STRING(32), allowNull: false },
+      timestamp: bigintNumber('timestamp'),
+      sessionKey: { type: DataTypes.TEXT, allowNull: false, field: 'session_key' },
+      senderSessionKey: { type: DataTypes.TEXT, allowNull: false, field: 'sender_session_key' },
+      body: { type: DataTypes.TEXT, allowNull: false },
+      signature: { type: DataTypes.TEXT, allowNull: false },
+    },
+    { sequelize, tableName: 'messages', timestamps: false },
+  );
+  MailboxRow.init(
+    {
+      username: { type: DataTypes.STRING(32), primaryKey: true },
+      seq: { ...bigintNumber('seq'), primaryKey: true },
+      peer: { type: DataTypes.STRING(32), allowNull: false },
+    },
+    { sequelize, tableName: 'mailbox', timestamps: false },
+  );
+  return { User: UserRow, Message: MessageRow, Mailbox: MailboxRow };
+}

@@ -1,0 +1,66 @@
+// The one error shape of the protocol, `{"error":{"code","message"}}`, and the handler that turns anything
+// thrown into it without ever exposing a stack trace or internals.
+import type { ErrorRequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../../core/protocol/constants.js';
+import { describeIssues } from '../../core/protocol/schemas.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function sendError(res: Response, code: ErrorCode, message: string): void {
+  res.status(ERROR_STATUS[code]).json({ error: { code, message } });
+}
+
+/** Parses `input` with a shared schema, or throws a 400 naming the field and why. */
+export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  if (input === undefined) {
+    throw new ApiError('invalid_request', `${what}: is required (send JSON with Content-Type: application/json)`);
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ApiError('invalid_request', `${what}: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function bodyParserError(error: unknown): ApiError | undefined {
+  const { type, status } = (error ?? {}) as BodyParserError;
+  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
+  if (type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON');
+  if (type === 'entity.too.large') return new ApiError('too_large', 'request body is larger than the server accepts');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new ApiError('unsupported_media_type', 'request body must be UTF-8 JSON');
+  }
+  if (status >= 400 && status < 500) return new ApiError('invalid_request', 'request body could not be read');
+  return undefined;
+}
+
+export function errorHandler(onInternal: (error: unknown) => void): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const known = error instanceof ApiError ? error : bodyParserError(error);
+    if (known) {
+      sendError(res, known.code, known.message);
+      return;
+    }
+    onInternal(error);
+    sendError(res, 'internal', 'the server could not complete the request');
+  };
+}

@@ -1,0 +1,76 @@
+// Reads of a user's messages. Every read walks the user's mailbox rows, an index range on
+// (username, seq) or (username, peer, seq), so its cost follows the page size, not the table size.
+import { QueryTypes } from 'sequelize';
+import { DEFAULT_PAGE_LIMIT } from '../../core/protocol/constants.js';
+import type { MessageHeader, MessageRecord, MessagesQuery } from '../../core/protocol/schemas.js';
+import type { Database } from '../db/database.js';
+import { FULL_COLUMNS, HEADER_COLUMNS, toHeader, toRecord, type MessageSqlRow } from './record.js';
+
+export async function listMessages(
+  db: Database,
+  username: string,
+  query: MessagesQuery,
+): Promise<MessageHeader[] | MessageRecord[]> {
+  const where = ['mb.username = :username'];
+  const replacements: Record<string, string | number> = { username, limit: query.limit ?? DEFAULT_PAGE_LIMIT };
+  // Any named other party narrows the mailbox range to (username, peer); the message columns still decide.
+  const others = [query.peer, query.sender !== username ? query.sender : undefined, query.recipient !== username ? query.recipient : undefined];
+  others.forEach((other, i) => {
+    if (other === undefined) return;
+    where.push(`mb.peer = :peer${i}`);
+    replacements[`peer${i}`] = other;
+  });
+  if (query.sender !== undefined) {
+    where.push('m.sender = :sender');
+    replacements.sender = query.sender;
+  }
+  if (query.recipient !== undefined) {
+    where.push('m.recipient = :recipient');
+    replacements.recipient = query.recipient;
+  }
+  if (query.after !== undefined) {
+    where.push('mb.seq > :after');
+    replacements.after = query.after;
+  }
+  if (query.since !== undefined) {
+    where.push('m.timestamp >= :since');
+    replacements.since = Date.parse(query.since);
+  }
+  if (query.until !== undefined) {
+    where.push('m.timestamp < :until');
+    replacements.until = Date.parse(query.until);
+  }
+  const order = query.order === 'desc' ? 'DESC' : 'ASC';
+  const rows = await db.sequelize.query<MessageSqlRow>(
+    `SELECT ${query.full ? FULL_COLUMNS : HEADER_COLUMNS} FROM mailbox mb JOIN messages m ON m.seq = mb.seq
+     WHERE ${where.join(' AND ')} ORDER BY mb.seq ${order} LIMIT :limit`,
+    { replacements, type: QueryTypes.SELECT },
+  );
+  return query.full ? rows.map(toRecord) : rows.map(toHeader);
+}
+
+/** The user's messages after `cursor`, in seq order: what a live stream has not sent yet. */
+export async function messagesAfter(db: Database, username: string, cursor: number, limit: number): Promise<MessageHeader[]> {
+  const rows = await db.sequelize.query<MessageSqlRow>(
+    `SELECT ${HEADER_COLUMNS} FROM mailbox mb JOIN messages m ON m.seq = mb.seq
+     WHERE mb.username = :username AND mb.seq > :cursor ORDER BY mb.seq ASC LIMIT :limit`,
+    { replacements: { username, cursor, limit }, type: QueryTypes.SELECT },
+  );
+  return rows.map(toHeader);
+}
+
+/** The highest seq on the server; a stream starting now sends only what comes after it. */
+export async function latestSeq(db: Database): Promise<number> {
+  const rows = await db.sequelize.query<{ seq: number | string }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages', {
+    type: QueryTypes.SELECT,
+  });
+  return Number(rows[0]!.seq);
+}
+
+export async function findMessage(db: Database, username: string, id: string): Promise<MessageRecord | undefined> {
+  const rows = await db.sequelize.query<MessageSqlRow>(
+    `SELECT ${FULL_COLUMNS} FROM messages m WHERE m.id = :id AND (m.sender = :username OR m.recipient = :username)`,
+    { replacements: { id, username }, type: QueryTypes.SELECT },
+  );
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}

@@ -1,0 +1,18 @@
+// GET /health: 200 while the database answers, 503 otherwise.
+import { Router } from 'express';
+import { sendError } from '../http/errors.js';
+import type { RouteContext } from './context.js';
+
+export function healthRouter({ db }: RouteContext, version: string): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    try {
+      await db.ping();
+    } catch {
+      sendError(res, 'unavailable', 'the database is not answering');
+      return;
+    }
+    res.json({ status: 'ok', version });
+  });
+  return router;
+}

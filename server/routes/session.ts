@@ -1,0 +1,36 @@
+// POST /login and POST /logout.
+import { Router } from 'express';
+import { z } from 'zod';
+import { loginRequestSchema } from '../../core/protocol/schemas.js';
+import { requireCaller } from '../auth/authenticate.js';
+import { checkPassword } from '../auth/passwords.js';
+import { ApiError, parseOr400 } from '../http/errors.js';
+import type { RouteContext } from './context.js';
+
+const logoutBodySchema = z.strictObject({});
+
+export function sessionRouter({ db, signer, auth, limits }: RouteContext): Router {
+  const { User } = db.models;
+  const router = Router();
+
+  router.post('/login', limits.loginPerAddress, limits.loginPerUser, async (req, res) => {
+    const body = parseOr400(loginRequestSchema, req.body, 'request body');
+    const user = await User.findByPk(body.username);
+    // Unknown user and wrong password take the same path and give the same answer.
+    if (!checkPassword(user ?? undefined, Buffer.from(body.authHash, 'base64')) || !user) {
+      throw new ApiError('unauthorized', 'wrong username or password');
+    }
+    res.json({ username: user.username, token: signer.issue(user.username, user.tokenGeneration) });
+  });
+
+  router.post('/logout', auth.required, async (req, res) => {
+    if (req.body !== undefined) parseOr400(logoutBodySchema, req.body, 'request body');
+    const username = requireCaller(res);
+    await User.increment('tokenGeneration', { where: { username } });
+    // Logout revokes; it must not hand out a new token.
+    res.removeHeader('X-Auth-Token');
+    res.status(204).end();
+  });
+
+  return router;
+}

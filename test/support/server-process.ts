@@ -1,0 +1,83 @@
+// Runs the real server entry (`node --import tsx server/main.ts`) as a child process for tests that need
+// a separate process: kill -9, restarts, several instances over one database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshDatabaseUrl } from './database.js';
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  databaseUrl: string;
+  /** SIGTERM, waits for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, waits for exit. */
+  kill(): Promise<void>;
+}
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const READY_PATTERN = /^Encrypted Chat server listening on (\S+)$/m;
+const START_TIMEOUT_MS = 30_000;
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startServerProcess(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<ServerProcess> {
+  const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...options.env,
+      DATABASE_URL: databaseUrl,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-10_000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start within ${START_TIMEOUT_MS / 1000} s; its stderr:\n${stderr}`));
+    }, START_TIMEOUT_MS);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = READY_PATTERN.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited before it was ready (code ${code}, signal ${signal}); its stderr:\n${stderr}`));
+    });
+  });
+  const signal = async (name: NodeJS.Signals): Promise<void> => {
+    const done = exited(child);
+    child.kill(name);
+    await done;
+  };
+  return {
+    url,
+    pid: child.pid!,
+    databaseUrl,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
+}
