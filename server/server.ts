@@ -9,7 +9,8 @@ import { createApp } from './app.js';
 import { loadTokenSecret, TokenSigner } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
-import { InProcessBus, type EventBus } from './events/bus.js';
+import type { EventBus } from './events/bus.js';
+import { openEventBus } from './events/open-bus.js';
 import { createLogger } from './logging.js';
 import { APP_VERSION } from './paths.js';
 
@@ -23,7 +24,7 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** Makes the event bus; the default is in-process (one instance). */
+  /** Makes the event bus; the default follows the database: LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
   createBus?: (db: Database, logger: Logger) => Promise<EventBus>;
   logger?: Logger;
 }
@@ -42,7 +43,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let bus: EventBus | undefined;
   try {
     const signer = new TokenSigner(await loadTokenSecret(db.sequelize), config.tokenTtlSeconds * 1000);
-    bus = options.createBus ? await options.createBus(db, logger) : new InProcessBus();
+    bus = options.createBus ? await options.createBus(db, logger) : await openEventBus(db, config.databaseUrl, logger);
     const { app, streams, appender } = createApp({ config, db, signer, bus, logger, version: APP_VERSION });
     const server = tls ? https.createServer({ ...tls, minVersion: 'TLSv1.2' }, app) : http.createServer(app);
     await new Promise<void>((resolve, reject) => {
