@@ -9,7 +9,9 @@ const fromWindow: InvokeEventLike = { senderFrame: { ...mainFrame } };
 const account = { username: 'alice', fingerprint: 'abcd '.repeat(16).trim(), serverUrl: 'https://chat.example.org' };
 const messageId = '7b0b4a6e-1c1f-4f55-9a57-3a3b3b7d4c11';
 
-function fakeService(): ChatService & Record<string, ReturnType<typeof vi.fn>> {
+type FakeService = { [K in keyof ChatService]: ReturnType<typeof vi.fn> };
+
+function fakeService(): FakeService {
   const reply = (value: unknown) => vi.fn(async () => value);
   return {
     getSettings: reply({}),
@@ -29,13 +31,13 @@ function fakeService(): ChatService & Record<string, ReturnType<typeof vi.fn>> {
     send: reply({}),
     markRead: reply(undefined),
     openLink: reply(undefined),
-  } as unknown as ChatService & Record<string, ReturnType<typeof vi.fn>>;
+  };
 }
 
 function setup() {
   const service = fakeService();
   const unexpected = vi.fn();
-  const dispatch = createDispatcher({ service, schemas: argumentSchemas, mainFrame: () => mainFrame, onUnexpectedError: unexpected });
+  const dispatch = createDispatcher({ service: service as unknown as ChatService, schemas: argumentSchemas, mainFrame: () => mainFrame, onUnexpectedError: unexpected });
   return { service, dispatch, unexpected };
 }
 
@@ -106,7 +108,7 @@ describe('dispatcher', () => {
 
   it('passes a ChatError as its info, with retryAfterSeconds', async () => {
     const { service, dispatch, unexpected } = setup();
-    service.login!.mockRejectedValueOnce(new ChatError('rate_limited', 'Too many attempts.', { retryAfterSeconds: 30 }));
+    service.login.mockRejectedValueOnce(new ChatError('rate_limited', 'Too many attempts.', { retryAfterSeconds: 30 }));
     const reply = await dispatch('login', fromWindow, [{ username: 'alice', password: 'pw' }]);
     expect(reply).toEqual({ ok: false, error: { code: 'rate_limited', message: 'Too many attempts.', retryAfterSeconds: 30 } });
     expect(unexpected).not.toHaveBeenCalled();
@@ -114,7 +116,7 @@ describe('dispatcher', () => {
 
   it('hides the details of an unexpected error from the window', async () => {
     const { service, dispatch, unexpected } = setup();
-    service.contacts!.mockRejectedValueOnce(new Error('ENOENT /home/alice/.config/secret-path'));
+    service.contacts.mockRejectedValueOnce(new Error('ENOENT /home/alice/.config/secret-path'));
     const reply = await dispatch('contacts', fromWindow, []);
     expect(reply.ok).toBe(false);
     if (!reply.ok) {
