@@ -68,7 +68,8 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
   app.use(auth.optional);
   app.use((req, _res, next) => {
     // A body that is there must be JSON; a POST without a body is left to each route's schema.
-    if (req.is('*/*') !== null && !req.is('application/json')) {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
       throw new ApiError('unsupported_media_type', 'request body must be JSON with Content-Type: application/json');
     }
     next();

@@ -49,8 +49,12 @@ const bigintNumber = (column: string) => ({
   },
 });
 
+/** Fresh model classes per database: Model.init binds a class to one Sequelize instance. */
 export function defineModels(sequelize: Sequelize): Models {
-  UserRow.init(
+  const User = class extends UserRow {};
+  const Message = class extends MessageRow {};
+  const Mailbox = class extends MailboxRow {};
+  User.init(
     {
       username: { type: DataTypes.STRING(32), primaryKey: true },
       publicKey: { type: DataTypes.TEXT, allowNull: false, field: 'public_key' },
@@ -62,9 +66,9 @@ export function defineModels(sequelize: Sequelize): Models {
       tokenGeneration: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, field: 'token_generation' },
       createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
     },
-    { sequelize, tableName: 'users', timestamps: false },
+    { sequelize, modelName: 'User', tableName: 'users', timestamps: false },
   );
-  MessageRow.init(
+  Message.init(
     {
       seq: { ...bigintNumber('seq'), primaryKey: true, autoIncrement: false },
       id: { type: DataTypes.STRING(36), allowNull: false, unique: true },
@@ -76,15 +80,15 @@ export function defineModels(sequelize: Sequelize): Models {
       body: { type: DataTypes.TEXT, allowNull: false },
       signature: { type: DataTypes.TEXT, allowNull: false },
     },
-    { sequelize, tableName: 'messages', timestamps: false },
+    { sequelize, modelName: 'Message', tableName: 'messages', timestamps: false },
   );
-  MailboxRow.init(
+  Mailbox.init(
     {
       username: { type: DataTypes.STRING(32), primaryKey: true },
       seq: { ...bigintNumber('seq'), primaryKey: true },
       peer: { type: DataTypes.STRING(32), allowNull: false },
     },
-    { sequelize, tableName: 'mailbox', timestamps: false },
+    { sequelize, modelName: 'Mailbox', tableName: 'mailbox', timestamps: false },
   );
-  return { User: UserRow, Message: MessageRow, Mailbox: MailboxRow };
+  return { User, Message, Mailbox };
 }

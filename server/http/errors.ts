@@ -27,7 +27,8 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what:
   if (input === undefined) {
     throw new ApiError('invalid_request', `${what}: is required (send JSON with Content-Type: application/json)`);
   }
-  const result = schema.safeParse(input);
+  // reportInput lets describeIssues tell a missing field from a wrong one; inputs never leave this function.
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ApiError('invalid_request', `${what}: ${describeIssues(result.error)}`);
   return result.data;
 }
