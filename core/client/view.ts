@@ -103,6 +103,7 @@ export type ChatErrorCode =
   | 'server_error'
   | 'protocol_violation'
   | 'tampered'
+  | 'key_changed' // a contact's key differs from the pinned one: sending is refused until the person accepts it
   | 'locked'
   | 'keychain_unavailable';
 

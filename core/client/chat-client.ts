@@ -1,0 +1,889 @@
+// Core side (runs in Node, Electron main and the browser page): one person's session with one server. Its
+// public methods mirror the session part of the ChatApi (renderer/src/api/chat-api.ts) name for name, so an
+// adapter only delegates. Private keys stay non-extractable CryptoKeys; the token and keys never leave here
+// except through sessionSnapshot(), which exists for the desktop app's "stay signed in".
+import type { AxiosResponse } from 'axios';
+import { z } from 'zod';
+import { MAX_KDF_ITERATIONS, MAX_PAGE_LIMIT, MIN_KDF_ITERATIONS } from '../protocol/constants.js';
+import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
+import {
+  authHashSchema,
+  healthResponseSchema,
+  messageHeaderSchema,
+  messageRecordSchema,
+  messagesResponseSchema,
+  tokenResponseSchema,
+  userProfileSchema,
+  usernameSchema,
+  usersResponseSchema,
+  type MessageHeader,
+  type SendMessageRequest,
+  type UserProfile,
+} from '../protocol/schemas.js';
+import { createAccount, openPrivateKey, resealPrivateKey, type AccountStep } from '../crypto/account-crypto.js';
+import { fingerprint, formatFingerprint } from '../crypto/fingerprint.js';
+import { deriveAuthHash } from '../crypto/kdf.js';
+import { newMessageId, openMessage, sealMessage, verifyOpened } from '../crypto/message-crypto.js';
+import { importPrivateKey, importPublicKey, publicSpkiOfPrivateKey, type PrivateKeys, type PublicKeys } from '../crypto/rsa.js';
+import { subtle, toHex, utf8 } from '../crypto/webcrypto.js';
+import { ConversationIndex } from './conversation-index.js';
+import { ChatError, notSignedIn, toChatError, wrongPassword } from './errors.js';
+import { errorFromResponse, HttpApi, isTransient, parseAnswer, type Transport } from './http-api.js';
+import { LiveSync } from './live-sync.js';
+import { Outbox } from './outbox.js';
+import { Pins } from './pins.js';
+import {
+  conversationPageRequestSchema,
+  credentialsSchema,
+  markReadSchema,
+  messageIdsSchema,
+  MIN_NEW_PASSWORD_LENGTH,
+  passwordChangeSchema,
+  sendRequestSchema,
+  sessionOptionsSchema,
+  typedUsernameSchema,
+  userSearchSchema,
+} from './request-schemas.js';
+import type { KeyValueStore } from './store.js';
+import { safeServerUrl } from './transport-safety.js';
+import type {
+  AccountView,
+  ChatEvent,
+  ContactDetails,
+  ContactView,
+  ConversationPage,
+  ConversationPageRequest,
+  Credentials,
+  KeyStatus,
+  MessageHeaderView,
+  MessageView,
+  PasswordChange,
+  ProgressPhase,
+  SendRequest,
+} from './view.js';
+
+export type { Transport } from './http-api.js';
+
+export interface ChatClientOptions {
+  serverUrl: string;
+  store: KeyValueStore;
+  transport?: Transport;
+  /** PBKDF2 iterations for a new or re-sealed private key (at least 210000; default 210000). */
+  kdfIterations?: number;
+  /** Waits between automatic retries of a send after a network failure or 5xx. */
+  retryDelaysMs?: number[];
+  /** Waits between reconnections of the live connection. */
+  reconnectDelaysMs?: number[];
+}
+
+export interface SessionOptions {
+  /** Keep authHash and the PKCS#8 bytes in memory so sessionSnapshot() can hand them to a keychain helper. */
+  keepSessionSecret?: boolean;
+}
+
+/** What "stay signed in" stores (encrypted by the desktop helper): enough to sign in again without a password. */
+export interface SessionSnapshot {
+  serverUrl: string;
+  username: string;
+  /** base64, 64 bytes */
+  authHash: string;
+  /** base64 PKCS#8 DER of the private key */
+  privateKeyPkcs8: string;
+}
+
+export const sessionSnapshotSchema = z.strictObject({
+  serverUrl: z.string().min(1),
+  username: usernameSchema,
+  authHash: authHashSchema,
+  privateKeyPkcs8: z.string().min(1),
+});
+
+interface Session {
+  username: string;
+  privateKey: PrivateKeys;
+  publicKey: PublicKeys;
+  fingerprint: string;
+  pins: Pins;
+  index: ConversationIndex;
+  outbox: Outbox;
+  secret: { authHash: string; pkcs8: string } | null;
+}
+
+interface PinState {
+  /** base64 SPKI of the pinned key */
+  pinned: string;
+  pinnedFingerprint: string;
+  /** What the server shows now; null when it could not be fetched. */
+  server: ServerKey | null;
+  changed: boolean;
+}
+
+interface ServerKey {
+  profile: UserProfile;
+  fingerprint: string;
+  fetchedAt: number;
+}
+
+const DEFAULT_SEND_RETRY_DELAYS_MS = [500, 1_500, 4_000];
+const SERVER_KEY_TTL_MS = 30_000;
+const PROGRESS_LABELS: Record<ProgressPhase, string> = {
+  generating_key: 'Making your encryption key',
+  deriving_login_key: 'Checking your password',
+  deriving_storage_key: 'Unlocking your key with your password',
+  unlocking: 'Opening your key',
+  sealing: 'Locking your key with your password',
+};
+
+export class ChatClient {
+  readonly serverUrl: string;
+  readonly #store: KeyValueStore;
+  readonly #api: HttpApi;
+  readonly #kdfIterations: number;
+  readonly #retryDelays: number[];
+  readonly #reconnectDelays: number[] | undefined;
+  readonly #listeners = new Set<(event: ChatEvent) => void>();
+  #session: Session | null = null;
+  #live: LiveSync | null = null;
+  #serial: Promise<unknown> = Promise.resolve();
+  readonly #serverKeys = new Map<string, ServerKey>();
+  readonly #readCache = new Map<string, MessageView>();
+  readonly #timestamps = new Map<number, string>();
+  readonly #warned = new Set<string>();
+
+  constructor(options: ChatClientOptions) {
+    this.serverUrl = safeServerUrl(options.serverUrl);
+    this.#store = options.store;
+    this.#api = new HttpApi(this.serverUrl, options.transport ?? {});
+    const iterations = options.kdfIterations ?? MIN_KDF_ITERATIONS;
+    if (!Number.isInteger(iterations) || iterations < MIN_KDF_ITERATIONS || iterations > MAX_KDF_ITERATIONS) {
+      throw new ChatError('invalid_input', `kdfIterations must be a whole number from ${MIN_KDF_ITERATIONS} to ${MAX_KDF_ITERATIONS}.`);
+    }
+    this.#kdfIterations = iterations;
+    this.#retryDelays = options.retryDelaysMs ?? DEFAULT_SEND_RETRY_DELAYS_MS;
+    this.#reconnectDelays = options.reconnectDelaysMs;
+  }
+
+  /** Checks a server address is safe to use and answers GET /health; returns its normalized form. */
+  static async checkServer(serverUrl: string, transport?: Transport): Promise<{ serverUrl: string; version: string }> {
+    const url = safeServerUrl(serverUrl);
+    const api = new HttpApi(url, transport ?? {});
+    const response = await api.raw('GET', '/health');
+    if (response.status === 503) throw new ChatError('server_error', `The server at ${url} is up but its database does not answer.`);
+    if (response.status !== 200) {
+      throw new ChatError('protocol_violation', `${url} does not look like an Encrypted Chat server (GET /health answered HTTP ${response.status}).`);
+    }
+    const health = parseAnswer(healthResponseSchema, response.data, 'GET /health');
+    return { serverUrl: url, version: health.version };
+  }
+
+  /** Signs in again from a stay-signed-in snapshot: no password, no PBKDF2. */
+  static async resume(options: ChatClientOptions, snapshot: SessionSnapshot): Promise<ChatClient> {
+    const client = new ChatClient(options);
+    await client.#resume(snapshot);
+    return client;
+  }
+
+  // ---- events ----
+
+  onEvent(listener: (event: ChatEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: ChatEvent): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // one listener's failure must not stop the others or the session
+      }
+    }
+  }
+
+  #progress(phase: ProgressPhase, fraction: number | null): void {
+    this.#emit({ type: 'progress', progress: { phase, fraction, label: PROGRESS_LABELS[phase] } });
+  }
+
+  // ---- account ----
+
+  async register(credentials: Credentials, options?: SessionOptions): Promise<AccountView> {
+    return this.#guard(async () => {
+      const { username, password } = credentialsSchema.parse(credentials);
+      const keep = sessionOptionsSchema.parse(options)?.keepSessionSecret ?? false;
+      checkNewPassword(password);
+      this.#requireSignedOut();
+      const steps = new Map<AccountStep, number>();
+      const account = await createAccount(username, password, this.#kdfIterations, (step, fraction) => {
+        steps.set(step, fraction);
+        this.#progress(step, step === 'generating_key' && fraction === 0 ? null : fraction);
+      });
+      try {
+        const response = await this.#api.raw('POST', '/users', { body: account.request });
+        if (response.status === 409) throw new ChatError('username_taken', `The username ${username} is already taken.`);
+        if (response.status === 403) throw new ChatError('forbidden', 'This server does not accept new accounts.');
+        if (response.status !== 201) throw this.#unexpected(response, 'POST /users');
+        const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users');
+        if (token.username !== username) throw new ChatError('protocol_violation', 'The server registered a different username.');
+        this.#api.token = token.token;
+        const profile = await this.#ownProfile(username);
+        this.#progress('unlocking', 0);
+        await this.#openSession(username, account.pkcs8, profile, keep ? account.request.authHash : null);
+        this.#progress('unlocking', 1);
+        return this.#accountView();
+      } finally {
+        account.pkcs8.fill(0);
+      }
+    });
+  }
+
+  async login(credentials: Credentials, options?: SessionOptions): Promise<AccountView> {
+    return this.#guard(async () => {
+      const { username, password } = credentialsSchema.parse(credentials);
+      const keep = sessionOptionsSchema.parse(options)?.keepSessionSecret ?? false;
+      this.#requireSignedOut();
+      this.#progress('deriving_login_key', 0);
+      const authHash = encodeBase64(await deriveAuthHash(username, password));
+      this.#progress('deriving_login_key', 1);
+      await this.#signIn(username, authHash);
+      const profile = await this.#ownProfile(username);
+      const sealed = sealedKeyOf(profile);
+      this.#progress('deriving_storage_key', 0);
+      let pkcs8: Uint8Array;
+      try {
+        pkcs8 = await openPrivateKey(username, password, sealed);
+      } catch {
+        this.#api.token = null;
+        throw new ChatError('tampered', 'Your password was accepted, but your private key stored on the server does not open with it: the server copy was altered.');
+      }
+      this.#progress('deriving_storage_key', 1);
+      try {
+        this.#progress('unlocking', 0);
+        await this.#openSession(username, pkcs8, profile, keep ? authHash : null);
+        this.#progress('unlocking', 1);
+      } finally {
+        pkcs8.fill(0);
+      }
+      return this.#accountView();
+    });
+  }
+
+  async #resume(snapshot: SessionSnapshot): Promise<void> {
+    await this.#guard(async () => {
+      const parsed = sessionSnapshotSchema.parse(snapshot);
+      if (safeServerUrl(parsed.serverUrl) !== this.serverUrl) {
+        throw new ChatError('invalid_input', 'The saved sign-in belongs to another server.');
+      }
+      try {
+        await this.#signIn(parsed.username, parsed.authHash);
+      } catch (error) {
+        const e = toChatError(error);
+        if (e.info.code === 'wrong_password') {
+          throw new ChatError('unauthorized', 'Your saved sign-in no longer works (the password was changed). Sign in again.');
+        }
+        throw e;
+      }
+      const profile = await this.#ownProfile(parsed.username);
+      const pkcs8 = decodeBase64(parsed.privateKeyPkcs8);
+      try {
+        await this.#openSession(parsed.username, pkcs8, profile, parsed.authHash);
+      } finally {
+        pkcs8.fill(0);
+      }
+    });
+  }
+
+  /** The stay-signed-in secret, when the session was opened with keepSessionSecret. */
+  sessionSnapshot(): SessionSnapshot | null {
+    const s = this.#session;
+    if (!s?.secret) return null;
+    return { serverUrl: this.serverUrl, username: s.username, authHash: s.secret.authHash, privateKeyPkcs8: s.secret.pkcs8 };
+  }
+
+  async currentAccount(): Promise<AccountView | null> {
+    return this.#session ? this.#accountView() : null;
+  }
+
+  async logout(): Promise<void> {
+    return this.#guard(async () => {
+      if (!this.#session) return;
+      let failure: unknown = null;
+      try {
+        await this.#api.callEmpty('POST', '/logout', { auth: true });
+      } catch (error) {
+        failure = error;
+      }
+      await this.#endSession('You signed out.');
+      if (failure && toChatError(failure).info.code !== 'unauthorized') throw failure;
+    });
+  }
+
+  async changePassword(change: PasswordChange): Promise<void> {
+    return this.#guard(async () => {
+      const { currentPassword, newPassword } = passwordChangeSchema.parse(change);
+      checkNewPassword(newPassword);
+      const s = this.#requireSession();
+      const profile = await this.#ownProfile(s.username);
+      this.#progress('deriving_login_key', 0);
+      const [currentAuth, pkcs8] = await Promise.all([
+        deriveAuthHash(s.username, currentPassword),
+        openPrivateKey(s.username, currentPassword, sealedKeyOf(profile)).catch(() => null),
+      ]);
+      if (!pkcs8) throw new ChatError('wrong_password', 'The current password is wrong.');
+      try {
+        this.#progress('sealing', 0);
+        const [newAuth, sealed] = await Promise.all([
+          deriveAuthHash(s.username, newPassword),
+          resealPrivateKey(s.username, newPassword, pkcs8, this.#kdfIterations),
+        ]);
+        this.#progress('sealing', 1);
+        const response = await this.#api.raw('POST', `/users/${s.username}/password`, {
+          auth: true,
+          body: { authHash: encodeBase64(currentAuth), newAuthHash: encodeBase64(newAuth), ...sealed },
+        });
+        if (response.status === 401) throw new ChatError('wrong_password', 'The current password is wrong.');
+        if (response.status !== 200) throw this.#unexpected(response, 'POST /users/{username}/password');
+        const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users/{username}/password');
+        this.#api.token = token.token;
+        if (s.secret) s.secret.authHash = encodeBase64(newAuth);
+      } finally {
+        pkcs8.fill(0);
+      }
+    });
+  }
+
+  /** Stops live sync and forgets the session locally (the server token simply expires). */
+  async close(): Promise<void> {
+    await this.stopLive();
+    this.#session = null;
+    this.#api.token = null;
+    this.#readCache.clear();
+  }
+
+  // ---- people and keys ----
+
+  async searchUsers(query: string): Promise<string[]> {
+    return this.#guard(async () => {
+      const q = userSearchSchema.parse(query);
+      const { data } = await this.#api.call('GET', '/users', usersResponseSchema, { query: { q: q || undefined, limit: 50 } });
+      return data.users.map((u) => u.username).filter((u) => u.startsWith(q));
+    });
+  }
+
+  async contacts(): Promise<ContactView[]> {
+    return this.#guard(async () => {
+      const s = this.#requireSession();
+      await this.#syncIndex(false);
+      const entries = s.index.peers();
+      const statuses = await Promise.all(entries.map(([peer]) => this.#keyStatus(peer).catch((): KeyStatus => 'unknown')));
+      return entries
+        .map(([username, entry], i): ContactView => ({
+          username,
+          keyStatus: statuses[i]!,
+          unread: entry.unread.length,
+          lastActivity: entry.lastActivity,
+          lastSeq: entry.lastSeq,
+        }))
+        .sort((a, b) => (b.lastSeq ?? 0) - (a.lastSeq ?? 0) || a.username.localeCompare(b.username));
+    });
+  }
+
+  async contactDetails(username: string): Promise<ContactDetails> {
+    return this.#guard(async () => {
+      const peer = typedUsernameSchema.parse(username);
+      this.#requireSession();
+      return this.#details(peer, true);
+    });
+  }
+
+  async trustContactKey(username: string): Promise<ContactDetails> {
+    return this.#guard(async () => {
+      const peer = typedUsernameSchema.parse(username);
+      const s = this.#requireSession();
+      const server = await this.#serverKey(peer, true);
+      if (peer === s.username && server.profile.publicKey !== s.publicKey.spki) {
+        throw new ChatError('tampered', 'The server shows a key for you that is not yours; it cannot be accepted.');
+      }
+      await s.pins.set(peer, server.profile.publicKey, server.fingerprint);
+      for (const [id, view] of this.#readCache) if (view.sender === peer) this.#readCache.delete(id);
+      return this.#details(peer, false);
+    });
+  }
+
+  // ---- messages ----
+
+  async conversation(request: ConversationPageRequest): Promise<ConversationPage> {
+    return this.#guard(async () => {
+      const req = conversationPageRequestSchema.parse(request);
+      const s = this.#requireSession();
+      const limit = req.limit ?? 100;
+      if (s.index.open(req.peer)) await this.#exclusive(() => s.index.save());
+      let headers: MessageHeader[];
+      let fullPage: boolean;
+      if (req.beforeSeq === undefined) {
+        headers = await this.#listMessages({ peer: req.peer, order: 'desc', limit: limit + 1 });
+        fullPage = headers.length === limit + 1;
+      } else {
+        // The protocol has no "before seq" filter: ask for messages up to the boundary's millisecond, then
+        // drop anything at or after the boundary seq. A few extra cover messages sharing that millisecond.
+        const boundary = await this.#timestampOf(req.peer, req.beforeSeq);
+        const ask = Math.min(MAX_PAGE_LIMIT, limit + 1 + 20);
+        const page = await this.#listMessages({ peer: req.peer, order: 'desc', limit: ask, until: boundary === null ? undefined : addMs(boundary, 1) });
+        fullPage = page.length === ask;
+        headers = page.filter((h) => h.seq < req.beforeSeq!);
+      }
+      const hasMore = headers.length > limit || (fullPage && headers.length < limit + 1);
+      const messages = headers.slice(0, limit).reverse().map((h) => this.#headerView(h, s.username));
+      return { messages, hasMore };
+    });
+  }
+
+  /** Headers of the account's messages, oldest first: with `peer`, one conversation; the newest `limit`. */
+  async recentMessages(options: { peer?: string; limit?: number } = {}): Promise<MessageHeaderView[]> {
+    return this.#guard(async () => {
+      const s = this.#requireSession();
+      const peer = options.peer === undefined ? undefined : typedUsernameSchema.parse(options.peer);
+      const limit = z.number().int().min(1).max(MAX_PAGE_LIMIT).parse(options.limit ?? 100);
+      const headers = await this.#listMessages({ peer, order: 'desc', limit });
+      return headers.reverse().map((h) => this.#headerView(h, s.username));
+    });
+  }
+
+  async readMessages(ids: string[]): Promise<MessageView[]> {
+    return this.#guard(async () => {
+      const list = messageIdsSchema.parse(ids);
+      this.#requireSession();
+      return Promise.all(list.map((id) => this.#readOne(id)));
+    });
+  }
+
+  async send(request: SendRequest): Promise<MessageView> {
+    return this.#guard(async () => {
+      const req = sendRequestSchema.parse(request);
+      const s = this.#requireSession();
+      const digest = await sha512Hex(`${req.recipient}\n${req.text}`);
+      let entry = await s.outbox.get(req.id);
+      if (entry && entry.digest !== digest) {
+        throw new ChatError('invalid_input', 'This message id was already used for a different message.');
+      }
+      if (!entry) {
+        const recipientKey = await this.#recipientKey(req.recipient);
+        const payload = await sealMessage({
+          id: req.id,
+          sender: s.username,
+          recipient: req.recipient,
+          plaintext: utf8(req.text),
+          senderPrivateKey: s.privateKey,
+          senderPublicKey: s.publicKey,
+          recipientPublicKey: recipientKey,
+        });
+        entry = { payload, digest, createdAt: new Date().toISOString() };
+        await s.outbox.put(entry);
+      }
+      const header = await this.#post(entry.payload, s.username);
+      await s.outbox.remove(req.id);
+      this.#timestamps.set(header.seq, header.timestamp);
+      const view: MessageView = { ...this.#headerView(header, s.username), text: req.text, status: 'verified', reason: null };
+      this.#readCache.set(view.id, view);
+      return view;
+    });
+  }
+
+  /** Messages sealed but not yet acknowledged by the server (send them again with send() and the same id). */
+  async pendingMessageIds(): Promise<string[]> {
+    const s = this.#requireSession();
+    return (await s.outbox.list()).map((e) => e.payload.id);
+  }
+
+  async markRead(peer: string, seq: number): Promise<void> {
+    return this.#guard(async () => {
+      const req = markReadSchema.parse({ peer, seq });
+      const s = this.#requireSession();
+      await this.#exclusive(async () => {
+        s.index.markRead(req.peer, req.seq);
+        await s.index.save();
+      });
+    });
+  }
+
+  /** A fresh UUID v4 for send(). */
+  newMessageId(): string {
+    return newMessageId();
+  }
+
+  // ---- live sync ----
+
+  /** Starts GET /events with reconnection; new messages arrive as `message` events. */
+  async startLive(): Promise<void> {
+    const s = this.#requireSession();
+    if (this.#live?.running) return;
+    if (s.index.cursor === 0) await this.#guard(() => this.#syncIndex(false));
+    const live = new LiveSync(
+      {
+        openEvents: (lastEventId, signal) => this.#api.openEvents(lastEventId, signal),
+        cursor: () => s.index.cursor,
+        catchUp: () => this.#syncIndex(true),
+        deliver: (header) => this.#exclusive(() => this.#deliver(s, [header], true)),
+        onState: (state, detail) => this.#emit({ type: 'connection', state, detail }),
+        onFatal: (error) => void this.#sessionLost(error),
+      },
+      this.#reconnectDelays,
+    );
+    this.#live = live;
+    live.start();
+  }
+
+  async stopLive(): Promise<void> {
+    const live = this.#live;
+    this.#live = null;
+    await live?.stop();
+  }
+
+  // ---- internals: session ----
+
+  async #guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const e = toChatError(error);
+      if (e.info.code === 'unauthorized' && this.#session) await this.#sessionLost(e);
+      throw e;
+    }
+  }
+
+  async #sessionLost(error: ChatError): Promise<void> {
+    if (!this.#session) return;
+    await this.#endSession(error.info.message);
+  }
+
+  async #endSession(reason: string): Promise<void> {
+    await this.stopLive();
+    this.#session = null;
+    this.#api.token = null;
+    this.#readCache.clear();
+    this.#serverKeys.clear();
+    this.#emit({ type: 'signed_out', reason });
+  }
+
+  #requireSession(): Session {
+    if (!this.#session) throw notSignedIn();
+    return this.#session;
+  }
+
+  #requireSignedOut(): void {
+    if (this.#session) throw new ChatError('invalid_input', `Already signed in as ${this.#session.username}; sign out first.`);
+  }
+
+  async #signIn(username: string, authHash: string): Promise<void> {
+    const response = await this.#api.raw('POST', '/login', { body: { username, authHash } });
+    if (response.status === 401) throw wrongPassword();
+    if (response.status !== 200) throw this.#unexpected(response, 'POST /login');
+    const token = parseAnswer(tokenResponseSchema, response.data, 'POST /login');
+    if (token.username !== username) throw new ChatError('protocol_violation', 'The server signed in a different username.');
+    this.#api.token = token.token;
+  }
+
+  async #ownProfile(username: string): Promise<UserProfile> {
+    const { data } = await this.#api.call('GET', `/users/${username}`, userProfileSchema, { auth: true });
+    if (data.username !== username) throw new ChatError('protocol_violation', 'The server answered with another account.');
+    return data;
+  }
+
+  /** Checks the unlocked key against the server's copy and this device's pin, then holds it. */
+  async #openSession(username: string, pkcs8: Uint8Array, profile: UserProfile, authHash: string | null): Promise<void> {
+    let ownSpki: string;
+    let privateKey: PrivateKeys;
+    try {
+      [ownSpki, privateKey] = await Promise.all([publicSpkiOfPrivateKey(pkcs8), importPrivateKey(pkcs8)]);
+    } catch {
+      this.#api.token = null;
+      throw new ChatError('tampered', 'Your private key opened but is not a valid RSA-4096 key.');
+    }
+    if (!(await sameKey(ownSpki, profile.publicKey))) {
+      this.#api.token = null;
+      throw new ChatError('tampered', 'The server shows a public key for your account that does not match your private key. Do not use this server.');
+    }
+    const namespace = `${this.serverUrl}|${username}`;
+    const pins = new Pins(this.#store, namespace);
+    const ownFingerprint = await fingerprint(ownSpki);
+    const pinned = await pins.get(username);
+    if (pinned && !(await sameKey(pinned.publicKey, ownSpki))) {
+      this.#api.token = null;
+      throw new ChatError('tampered', 'Your account now has a different key than the one this device pinned for you. The account may have been replaced on the server.');
+    }
+    if (!pinned) await pins.set(username, ownSpki, ownFingerprint);
+    this.#session = {
+      username,
+      privateKey,
+      publicKey: await importPublicKey(ownSpki),
+      fingerprint: ownFingerprint,
+      pins,
+      index: await ConversationIndex.load(this.#store, namespace),
+      outbox: new Outbox(this.#store, namespace),
+      secret: authHash === null ? null : { authHash, pkcs8: encodeBase64(pkcs8) },
+    };
+  }
+
+  #accountView(): AccountView {
+    const s = this.#requireSession();
+    return { username: s.username, fingerprint: formatFingerprint(s.fingerprint), serverUrl: this.serverUrl };
+  }
+
+  #unexpected(response: AxiosResponse, what: string): ChatError {
+    if (response.status >= 400) return errorFromResponse(response, what);
+    return new ChatError('protocol_violation', `The server gave an unexpected answer (HTTP ${response.status}) to ${what}.`);
+  }
+
+  // ---- internals: keys ----
+
+  async #serverKey(username: string, fresh: boolean): Promise<ServerKey> {
+    const cached = this.#serverKeys.get(username);
+    if (!fresh && cached && Date.now() - cached.fetchedAt < SERVER_KEY_TTL_MS) return cached;
+    const response = await this.#api.raw('GET', `/users/${username}`, { auth: this.#api.token !== null });
+    if (response.status === 404) throw new ChatError('not_found', `There is no user named ${username}.`);
+    if (response.status !== 200) throw this.#unexpected(response, 'GET /users/{username}');
+    const profile = parseAnswer(userProfileSchema, response.data, `GET /users/${username}`);
+    if (profile.username !== username) throw new ChatError('protocol_violation', `The server answered with another user than ${username}.`);
+    try {
+      await importPublicKey(profile.publicKey);
+    } catch {
+      throw new ChatError('protocol_violation', `The server shows a key for ${username} that is not a valid RSA-4096 public key.`);
+    }
+    const fp = await fingerprint(profile.publicKey);
+    if (fp !== profile.fingerprint) throw new ChatError('protocol_violation', `The server shows a wrong fingerprint for ${username}'s key.`);
+    const entry = { profile, fingerprint: fp, fetchedAt: Date.now() };
+    this.#serverKeys.set(username, entry);
+    return entry;
+  }
+
+  /** The pin, pinning the server's key on first use; warns (once per key) when the server shows another key. */
+  async #pinAndCompare(username: string, fresh: boolean): Promise<PinState> {
+    const s = this.#requireSession();
+    let pin = await s.pins.get(username);
+    let server: ServerKey | null = null;
+    try {
+      server = await this.#serverKey(username, fresh);
+    } catch (error) {
+      if (!pin) throw error;
+    }
+    if (!pin) pin = await s.pins.set(username, server!.profile.publicKey, server!.fingerprint);
+    const changed = server !== null && server.profile.publicKey !== pin.publicKey;
+    if (changed) this.#warnKeyChanged(username, pin.fingerprint, server!.fingerprint);
+    return { pinned: pin.publicKey, pinnedFingerprint: pin.fingerprint, server, changed };
+  }
+
+  #warnKeyChanged(username: string, pinnedFingerprint: string, newFingerprint: string): void {
+    const key = `${username}:${newFingerprint}`;
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#emit({
+      type: 'key_changed',
+      change: { username, pinnedFingerprint: formatFingerprint(pinnedFingerprint), newFingerprint: formatFingerprint(newFingerprint) },
+    });
+  }
+
+  async #keyStatus(username: string): Promise<KeyStatus> {
+    const state = await this.#pinAndCompare(username, false);
+    if (state.server === null) return 'unknown';
+    return state.changed ? 'changed' : 'pinned';
+  }
+
+  async #details(peer: string, fresh: boolean): Promise<ContactDetails> {
+    const state = await this.#pinAndCompare(peer, fresh);
+    return {
+      username: peer,
+      keyStatus: state.server === null ? 'unknown' : state.changed ? 'changed' : 'pinned',
+      pinnedFingerprint: formatFingerprint(state.pinnedFingerprint),
+      serverFingerprint: state.changed ? formatFingerprint(state.server!.fingerprint) : null,
+      createdAt: state.server?.profile.createdAt ?? null,
+    };
+  }
+
+  async #recipientKey(recipient: string): Promise<PublicKeys> {
+    const s = this.#requireSession();
+    if (recipient === s.username) return s.publicKey;
+    const state = await this.#pinAndCompare(recipient, false);
+    if (state.changed) {
+      throw new ChatError(
+        'key_changed',
+        `${recipient}'s key on the server has changed since you first used it. Compare fingerprints with ${recipient}, and accept the new key before sending.`,
+      );
+    }
+    return importPublicKey(state.pinned);
+  }
+
+  // ---- internals: messages ----
+
+  #headerView(header: MessageHeader, me: string): MessageHeaderView {
+    this.#timestamps.set(header.seq, header.timestamp);
+    return { id: header.id, seq: header.seq, sender: header.sender, recipient: header.recipient, timestamp: header.timestamp, outgoing: header.sender === me };
+  }
+
+  async #listMessages(query: { peer?: string; order?: 'asc' | 'desc'; limit?: number; after?: number; until?: string }): Promise<MessageHeader[]> {
+    const { data } = await this.#api.call('GET', '/messages', messagesResponseSchema, { auth: true, query });
+    const me = this.#requireSession().username;
+    for (const h of data.messages) {
+      if (h.sender !== me && h.recipient !== me) throw new ChatError('protocol_violation', 'The server listed a message that is not yours.');
+      if (query.peer && h.sender !== query.peer && h.recipient !== query.peer) {
+        throw new ChatError('protocol_violation', `The server listed a message outside the conversation with ${query.peer}.`);
+      }
+    }
+    return data.messages;
+  }
+
+  async #timestampOf(peer: string, seq: number): Promise<string | null> {
+    const known = this.#timestamps.get(seq);
+    if (known) return known;
+    const [first] = await this.#listMessages({ peer, after: seq - 1, limit: 1 });
+    return first && first.seq === seq ? first.timestamp : null;
+  }
+
+  async #syncIndex(emit: boolean): Promise<void> {
+    const s = this.#requireSession();
+    for (;;) {
+      const page = await this.#listMessages({ after: s.index.cursor, order: 'asc', limit: MAX_PAGE_LIMIT });
+      await this.#exclusive(() => this.#deliver(s, page, emit));
+      if (page.length < MAX_PAGE_LIMIT) return;
+    }
+  }
+
+  /** Records headers in seq order (skipping what is already known) and announces the new ones. */
+  async #deliver(s: Session, headers: MessageHeader[], emit: boolean): Promise<void> {
+    if (this.#session !== s) return;
+    const fresh = headers.filter((h) => s.index.record(h, s.username));
+    if (fresh.length === 0) return;
+    await s.index.save();
+    if (emit) for (const h of fresh) this.#emit({ type: 'message', message: this.#headerView(h, s.username) });
+  }
+
+  #exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#serial.then(run, run);
+    this.#serial = next.catch(() => undefined);
+    return next;
+  }
+
+  async #post(payload: SendMessageRequest, me: string): Promise<MessageHeader> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await this.#api.raw('POST', '/messages', { auth: true, body: payload });
+        if (response.status === 404) throw new ChatError('not_found', `There is no user named ${payload.recipient}.`);
+        if (response.status === 409) throw new ChatError('invalid_input', 'A different message with this id is already on the server.');
+        if (response.status !== 201 && response.status !== 200) throw this.#unexpected(response, 'POST /messages');
+        const header = parseAnswer(messageHeaderSchema, response.data, 'POST /messages');
+        if (header.id !== payload.id || header.sender !== me || header.recipient !== payload.recipient) {
+          throw new ChatError('protocol_violation', 'The server acknowledged a different message than the one sent.');
+        }
+        return header;
+      } catch (error) {
+        const delay = this.#retryDelays[attempt];
+        if (!isTransient(error) || delay === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #readOne(id: string): Promise<MessageView> {
+    const cached = this.#readCache.get(id);
+    if (cached) return cached;
+    const s = this.#requireSession();
+    const response = await this.#api.raw('GET', `/messages/${id}`, { auth: true });
+    if (response.status === 404) throw new ChatError('not_found', 'This message is not on the server (or is not yours).');
+    if (response.status !== 200) throw this.#unexpected(response, 'GET /messages/{id}');
+    const header = messageHeaderSchema.safeParse(response.data);
+    if (!header.success || header.data.id !== id || (header.data.sender !== s.username && header.data.recipient !== s.username)) {
+      return {
+        id,
+        seq: header.success ? header.data.seq : 0,
+        sender: header.success ? header.data.sender : '',
+        recipient: header.success ? header.data.recipient : '',
+        timestamp: header.success ? header.data.timestamp : '',
+        outgoing: header.success && header.data.sender === s.username,
+        text: null,
+        status: 'malformed',
+        reason: 'The server sent this message in a form that is not a valid message.',
+      };
+    }
+    const base = this.#headerView(header.data, s.username);
+    const record = messageRecordSchema.safeParse(response.data);
+    if (!record.success) return this.#cache({ ...base, text: null, status: 'malformed', reason: 'The server sent this message with missing or badly formed encrypted fields.' });
+    const opened = await openMessage(record.data, s.username, s.privateKey);
+    if (!opened.ok) return this.#cache({ ...base, text: null, status: opened.code, reason: opened.reason });
+    return this.#verify(base, opened, record.data.sender);
+  }
+
+  async #verify(base: MessageHeaderView, opened: { text: string; signature: Uint8Array; signed: Uint8Array }, sender: string): Promise<MessageView> {
+    const s = this.#requireSession();
+    if (sender === s.username) {
+      const ok = await verifyOpened(opened, s.publicKey);
+      return this.#cache(ok ? { ...base, text: opened.text, status: 'verified', reason: null } : badSignature(base, sender));
+    }
+    let state: PinState;
+    try {
+      state = await this.#pinAndCompare(sender, false);
+    } catch (error) {
+      const detail = toChatError(error).info.message;
+      return { ...base, text: null, status: 'unknown_sender_key', reason: `The sender's key could not be fetched, so this message cannot be checked. ${detail}` };
+    }
+    if (await verifyOpened(opened, await importPublicKey(state.pinned))) {
+      return this.#cache({ ...base, text: opened.text, status: 'verified', reason: null });
+    }
+    if (!state.changed) {
+      // The key may have changed since the cached look: look again before concluding.
+      state = await this.#pinAndCompare(sender, true).catch(() => state);
+    }
+    if (state.changed && state.server && (await verifyOpened(opened, await importPublicKey(state.server.profile.publicKey)))) {
+      return {
+        ...base,
+        text: null,
+        status: 'key_changed',
+        reason: `Signed with a new key of ${sender} that you have not accepted. Compare fingerprints with ${sender}, then accept the new key to read it.`,
+      };
+    }
+    return this.#cache(badSignature(base, sender));
+  }
+
+  #cache(view: MessageView): MessageView {
+    this.#readCache.set(view.id, view);
+    return view;
+  }
+}
+
+function badSignature(base: MessageHeaderView, sender: string): MessageView {
+  return { ...base, text: null, status: 'bad_signature', reason: `The signature does not match ${sender}'s key: this message may be forged.` };
+}
+
+function checkNewPassword(password: string): void {
+  if ([...password].length < MIN_NEW_PASSWORD_LENGTH) {
+    throw new ChatError('weak_password', `Choose a password of at least ${MIN_NEW_PASSWORD_LENGTH} characters.`);
+  }
+}
+
+function sealedKeyOf(profile: UserProfile): { encryptedPrivateKey: string; kdfSalt: string; kdfIterations: number } {
+  const { encryptedPrivateKey, kdfSalt, kdfIterations } = profile;
+  if (encryptedPrivateKey === undefined || kdfSalt === undefined || kdfIterations === undefined) {
+    throw new ChatError('protocol_violation', 'The server did not send your sealed private key.');
+  }
+  if (kdfIterations > MAX_KDF_ITERATIONS) {
+    throw new ChatError('protocol_violation', `The server asks for ${kdfIterations} key-stretching rounds, more than the ${MAX_KDF_ITERATIONS} this app accepts.`);
+  }
+  return { encryptedPrivateKey, kdfSalt, kdfIterations };
+}
+
+/** Two SPKI encodings of the same key compare equal (re-exported in canonical DER). */
+async function sameKey(a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  try {
+    const [ka, kb] = await Promise.all([importPublicKey(a), importPublicKey(b)]);
+    const [da, db] = await Promise.all([subtle().exportKey('spki', ka.verify), subtle().exportKey('spki', kb.verify)]);
+    return encodeBase64(new Uint8Array(da)) === encodeBase64(new Uint8Array(db));
+  } catch {
+    return false;
+  }
+}
+
+async function sha512Hex(text: string): Promise<string> {
+  return toHex(new Uint8Array(await subtle().digest('SHA-512', utf8(text))));
+}
+
+function addMs(timestamp: string, ms: number): string {
+  return new Date(Date.parse(timestamp) + ms).toISOString();
+}

@@ -1,0 +1,166 @@
+// Core side: the live half of sync — GET /events with reconnection. On every (re)connection it resumes with
+// Last-Event-ID, fetches by the `after` cursor, and holds live events back until that catch-up is delivered,
+// so the session's seq-ordered delivery sees nothing twice and misses nothing.
+import { HEARTBEAT_MS } from '../protocol/constants.js';
+import { messageHeaderSchema, type MessageHeader } from '../protocol/schemas.js';
+import { ChatError, toChatError } from './errors.js';
+import { parseAnswer } from './http-api.js';
+import { SseParser } from './sse-parser.js';
+import type { ConnectionState } from './view.js';
+
+export interface LiveSyncHooks {
+  openEvents(lastEventId: number, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+  /** The highest seq delivered so far. */
+  cursor(): number;
+  /** Fetches and delivers everything after the cursor. */
+  catchUp(): Promise<void>;
+  /** Queues one header for delivery; deliveries run in call order and skip seqs at or below the cursor. */
+  deliver(header: MessageHeader): Promise<void>;
+  onState(state: ConnectionState, detail: string | null): void;
+  /** A failure retrying cannot fix (e.g. the session ended); live sync stops after it. */
+  onFatal(error: ChatError): void;
+}
+
+export const DEFAULT_RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** No byte for this long (the server sends a comment every HEARTBEAT_MS) means the connection is dead. */
+const SILENCE_LIMIT_MS = 2 * HEARTBEAT_MS + 5_000;
+
+export class LiveSync {
+  readonly #hooks: LiveSyncHooks;
+  readonly #delays: number[];
+  #running = false;
+  #controller: AbortController | null = null;
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+
+  constructor(hooks: LiveSyncHooks, delays: number[] = DEFAULT_RECONNECT_DELAYS_MS) {
+    this.#hooks = hooks;
+    this.#delays = delays;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#controller?.abort();
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = null;
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (this.#running) {
+      this.#hooks.onState('connecting', null);
+      let detail: string | null = null;
+      try {
+        await this.#connectOnce(() => {
+          failures = 0;
+        });
+        detail = 'The server closed the live connection.';
+      } catch (error) {
+        if (!this.#running) break;
+        const chatError = toChatError(error);
+        if (chatError.info.code === 'unauthorized' || chatError.info.code === 'locked' || chatError.info.code === 'forbidden') {
+          this.#running = false;
+          this.#hooks.onState('offline', chatError.info.message);
+          this.#hooks.onFatal(chatError);
+          break;
+        }
+        detail = chatError.info.message;
+      }
+      if (!this.#running) break;
+      this.#hooks.onState('offline', detail);
+      const base = this.#delays[Math.min(failures, this.#delays.length - 1)] ?? 1_000;
+      failures++;
+      await this.#sleep(base * (0.8 + Math.random() * 0.4));
+    }
+    this.#hooks.onState('offline', null);
+  }
+
+  async #connectOnce(onOpen: () => void): Promise<void> {
+    const controller = new AbortController();
+    this.#controller = controller;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const feed = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => controller.abort(), SILENCE_LIMIT_MS);
+    };
+    try {
+      const stream = await this.#hooks.openEvents(this.#hooks.cursor(), controller.signal);
+      feed();
+      onOpen();
+      this.#hooks.onState('online', null);
+
+      let caughtUp = false;
+      const held: MessageHeader[] = [];
+      let catchUpError: unknown = null;
+      const catchUp = this.#hooks.catchUp().then(
+        () => {
+          caughtUp = true;
+          for (const header of held.splice(0)) void this.#hooks.deliver(header);
+        },
+        (error: unknown) => {
+          catchUpError = error;
+          controller.abort();
+        },
+      );
+
+      const decoder = new TextDecoder();
+      const parser = new SseParser();
+      for await (const chunk of stream) {
+        feed();
+        for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
+          if (event.event !== 'message') continue;
+          const header = parseEvent(event.data);
+          if (caughtUp) void this.#hooks.deliver(header);
+          else held.push(header);
+        }
+        if (!this.#running) break;
+      }
+      await catchUp;
+      if (catchUpError) throw catchUpError;
+    } catch (error) {
+      if (controller.signal.aborted && this.#running && !(error instanceof ChatError)) {
+        throw new ChatError('server_unreachable', 'The live connection went silent; reconnecting.');
+      }
+      throw error;
+    } finally {
+      clearTimeout(watchdog);
+      controller.abort();
+      this.#controller = null;
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+}
+
+function parseEvent(data: string): MessageHeader {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    throw new ChatError('protocol_violation', 'The server sent a live event that is not JSON.');
+  }
+  return parseAnswer(messageHeaderSchema, json, 'GET /events');
+}

@@ -1,0 +1,76 @@
+// Core side: one schema per input a session takes (the ChatApi, Electron IPC handlers and the CLI validate
+// with these). Usernames a person types are trimmed and lowercased here, before anything else sees them.
+import { z } from 'zod';
+import { MAX_PAGE_LIMIT, USERNAME_PATTERN } from '../protocol/constants.js';
+import { messageIdSchema, seqSchema } from '../protocol/schemas.js';
+
+/** Longest message text, in UTF-8 bytes: keeps a sealed request well under the server's 256 KiB body limit. */
+export const MAX_MESSAGE_TEXT_BYTES = 64 * 1024;
+export const MAX_PASSWORD_LENGTH = 1024;
+export const MIN_NEW_PASSWORD_LENGTH = 8;
+export const MAX_READ_BATCH = 200;
+
+const encoder = new TextEncoder();
+
+export const typedUsernameSchema = z
+  .string({ error: 'must be text' })
+  .trim()
+  .toLowerCase()
+  .regex(USERNAME_PATTERN, 'must be 3 to 32 characters of a-z, 0-9 and _');
+
+export const passwordSchema = z
+  .string({ error: 'must be text' })
+  .min(1, 'is required')
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+
+export const credentialsSchema = z.strictObject({ username: typedUsernameSchema, password: passwordSchema });
+
+export const passwordChangeSchema = z.strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema });
+
+export const conversationPageRequestSchema = z.strictObject({
+  peer: typedUsernameSchema,
+  beforeSeq: seqSchema.optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE_LIMIT - 1).optional(),
+});
+
+export const messageTextSchema = z
+  .string({ error: 'must be text' })
+  .refine((t) => t.trim().length > 0, 'is empty')
+  .refine((t) => encoder.encode(t).length <= MAX_MESSAGE_TEXT_BYTES, `is longer than ${MAX_MESSAGE_TEXT_BYTES} bytes`);
+
+export const sendRequestSchema = z.strictObject({
+  recipient: typedUsernameSchema,
+  text: messageTextSchema,
+  id: messageIdSchema,
+});
+
+export const messageIdsSchema = z.array(messageIdSchema).max(MAX_READ_BATCH, `at most ${MAX_READ_BATCH} at once`);
+
+export const markReadSchema = z.strictObject({ peer: typedUsernameSchema, seq: seqSchema });
+
+/** What a person types to find users: a username prefix, lowercased. */
+export const userSearchSchema = z
+  .string({ error: 'must be text' })
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9_]{0,32}$/, 'may hold only a-z, 0-9 and _ (up to 32)');
+
+export const serverUrlSchema = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(1, 'is required')
+  .max(2048)
+  .refine((u) => URL.canParse(u), 'is not a URL (expected https://host or http://localhost:port)')
+  .refine((u) => !URL.canParse(u) || ['https:', 'http:'].includes(new URL(u).protocol), 'must start with https:// or http://');
+
+export const caCertificatePemSchema = z
+  .string()
+  .max(64 * 1024, 'is too large for a certificate')
+  .refine((p) => p.includes('-----BEGIN CERTIFICATE-----'), 'is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
+
+export const serverChoiceSchema = z.strictObject({
+  serverUrl: serverUrlSchema,
+  caCertificatePem: caCertificatePemSchema.nullable(),
+});
+
+export const sessionOptionsSchema = z.strictObject({ keepSessionSecret: z.boolean().optional() }).optional();

@@ -1,0 +1,70 @@
+// Core side: a Server-Sent Events parser (the text/event-stream format of the HTML standard), fed decoded text
+// in arbitrary chunks. Only what GET /events uses: `id:`, `event:`, `data:`, comments; `retry:` is read too.
+export interface SseEvent {
+  /** The `id:` of this event, or the last one seen before it. */
+  id: string | null;
+  event: string;
+  data: string;
+}
+
+export class SseParser {
+  #buffer = '';
+  #lastId: string | null = null;
+  #eventType = '';
+  #data: string[] = [];
+  #hasData = false;
+  /** The last `retry:` value in milliseconds, if the server sent one. */
+  retryMs: number | null = null;
+
+  /** Feeds text; returns the events completed by it. */
+  push(text: string): SseEvent[] {
+    this.#buffer += text;
+    const events: SseEvent[] = [];
+    for (;;) {
+      const match = /\r\n|\r|\n/.exec(this.#buffer);
+      if (!match) break;
+      // A lone \r at the very end may be the first half of \r\n: wait for more text.
+      if (match[0] === '\r' && match.index === this.#buffer.length - 1) break;
+      const line = this.#buffer.slice(0, match.index);
+      this.#buffer = this.#buffer.slice(match.index + match[0].length);
+      const event = this.#line(line);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  #line(line: string): SseEvent | null {
+    if (line === '') return this.#dispatch();
+    if (line.startsWith(':')) return null;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    switch (field) {
+      case 'event':
+        this.#eventType = value;
+        break;
+      case 'data':
+        this.#data.push(value);
+        this.#hasData = true;
+        break;
+      case 'id':
+        if (!value.includes('\u0000')) this.#lastId = value;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.retryMs = Number(value);
+        break;
+      default:
+        break;
+    }
+    return null;
+  }
+
+  #dispatch(): SseEvent | null {
+    const event = this.#hasData ? { id: this.#lastId, event: this.#eventType || 'message', data: this.#data.join('\n') } : null;
+    this.#eventType = '';
+    this.#data = [];
+    this.#hasData = false;
+    return event;
+  }
+}

@@ -1,0 +1,30 @@
+// Core side: seal(key, data, aad) = IV (12) || AES-256-GCM ciphertext || tag (16), per PROTOCOL.md.
+import { GCM_IV_BYTES, GCM_TAG_BYTES, SEALED_MIN_BYTES } from '../protocol/constants.js';
+import { concatBytes, ownBytes, randomBytes, subtle } from './webcrypto.js';
+
+export async function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
+  return subtle().importKey('raw', ownBytes(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
+export async function seal(key: CryptoKey, data: Uint8Array, aad: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const iv = randomBytes(GCM_IV_BYTES);
+  const ct = await subtle().encrypt(
+    { name: 'AES-GCM', iv, additionalData: ownBytes(aad), tagLength: GCM_TAG_BYTES * 8 },
+    key,
+    ownBytes(data),
+  );
+  return concatBytes(iv, new Uint8Array(ct));
+}
+
+/** Opens sealed bytes; throws when the tag does not match (wrong key, wrong AAD or altered bytes). */
+export async function open(key: CryptoKey, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  if (sealed.length < SEALED_MIN_BYTES) throw new Error('sealed data is too short');
+  const iv = sealed.slice(0, GCM_IV_BYTES);
+  const ct = sealed.slice(GCM_IV_BYTES);
+  const plain = await subtle().decrypt(
+    { name: 'AES-GCM', iv, additionalData: ownBytes(aad), tagLength: GCM_TAG_BYTES * 8 },
+    key,
+    ct,
+  );
+  return new Uint8Array(plain);
+}
