@@ -5,5 +5,9 @@ cd "$(dirname "$0")/.."
 
 npx vitest run
 
+# The server suite and the two-instance tests again, on PostgreSQL: a private throwaway cluster
+# (scripts/ci/postgres.sh; installs Debian's postgresql when missing and running as root).
+scripts/ci/with-postgres.sh npx vitest run --project node server test/deploy/two-instances
+
 # Desktop app: "stay signed in" against a real GNOME Keyring on a private D-Bus session.
 bash scripts/test-keyring.sh
