@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { dayKey, dayLabel } from './time.js';
+
+describe('day labels', () => {
+  const now = new Date(2026, 10, 25, 15, 0);
+
+  it('names today and yesterday, then weekdays, then dates', () => {
+    expect(dayLabel(new Date(2026, 10, 25, 0, 5).toISOString(), now)).toBe('Today');
+    expect(dayLabel(new Date(2026, 10, 24, 23, 55).toISOString(), now)).toBe('Yesterday');
+    expect(dayLabel(new Date(2026, 10, 21, 12, 0).toISOString(), now)).toMatch(/Saturday|samedi|Samstag|\p{L}+/u);
+    expect(dayLabel(new Date(2026, 0, 2, 12, 0).toISOString(), now)).toMatch(/2026/);
+  });
+
+  it('keys a time by its local calendar day', () => {
+    expect(dayKey(new Date(2026, 10, 25, 23, 59).toISOString())).toBe('2026-11-25');
+  });
+});

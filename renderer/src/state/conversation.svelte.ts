@@ -1,0 +1,251 @@
+// One conversation: headers page by page (oldest first), decrypted views only of what was on screen,
+// messages being sent, and the contact's key state. Headers are known without decrypting anything; the
+// window asks to read only the rows it shows, so a 10,000-message conversation costs what one screen costs.
+import { SvelteMap } from 'svelte/reactivity';
+import type {
+  ChatApi,
+  ChatErrorInfo,
+  ContactDetails,
+  MessageHeaderView,
+  MessageView,
+} from '../api/chat-api.js';
+import { describeError, errorInfo } from '../lib/errors.js';
+import { buildRows, type PendingMessage, type Row } from '../lib/rows.js';
+
+export const PAGE_SIZE = 100;
+
+export interface ConversationHooks {
+  /** The conversation was read up to its newest message (unread count can go to 0). */
+  onRead?: (peer: string) => void;
+  /** The person accepted the contact's new key. */
+  onKeyTrusted?: (peer: string) => void;
+  /** Makes message ids; crypto.randomUUID by default (UUID v4, lowercase). */
+  newId?: () => string;
+  /** Whether the person can see the window now; read markers move only then. */
+  isVisible?: () => boolean;
+}
+
+export class ConversationState {
+  readonly peer: string;
+  headers = $state.raw<MessageHeaderView[]>([]);
+  hasMore = $state(false);
+  loaded = $state(false);
+  loadingOlder = $state(false);
+  error = $state<ChatErrorInfo | null>(null);
+  readError = $state<ChatErrorInfo | null>(null);
+  pending = $state<PendingMessage[]>([]);
+  details = $state<ContactDetails | null>(null);
+  detailsError = $state<ChatErrorInfo | null>(null);
+  trusting = $state(false);
+  draft = $state('');
+  readonly views = new SvelteMap<string, MessageView>();
+  rows: Row[] = $derived(buildRows(this.headers, this.pending));
+
+  readonly #api: ChatApi;
+  readonly #hooks: ConversationHooks;
+  readonly #requested = new Set<string>();
+  #queue: string[] = [];
+  #flushScheduled = false;
+  #readUpTo = 0;
+  #opening: Promise<void> | null = null;
+
+  constructor(api: ChatApi, peer: string, hooks: ConversationHooks = {}) {
+    this.#api = api;
+    this.peer = peer;
+    this.#hooks = hooks;
+  }
+
+  get keyChanged(): boolean {
+    return this.details?.keyStatus === 'changed';
+  }
+
+  /** Loads the newest page and the contact's key details; once. */
+  open(): Promise<void> {
+    this.#opening ??= (async () => {
+      await Promise.all([this.#loadNewest(), this.refreshDetails()]);
+    })();
+    return this.#opening;
+  }
+
+  async #loadNewest(): Promise<void> {
+    try {
+      const page = await this.#api.conversation({ peer: this.peer, limit: PAGE_SIZE });
+      this.#mergeHeaders(page.messages);
+      this.hasMore = page.hasMore;
+      this.error = null;
+    } catch (error) {
+      this.error = errorInfo(error);
+      this.#opening = null;
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  async loadOlder(): Promise<void> {
+    if (!this.hasMore || this.loadingOlder || !this.loaded) return;
+    const oldest = this.headers[0];
+    if (!oldest) return;
+    this.loadingOlder = true;
+    try {
+      const page = await this.#api.conversation({ peer: this.peer, beforeSeq: oldest.seq, limit: PAGE_SIZE });
+      this.#mergeHeaders(page.messages);
+      this.hasMore = page.hasMore;
+      this.error = null;
+    } catch (error) {
+      this.error = errorInfo(error);
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  async refreshDetails(): Promise<void> {
+    try {
+      this.details = await this.#api.contactDetails(this.peer);
+      this.detailsError = null;
+    } catch (error) {
+      this.detailsError = errorInfo(error);
+    }
+  }
+
+  /** The rows now on screen: decrypt what is not decrypted yet, and move the read marker. */
+  showing(ids: readonly string[]): void {
+    const missing = ids.filter((id) => !this.views.has(id) && !this.#requested.has(id));
+    if (missing.length > 0) {
+      for (const id of missing) this.#requested.add(id);
+      this.#queue.push(...missing);
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        queueMicrotask(() => void this.#flush());
+      }
+    }
+    this.#markRead(ids);
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushScheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) return;
+    try {
+      const views = await this.#api.readMessages(batch);
+      for (const view of views) this.views.set(view.id, view);
+      this.readError = null;
+    } catch (error) {
+      this.readError = errorInfo(error);
+    } finally {
+      // Ids that came back without a view can be asked for again when they are next on screen.
+      for (const id of batch) if (!this.views.has(id)) this.#requested.delete(id);
+    }
+  }
+
+  #markRead(ids: readonly string[]): void {
+    if (this.#hooks.isVisible && !this.#hooks.isVisible()) return;
+    let newest = 0;
+    const shown = new Set(ids);
+    for (const header of this.headers) if (shown.has(header.id) && header.seq > newest) newest = header.seq;
+    if (newest <= this.#readUpTo) return;
+    this.#readUpTo = newest;
+    const latest = this.headers[this.headers.length - 1];
+    this.#api.markRead(this.peer, newest).then(
+      () => {
+        if (latest && newest >= latest.seq) this.#hooks.onRead?.(this.peer);
+      },
+      () => {
+        // A read marker that did not move is retried with the next screenful.
+        this.#readUpTo = 0;
+      },
+    );
+  }
+
+  /** A message header from the live stream; ignored unless it belongs to this conversation. */
+  arrived(header: MessageHeaderView): boolean {
+    const other = header.outgoing ? header.recipient : header.sender;
+    if (other !== this.peer) return false;
+    this.#mergeHeaders([header]);
+    return true;
+  }
+
+  async send(text: string): Promise<void> {
+    const body = text.replace(/^\s*\n/, '').trimEnd();
+    if (!body.trim()) return;
+    const id = (this.#hooks.newId ?? (() => crypto.randomUUID()))();
+    this.pending = [
+      ...this.pending,
+      { id, recipient: this.peer, text: body, state: 'pending', error: null, createdAt: new Date().toISOString() },
+    ];
+    await this.#deliver(id);
+  }
+
+  /** Sends a failed message again with the same id, so the server never stores it twice. */
+  async retry(id: string): Promise<void> {
+    if (!this.pending.some((p) => p.id === id && p.state === 'failed')) return;
+    this.#updatePending(id, { state: 'pending', error: null });
+    await this.#deliver(id);
+  }
+
+  discard(id: string): void {
+    this.pending = this.pending.filter((p) => p.id !== id);
+  }
+
+  async #deliver(id: string): Promise<void> {
+    const message = this.pending.find((p) => p.id === id);
+    if (!message) return;
+    try {
+      const view = await this.#api.send({ recipient: this.peer, text: message.text, id });
+      this.views.set(view.id, view);
+      this.#requested.add(view.id);
+      this.#mergeHeaders([view]);
+      this.pending = this.pending.filter((p) => p.id !== id);
+    } catch (error) {
+      this.#updatePending(id, { state: 'failed', error: describeError(errorInfo(error)) });
+    }
+  }
+
+  async trustKey(): Promise<boolean> {
+    this.trusting = true;
+    try {
+      this.details = await this.#api.trustContactKey(this.peer);
+      this.detailsError = null;
+      this.#hooks.onKeyTrusted?.(this.peer);
+      // Messages that failed because of the key change are read again against the accepted key.
+      const failed = [...this.views.values()].filter((v) => v.status === 'key_changed').map((v) => v.id);
+      for (const id of failed) {
+        this.views.delete(id);
+        this.#requested.delete(id);
+      }
+      if (failed.length > 0) this.showing(failed);
+      return true;
+    } catch (error) {
+      this.detailsError = errorInfo(error);
+      return false;
+    } finally {
+      this.trusting = false;
+    }
+  }
+
+  /** The contact's key changed on the server (live event): show the banner now. */
+  contactKeyChanged(): void {
+    void this.refreshDetails();
+  }
+
+  #updatePending(id: string, change: Partial<PendingMessage>): void {
+    this.pending = this.pending.map((p) => (p.id === id ? { ...p, ...change } : p));
+  }
+
+  #mergeHeaders(incoming: readonly MessageHeaderView[]): void {
+    if (incoming.length === 0) return;
+    const known = new Set(this.headers.map((h) => h.id));
+    const fresh = incoming
+      .filter((h) => !known.has(h.id))
+      .map((h) => ({ id: h.id, seq: h.seq, sender: h.sender, recipient: h.recipient, timestamp: h.timestamp, outgoing: h.outgoing }));
+    if (fresh.length === 0) return;
+    const first = this.headers[0];
+    const last = this.headers[this.headers.length - 1];
+    fresh.sort((a, b) => a.seq - b.seq);
+    if (!last || fresh[0]!.seq > last.seq) this.headers = [...this.headers, ...fresh];
+    else if (first && fresh[fresh.length - 1]!.seq < first.seq) this.headers = [...fresh, ...this.headers];
+    else this.headers = [...this.headers, ...fresh].sort((a, b) => a.seq - b.seq);
+    const ids = new Set(fresh.map((h) => h.id));
+    if (this.pending.some((p) => ids.has(p.id))) this.pending = this.pending.filter((p) => !ids.has(p.id));
+  }
+}
