@@ -12,6 +12,7 @@ import type { EventBus } from './events/bus.js';
 import { EventStreams } from './events/streams.js';
 import { ApiError, errorHandler } from './http/errors.js';
 import { createRateLimits } from './http/rate-limits.js';
+import { noQuery } from './http/no-query.js';
 import { webClientRouter } from './http/web-client.js';
 import { describeError, requestLogger } from './logging.js';
 import { MessageAppender } from './messages/append.js';
@@ -84,7 +85,7 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
   app.use(sessionRouter(context));
   app.use(usersRouter(context));
   app.use(messagesRouter(context, appender));
-  app.get('/events', auth.required, streams.handle);
+  app.get('/events', auth.required, noQuery, streams.handle);
   app.use(webClientRouter(path.resolve(REPO_ROOT, config.webRoot)));
 
   app.use((req) => {

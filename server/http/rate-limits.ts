@@ -31,7 +31,9 @@ function usernameOf(req: Request): string {
 }
 
 export function createRateLimits(config: ServerConfig): RateLimits {
-  const common = { standardHeaders: 'draft-7' as const, legacyHeaders: false };
+  // A client may send X-Forwarded-For to a server that trusts no proxy; that is the client's business,
+  // not a misconfiguration worth a console warning.
+  const common = { standardHeaders: 'draft-7' as const, legacyHeaders: false, validate: { xForwardedForHeader: false } };
   const loginWindowMs = config.loginWindowSeconds * 1000;
   const sendPerUser: RequestHandler =
     config.sendsPerMinute > 0

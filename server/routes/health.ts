@@ -1,11 +1,12 @@
 // GET /health: 200 while the database answers, 503 otherwise.
 import { Router } from 'express';
 import { sendError } from '../http/errors.js';
+import { noQuery } from '../http/no-query.js';
 import type { RouteContext } from './context.js';
 
 export function healthRouter({ db }: RouteContext, version: string): Router {
   const router = Router();
-  router.get('/health', async (_req, res) => {
+  router.get('/health', noQuery, async (_req, res) => {
     try {
       await db.ping();
     } catch {

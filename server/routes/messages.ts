@@ -6,6 +6,7 @@ import { requireCaller } from '../auth/authenticate.js';
 import { ApiError, parseOr400 } from '../http/errors.js';
 import type { MessageAppender } from '../messages/append.js';
 import { findMessage, listMessages } from '../messages/query.js';
+import { noQuery } from '../http/no-query.js';
 import type { RouteContext } from './context.js';
 
 const pathSchema = z.strictObject({ id: messageIdSchema });
@@ -13,7 +14,7 @@ const pathSchema = z.strictObject({ id: messageIdSchema });
 export function messagesRouter({ db, auth, limits }: RouteContext, appender: MessageAppender): Router {
   const router = Router();
 
-  router.post('/messages', auth.required, limits.sendPerUser, async (req, res) => {
+  router.post('/messages', auth.required, noQuery, limits.sendPerUser, async (req, res) => {
     const sender = requireCaller(res);
     const message = parseOr400(sendMessageRequestSchema, req.body, 'request body');
     if (message.recipient !== sender && !(await db.models.User.findByPk(message.recipient, { attributes: ['username'] }))) {
@@ -33,7 +34,7 @@ export function messagesRouter({ db, auth, limits }: RouteContext, appender: Mes
     res.json({ messages: await listMessages(db, username, query) });
   });
 
-  router.get('/messages/:id', auth.required, async (req, res) => {
+  router.get('/messages/:id', auth.required, noQuery, async (req, res) => {
     const username = requireCaller(res);
     const { id } = parseOr400(pathSchema, req.params, 'path');
     const record = await findMessage(db, username, id);

@@ -5,6 +5,7 @@ import { loginRequestSchema } from '../../core/protocol/schemas.js';
 import { requireCaller } from '../auth/authenticate.js';
 import { checkPassword } from '../auth/passwords.js';
 import { ApiError, parseOr400 } from '../http/errors.js';
+import { noQuery } from '../http/no-query.js';
 import type { RouteContext } from './context.js';
 
 const logoutBodySchema = z.strictObject({});
@@ -13,7 +14,7 @@ export function sessionRouter({ db, signer, auth, limits }: RouteContext): Route
   const { User } = db.models;
   const router = Router();
 
-  router.post('/login', limits.loginPerAddress, limits.loginPerUser, async (req, res) => {
+  router.post('/login', noQuery, limits.loginPerAddress, limits.loginPerUser, async (req, res) => {
     const body = parseOr400(loginRequestSchema, req.body, 'request body');
     const user = await User.findByPk(body.username);
     // Unknown user and wrong password take the same path and give the same answer.
@@ -23,7 +24,7 @@ export function sessionRouter({ db, signer, auth, limits }: RouteContext): Route
     res.json({ username: user.username, token: signer.issue(user.username, user.tokenGeneration) });
   });
 
-  router.post('/logout', auth.required, async (req, res) => {
+  router.post('/logout', auth.required, noQuery, async (req, res) => {
     if (req.body !== undefined) parseOr400(logoutBodySchema, req.body, 'request body');
     const username = requireCaller(res);
     await User.increment('tokenGeneration', { where: { username } });

@@ -14,6 +14,7 @@ import { caller, requireCaller } from '../auth/authenticate.js';
 import { checkPassword, storePassword } from '../auth/passwords.js';
 import { fingerprint, publicKeyProblem } from '../auth/public-key.js';
 import { ApiError, parseOr400 } from '../http/errors.js';
+import { noQuery } from '../http/no-query.js';
 import type { RouteContext } from './context.js';
 
 const pathSchema = z.strictObject({ username: usernameSchema });
@@ -22,7 +23,7 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
   const { User } = db.models;
   const router = Router();
 
-  router.post('/users', limits.registrationPerAddress, async (req, res) => {
+  router.post('/users', noQuery, limits.registrationPerAddress, async (req, res) => {
     if (!config.openRegistration) throw new ApiError('forbidden', 'registration is closed on this server');
     const body = parseOr400(registerRequestSchema, req.body, 'request body');
     const publicKey = Buffer.from(body.publicKey, 'base64');
@@ -63,7 +64,7 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
     res.json({ users: users.map((u) => ({ username: u.username, createdAt: new Date(u.createdAt).toISOString() })) });
   });
 
-  router.get('/users/:username', async (req, res) => {
+  router.get('/users/:username', noQuery, async (req, res) => {
     const { username } = parseOr400(pathSchema, req.params, 'path');
     const user = await User.findByPk(username);
     if (!user) throw new ApiError('not_found', `there is no user ${username}`);
@@ -84,6 +85,7 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
   router.post(
     '/users/:username/password',
     auth.required,
+    noQuery,
     limits.loginPerAddress,
     limits.loginPerUser,
     async (req, res) => {
