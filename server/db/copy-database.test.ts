@@ -1,0 +1,74 @@
+// Moving a server's data: a SQLite database filled through the real server is copied into a fresh
+// database (PostgreSQL when TEST_DATABASE_URL is set, else another SQLite file), and a server on the copy
+// answers exactly as the old one did: same logins, same tokens, same messages and seqs.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freshDatabaseUrl } from '../../test/support/database.js';
+import { call, outgoing, register, startTestServer } from '../testing/harness.js';
+import { copyDatabase, CopyError } from './copy-database.js';
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+function sqliteUrl(): string {
+  return `sqlite:${path.join(mkdtempSync(path.join(os.tmpdir(), 'chat-copy-')), 'chat.sqlite')}`;
+}
+
+async function serverOn(databaseUrl: string) {
+  const server = await startTestServer({ databaseUrl });
+  stops.push(() => server.close());
+  return server;
+}
+
+describe('copyDatabase', () => {
+  it('moves users, messages and the token secret so that the new server answers as the old one', async () => {
+    const from = sqliteUrl();
+    const old = await serverOn(from);
+    const alice = await register(old.url, 'alice');
+    const bob = await register(old.url, 'bob');
+    for (let i = 0; i < 3; i++) {
+      expect((await call(old.url, 'POST', '/messages', { token: alice.token, body: outgoing('bob') })).status).toBe(201);
+    }
+    expect((await call(old.url, 'POST', '/messages', { token: bob.token, body: outgoing('alice') })).status).toBe(201);
+    const before = await call(old.url, 'GET', '/messages?full=1', { token: bob.token });
+    // Logging out raises alice's token generation: the copy must keep that token refused.
+    expect((await call(old.url, 'POST', '/logout', { token: alice.token, body: {} })).status).toBe(204);
+    await stops.pop()!();
+
+    const to = await freshDatabaseUrl();
+    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 4, mailbox: 8, serverSecrets: 1 });
+
+    const moved = await serverOn(to);
+    const after = await call(moved.url, 'GET', '/messages?full=1', { token: bob.token });
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual(before.body);
+    expect((await call(moved.url, 'GET', '/messages', { token: alice.token })).status).toBe(401);
+    const login = await call(moved.url, 'POST', '/login', { body: { username: 'alice', authHash: alice.authHash } });
+    expect(login.status).toBe(200);
+    // New messages continue the old numbering.
+    const next = await call(moved.url, 'POST', '/messages', { token: login.body.token, body: outgoing('bob') });
+    expect(next.body.seq).toBe(5);
+  });
+
+  it('refuses a target that already holds data and leaves it as it was', async () => {
+    const from = sqliteUrl();
+    const source = await serverOn(from);
+    await register(source.url, 'carol');
+    await stops.pop()!();
+    const to = await freshDatabaseUrl();
+    const existing = await serverOn(to);
+    const dave = await register(existing.url, 'dave');
+    await stops.pop()!();
+
+    await expect(copyDatabase(from, to)).rejects.toThrow(CopyError);
+    await expect(copyDatabase(from, to)).rejects.toThrow('the target database already has users; copy only into an empty database');
+
+    const again = await serverOn(to);
+    expect((await call(again.url, 'GET', '/users')).body.users.map((u: { username: string }) => u.username)).toEqual(['dave']);
+    expect((await call(again.url, 'GET', '/messages', { token: dave.token })).status).toBe(200);
+  });
+});

@@ -1,0 +1,102 @@
+// Copies every row of one Encrypted Chat database into another, empty one — typically a SQLite file into
+// PostgreSQL when one machine is no longer enough (docs/scaling.md). Both ends are brought to the latest
+// schema by the normal migrations first, so the copy is column for column. Rows keep their values,
+// including seq, password hashes, token generations and the token secret: accounts log in as before and
+// tokens issued by the old server stay valid on the new one.
+//
+// The source must not change during the copy (stop the server first); the target is written in one
+// transaction, so a failed copy leaves it empty.
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { openDatabase, type Database } from './database.js';
+
+export interface CopyReport {
+  users: number;
+  messages: number;
+  mailbox: number;
+  serverSecrets: number;
+}
+
+export class CopyError extends Error {}
+
+interface TableCopy {
+  table: string;
+  key: keyof CopyReport;
+  /** Primary-key columns, in order; rows are read in keyset pages along them. */
+  primaryKey: string[];
+}
+
+const TABLES: TableCopy[] = [
+  { table: 'users', key: 'users', primaryKey: ['username'] },
+  { table: 'messages', key: 'messages', primaryKey: ['seq'] },
+  { table: 'mailbox', key: 'mailbox', primaryKey: ['username', 'seq'] },
+  { table: 'server_secrets', key: 'serverSecrets', primaryKey: ['name'] },
+];
+
+const BATCH = 500;
+
+type Row = Record<string, unknown>;
+
+async function count(sequelize: Sequelize, table: string, transaction?: Transaction): Promise<number> {
+  const rows = await sequelize.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`, { type: QueryTypes.SELECT, transaction });
+  return Number(rows[0]!.n);
+}
+
+/** `(a, b) > (:a, :b)` spelled out, which both SQLite and PostgreSQL plan as an index range. */
+function afterClause(columns: string[]): string {
+  const terms = columns.map((column, i) => {
+    const equal = columns.slice(0, i).map((c) => `${c} = :${c}`);
+    return [...equal, `${column} > :${column}`].join(' AND ');
+  });
+  return terms.map((t) => `(${t})`).join(' OR ');
+}
+
+async function copyTable(source: Database, target: Database, spec: TableCopy, transaction: Transaction): Promise<number> {
+  const order = spec.primaryKey.join(', ');
+  let last: Row | undefined;
+  let copied = 0;
+  for (;;) {
+    const where = last ? `WHERE ${afterClause(spec.primaryKey)}` : '';
+    const replacements: Row = { limit: BATCH };
+    for (const column of spec.primaryKey) if (last) replacements[column] = last[column];
+    const rows = await source.sequelize.query<Row>(`SELECT * FROM ${spec.table} ${where} ORDER BY ${order} LIMIT :limit`, {
+      type: QueryTypes.SELECT,
+      replacements,
+    });
+    if (rows.length === 0) return copied;
+    await target.sequelize.getQueryInterface().bulkInsert(spec.table, rows, { transaction });
+    copied += rows.length;
+    last = rows.at(-1);
+  }
+}
+
+export async function copyDatabase(fromUrl: string, toUrl: string): Promise<CopyReport> {
+  const source = await openDatabase(fromUrl);
+  let target: Database | undefined;
+  try {
+    target = await openDatabase(toUrl);
+    for (const { table } of TABLES.filter((t) => t.key !== 'serverSecrets')) {
+      if ((await count(target.sequelize, table)) > 0) {
+        throw new CopyError(`the target database already has ${table}; copy only into an empty database`);
+      }
+    }
+    const into = target;
+    const report = await into.sequelize.transaction(async (transaction) => {
+      // A server started once on the target made its own token secret; the source's replaces it.
+      await into.sequelize.query('DELETE FROM server_secrets', { transaction });
+      const copied: Partial<CopyReport> = {};
+      for (const spec of TABLES) copied[spec.key] = await copyTable(source, into, spec, transaction);
+      for (const spec of TABLES) {
+        const expected = await count(source.sequelize, spec.table);
+        const found = await count(into.sequelize, spec.table, transaction);
+        if (found !== expected || copied[spec.key] !== expected) {
+          throw new CopyError(`${spec.table}: the source has ${expected} rows but ${found} arrived; nothing was copied`);
+        }
+      }
+      return copied as CopyReport;
+    });
+    return report;
+  } finally {
+    await target?.close().catch(() => undefined);
+    await source.close().catch(() => undefined);
+  }
+}
