@@ -1,0 +1,155 @@
+// Main process entry (Electron, ESM): app lifecycle, one instance, the menu, and the wiring of the pieces.
+// Everything with rules in it lives in Electron-free modules beside this one; this file only connects
+// them to Electron's objects.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
+import { ChatClient, sessionSnapshotSchema } from '../../core/client/chat-client.js';
+import type { ChatEvent, ChatEventChannel } from '../../renderer/src/api/ipc-contract.js';
+import { transportWithCa } from '../../cli/node-transport.js';
+import { FileStore } from '../../cli/node-file-store.js';
+import { argumentSchemas } from './ipc-arguments.js';
+import { createDispatcher, registerChatHandlers } from './ipc-handlers.js';
+import { parseLaunchOptions, type LaunchOptions } from './launch-options.js';
+import { menuTemplate } from './menu.js';
+import { hardenWebContents } from './navigation.js';
+import { APP_NAME, windowTitle } from './notifications.js';
+import { registerAppSchemePrivileges, serveAppScheme } from './protocol.js';
+import { SessionHost } from './session-host.js';
+import { SettingsStore } from './settings-store.js';
+import { osKeychain, probeKeychain, StaySignedInStore } from './stay-signed-in.js';
+import { createMainWindow } from './window.js';
+
+const EVENT_CHANNEL: ChatEventChannel = 'chat:event';
+const devTools = process.env.ENCRYPTED_CHAT_DEVTOOLS === '1';
+
+let launch: LaunchOptions;
+try {
+  launch = parseLaunchOptions(process.argv, process.env);
+} catch (error) {
+  // A mistyped --server stops the start with one clear line.
+  console.error(`encrypted-chat: ${error instanceof Error ? error.message : String(error)}`);
+  app.exit(2);
+  throw error;
+}
+if (launch.userDataDir) app.setPath('userData', launch.userDataDir);
+
+// Before `ready`: the scheme's privileges, and one instance per profile (a second start focuses the first).
+registerAppSchemePrivileges();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  run();
+}
+
+function run(): void {
+  const appRoot = app.getAppPath();
+  const rendererRoot = path.join(appRoot, 'dist', 'desktop-renderer');
+  const preloadPath = path.join(appRoot, 'dist', 'electron', 'preload.cjs');
+  const iconPath = path.join(appRoot, 'resources', 'icons', '512x512.png');
+  let window: BrowserWindow | null = null;
+  let host: SessionHost | null = null;
+
+  app.setName(APP_NAME);
+  app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
+
+  // Every web contents, present or future, gets the navigation, window and permission rules.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('before-quit', () => {
+    void host?.stop();
+  });
+
+  const showWindow = (settings: SettingsStore) => {
+    window = createMainWindow({
+      preloadPath,
+      ...(existsSync(iconPath) ? { iconPath } : {}),
+      savedBounds: settings.get().windowBounds,
+      saveBounds: (bounds) => void settings.update({ windowBounds: bounds }),
+    });
+    window.on('closed', () => {
+      window = null;
+    });
+  };
+
+  void app.whenReady().then(async () => {
+    const userData = app.getPath('userData');
+    serveAppScheme(session.defaultSession, rendererRoot);
+
+    const settings = new SettingsStore(userData);
+    host = new SessionHost({
+      settings,
+      staySignedIn: new StaySignedInStore(userData, osKeychain(), (value) => sessionSnapshotSchema.parse(value)),
+      probeKeychain: () => probeKeychain(),
+      clientStore: new FileStore(path.join(userData, 'client-state')),
+      transportFor: (pem) => transportWithCa(pem),
+      clients: {
+        create: (options) => new ChatClient(options),
+        resume: (options, snapshot) => ChatClient.resume(options, snapshot),
+        checkServer: (url, transport) => ChatClient.checkServer(url, transport),
+      },
+      emit: (event: ChatEvent) => {
+        if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+      },
+      isWindowFocused: () => window !== null && !window.isDestroyed() && window.isFocused(),
+      showNotification: ({ title, body }) => {
+        if (!Notification.isSupported()) return;
+        const notification = new Notification({ title, body, ...(existsSync(iconPath) ? { icon: iconPath } : {}) });
+        notification.on('click', () => {
+          window?.show();
+          window?.focus();
+        });
+        notification.show();
+      },
+      setUnreadCount: (count, username) => {
+        app.setBadgeCount(count);
+        if (window && !window.isDestroyed()) window.setTitle(windowTitle(count, username));
+      },
+      openExternal: (url) => shell.openExternal(url),
+      // Only the kind of error is logged: messages of lower layers could quote a server answer or a path.
+      logProblem: (what, error) => console.error(`encrypted-chat: problem ${what}: ${error instanceof Error ? error.name : typeof error}`),
+    });
+
+    const dispatch = createDispatcher({
+      service: host,
+      schemas: argumentSchemas,
+      mainFrame: () => (window && !window.isDestroyed() ? window.webContents.mainFrame : null),
+      onUnexpectedError: (method, error) => console.error(`encrypted-chat: ${method} failed unexpectedly (${error instanceof Error ? error.name : typeof error})`),
+    });
+    registerChatHandlers(ipcMain, argumentSchemas, dispatch);
+
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(process.platform, {
+          devTools,
+          showAbout: () =>
+            void dialog.showMessageBox({
+              type: 'info',
+              title: `About ${APP_NAME}`,
+              message: `${APP_NAME} ${app.getVersion()}`,
+              detail: 'End-to-end encrypted chat. Your private key and your messages are decrypted only on this computer.',
+            }),
+          openSettingsFolder: () => void shell.openPath(userData),
+        }),
+      ),
+    );
+
+    await host.start(launch.serverUrl);
+    showWindow(settings);
+
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) showWindow(settings);
+    });
+  });
+}
