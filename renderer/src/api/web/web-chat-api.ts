@@ -1,5 +1,6 @@
 // Web adapter: the ChatApi served by the client core running in this page (WebCrypto in the browser),
 // talking directly to the server that served the page. The only window module that imports core's session.
+import './zod-without-eval.js';
 import { ChatClient } from '../../../../core/client/chat-client.js';
 import { ChatError, toChatError } from '../../../../core/client/errors.js';
 import type { KeyValueStore } from '../../../../core/client/store.js';
