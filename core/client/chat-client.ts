@@ -494,6 +494,20 @@ export class ChatClient {
     return (await s.outbox.list()).map((e) => e.payload.id);
   }
 
+  /** Re-sends every message left in the outbox, byte for byte; returns the ones the server acknowledged. */
+  async resendPending(): Promise<MessageHeaderView[]> {
+    return this.#guard(async () => {
+      const s = this.#requireSession();
+      const sent: MessageHeaderView[] = [];
+      for (const entry of await s.outbox.list()) {
+        const header = await this.#post(entry.payload, s.username);
+        await s.outbox.remove(entry.payload.id);
+        sent.push(this.#headerView(header, s.username));
+      }
+      return sent;
+    });
+  }
+
   async markRead(peer: string, seq: number): Promise<void> {
     return this.#guard(async () => {
       const req = markReadSchema.parse({ peer, seq });

@@ -39,7 +39,7 @@ const TLS_ERROR_CODES = new Set([
 ]);
 
 const NETWORK_ERROR_DESCRIPTIONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused — is the server running?',
+  ECONNREFUSED: 'connection refused (is the server running?)',
   ENOTFOUND: 'no such host',
   EAI_AGAIN: 'the host name could not be looked up',
   ETIMEDOUT: 'the connection timed out',

@@ -1,0 +1,308 @@
+// CLI side: the commands. Each signs in for itself (no token on disk), does one thing and ends the session.
+import { readFile } from 'node:fs/promises';
+import { ChatClient } from '../core/client/chat-client.js';
+import { ChatError } from '../core/client/errors.js';
+import type { ChatEvent, MessageView } from '../core/client/view.js';
+import { MAX_READ_BATCH } from '../core/client/request-schemas.js';
+import type { CliArgs } from './cli-args.js';
+import { UsageError } from './cli-args.js';
+import { dataDir } from './config-dir.js';
+import { FileStore } from './node-file-store.js';
+import { transportWithCa } from './node-transport.js';
+import { formatMessage, messageJson, safeText } from './output.js';
+import { password, readStdinText, type Terminal } from './terminal.js';
+
+export interface CliIo extends Terminal {
+  stdout: NodeJS.WriteStream;
+}
+
+interface Settings {
+  serverUrl?: string;
+  username?: string;
+}
+
+const SETTINGS_KEY = 'cli-settings';
+
+export class CliContext {
+  readonly args: CliArgs;
+  readonly io: CliIo;
+  readonly store: FileStore;
+
+  constructor(args: CliArgs, io: CliIo) {
+    this.args = args;
+    this.io = io;
+    this.store = new FileStore(dataDir(args.dataDir, io.env));
+  }
+
+  async settings(): Promise<Settings> {
+    const raw = await this.store.get(SETTINGS_KEY);
+    if (!raw) return {};
+    try {
+      return JSON.parse(raw) as Settings;
+    } catch {
+      return {};
+    }
+  }
+
+  async remember(serverUrl: string, username: string): Promise<void> {
+    await this.store.set(SETTINGS_KEY, JSON.stringify({ serverUrl, username } satisfies Settings));
+  }
+
+  async serverUrl(): Promise<string> {
+    const url = this.args.server ?? this.io.env.ENCRYPTED_CHAT_SERVER ?? (await this.settings()).serverUrl;
+    if (!url) throw new UsageError('no server: use --server URL or set ENCRYPTED_CHAT_SERVER');
+    return url;
+  }
+
+  async username(): Promise<string> {
+    const raw = this.args.user ?? this.io.env.ENCRYPTED_CHAT_USER ?? (await this.settings()).username;
+    if (!raw) throw new UsageError('no user: use --user NAME or set ENCRYPTED_CHAT_USER');
+    const name = raw.trim().toLowerCase();
+    if (!/^[a-z0-9_]{3,32}$/.test(name)) throw new UsageError('--user: must be 3 to 32 characters of a-z, 0-9 and _');
+    return name;
+  }
+
+  async caCertificate(): Promise<string | null> {
+    const source = this.args.caCert ?? this.io.env.ENCRYPTED_CHAT_CA_CERT;
+    if (!source) return null;
+    if (source.includes('-----BEGIN CERTIFICATE-----')) return source;
+    try {
+      const pem = await readFile(source, 'utf8');
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('not PEM');
+      return pem;
+    } catch {
+      throw new ChatError('invalid_input', `Cannot use ${source} as a CA certificate: it must be a readable PEM file (-----BEGIN CERTIFICATE-----).`);
+    }
+  }
+
+  async client(): Promise<ChatClient> {
+    const client = new ChatClient({
+      serverUrl: await this.serverUrl(),
+      store: this.store,
+      transport: transportWithCa(await this.caCertificate()),
+    });
+    client.onEvent((event) => this.onEvent(event));
+    return client;
+  }
+
+  password(confirm = false): Promise<string> {
+    return password(this.io, { envName: 'ENCRYPTED_CHAT_PASSWORD', file: this.args.passwordFile, prompt: 'Password: ', confirm });
+  }
+
+  /** Progress lines and loud warnings go to stderr, so stdout stays the command's result. */
+  onEvent(event: ChatEvent): void {
+    if (event.type === 'progress' && event.progress.phase !== 'unlocking' && (event.progress.fraction === 0 || event.progress.fraction === null)) {
+      this.io.stderr.write(`${event.progress.label}…\n`);
+    } else if (event.type === 'key_changed') {
+      const c = event.change;
+      this.io.stderr.write(
+        `WARNING: ${c.username}'s key has CHANGED.\n  pinned: ${c.pinnedFingerprint}\n  now:    ${c.newFingerprint}\n` +
+          `  Messages signed with the new key are not shown as verified. Compare fingerprints with ${c.username}, then run "encrypted-chat trust ${c.username}".\n`,
+      );
+    }
+  }
+
+  async signedIn(): Promise<ChatClient> {
+    const username = await this.username();
+    const pw = await this.password();
+    const client = await this.client();
+    await client.login({ username, password: pw });
+    return client;
+  }
+
+  out(line: string): void {
+    this.io.stdout.write(`${line}\n`);
+  }
+}
+
+type Command = (ctx: CliContext) => Promise<number>;
+
+const register: Command = async (ctx) => {
+  const username = await ctx.username();
+  const client = await ctx.client();
+  const pw = await ctx.password(true);
+  const account = await client.register({ username, password: pw });
+  await ctx.remember(client.serverUrl, account.username);
+  ctx.out(`Registered ${account.username} on ${account.serverUrl}.`);
+  ctx.out(`Your key fingerprint: ${account.fingerprint}`);
+  await client.close();
+  return 0;
+};
+
+const login: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  const account = (await client.currentAccount())!;
+  await ctx.remember(client.serverUrl, account.username);
+  ctx.out(`Signed in as ${account.username} on ${account.serverUrl}.`);
+  ctx.out(`Your key fingerprint: ${account.fingerprint}`);
+  await client.close();
+  return 0;
+};
+
+const users: Command = async (ctx) => {
+  const client = await ctx.client();
+  for (const name of await client.searchUsers(ctx.args.positionals[0] ?? '')) ctx.out(name);
+  return 0;
+};
+
+const send: Command = async (ctx) => {
+  const recipient = ctx.args.positionals[0]!;
+  let text = ctx.args.positionals[1];
+  const client = await ctx.signedIn();
+  try {
+    const pending = await client.resendPending();
+    if (pending.length > 0) ctx.io.stderr.write(`Sent ${pending.length} message(s) that were waiting from an earlier failure.\n`);
+    text ??= await readStdinText(ctx.io);
+    const sent = await client.send({ recipient, text, id: client.newMessageId() });
+    ctx.out(`Sent to ${sent.recipient} at ${sent.timestamp} (id ${sent.id}).`);
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+async function readAll(client: ChatClient, ids: string[]): Promise<MessageView[]> {
+  const views: MessageView[] = [];
+  for (let i = 0; i < ids.length; i += MAX_READ_BATCH) views.push(...(await client.readMessages(ids.slice(i, i + MAX_READ_BATCH))));
+  return views;
+}
+
+const messages: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  try {
+    const headers = await client.recentMessages({ peer: ctx.args.peer, limit: ctx.args.limit ?? 50 });
+    const views = await readAll(client, headers.map((h) => h.id));
+    if (ctx.args.json) {
+      ctx.out(JSON.stringify(views.map(messageJson), null, 2));
+    } else if (views.length === 0) {
+      ctx.out(ctx.args.peer ? `No messages with ${ctx.args.peer} yet.` : 'No messages yet.');
+    } else {
+      for (const view of views) ctx.out(formatMessage(view));
+    }
+    const last = headers.at(-1);
+    if (ctx.args.peer && last) await client.markRead(ctx.args.peer, last.seq);
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+const watch: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  const me = (await client.currentAccount())!.username;
+  let printing = Promise.resolve();
+  let announced = false;
+  client.onEvent((event) => {
+    if (event.type === 'message') {
+      printing = printing.then(async () => {
+        const [view] = await client.readMessages([event.message.id]);
+        if (view) ctx.out(formatMessage(view));
+      }).catch((error: unknown) => {
+        ctx.io.stderr.write(`Could not read a message: ${error instanceof ChatError ? error.info.message : String(error)}\n`);
+      });
+    } else if (event.type === 'connection') {
+      if (event.state === 'online' && !announced) {
+        announced = true;
+        ctx.io.stderr.write(`Watching for messages as ${me} (Ctrl-C to stop).\n`);
+      } else if (event.state === 'offline' && event.detail) {
+        ctx.io.stderr.write(`Connection lost: ${event.detail} Reconnecting…\n`);
+      }
+    }
+  });
+  const ended = new Promise<number>((resolve) => {
+    const stop = () => resolve(0);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    client.onEvent((event) => {
+      if (event.type === 'signed_out') {
+        ctx.io.stderr.write(`${event.reason}\n`);
+        resolve(3);
+      }
+    });
+  });
+  await client.startLive();
+  const code = await ended;
+  await printing;
+  await client.close();
+  return code;
+};
+
+const fingerprintCommand: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  try {
+    const name = ctx.args.positionals[0];
+    const account = (await client.currentAccount())!;
+    if (name === undefined || name === account.username) {
+      ctx.out(`${account.username}: ${account.fingerprint}`);
+      return 0;
+    }
+    const details = await client.contactDetails(name);
+    ctx.out(`${details.username}: ${details.pinnedFingerprint} (pinned on this device)`);
+    if (details.keyStatus === 'changed') {
+      ctx.out(`${details.username}: ${details.serverFingerprint} (the server shows this DIFFERENT key now; see "encrypted-chat trust --help")`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+const trust: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  const client = await ctx.signedIn();
+  try {
+    const before = await client.contactDetails(name);
+    const after = await client.trustContactKey(name);
+    if (before.keyStatus === 'changed') {
+      ctx.out(`Now trusting ${name}'s new key: ${after.pinnedFingerprint}`);
+      ctx.out(`(was ${before.pinnedFingerprint})`);
+    } else {
+      ctx.out(`${name}'s key is unchanged: ${after.pinnedFingerprint}`);
+    }
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+const passwd: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  try {
+    const next = await password(ctx.io, {
+      envName: 'ENCRYPTED_CHAT_NEW_PASSWORD',
+      file: ctx.args.newPasswordFile,
+      prompt: 'New password: ',
+      confirm: true,
+    });
+    const current = await ctx.password();
+    await client.changePassword({ currentPassword: current, newPassword: next });
+    ctx.out('Password changed. Every other session of your account has ended.');
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+const logout: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  const username = (await client.currentAccount())!.username;
+  await client.logout();
+  ctx.out(`Signed out: every session of ${username} on the server has ended.`);
+  return 0;
+};
+
+export const COMMAND_RUNNERS: Record<string, Command> = {
+  register,
+  login,
+  users,
+  send,
+  messages,
+  watch,
+  fingerprint: fingerprintCommand,
+  trust,
+  passwd,
+  logout,
+};
+
+export { safeText };

@@ -1,0 +1,85 @@
+// CLI side: the --help text of the program and of every command.
+export const COMMANDS = ['register', 'login', 'users', 'send', 'messages', 'watch', 'fingerprint', 'trust', 'passwd', 'logout'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const GLOBAL = `Options for every command:
+  --server URL          server address (or ENCRYPTED_CHAT_SERVER); https://, or http:// to this computer only
+  --user NAME           your username (or ENCRYPTED_CHAT_USER)
+  --password-file FILE  read your password from the first line of FILE
+                        (else ENCRYPTED_CHAT_PASSWORD, else a hidden prompt)
+  --ca-cert FILE        also trust this PEM certificate authority (or ENCRYPTED_CHAT_CA_CERT)
+  --data-dir DIR        where pins and settings live (default: $XDG_CONFIG_HOME/encrypted-chat)
+  -h, --help            show help`;
+
+export const PROGRAM_HELP = `encrypted-chat — end-to-end encrypted chat in the terminal
+
+Usage: encrypted-chat [--server URL] [--user NAME] <command> [arguments]
+
+Commands:
+  register              create an account (makes your encryption key)
+  login                 check your password and remember server and user as defaults
+  users [PREFIX]        list registered users
+  send RECIPIENT [TEXT] send a message (TEXT from standard input when absent)
+  messages              show your messages (--peer NAME, --json, --limit N)
+  watch                 print messages as they arrive, until Ctrl-C
+  fingerprint [NAME]    show your key's fingerprint, or NAME's
+  trust NAME            accept NAME's changed key after comparing fingerprints
+  passwd                change your password
+  logout                end every session of your account on the server
+
+${GLOBAL}
+
+Run "encrypted-chat <command> --help" for a command's details.`;
+
+const COMMAND_HELP: Record<CommandName, string> = {
+  register: `Usage: encrypted-chat register --server URL --user NAME
+
+Creates an account: makes an RSA-4096 key pair, seals its private half with your password and registers
+the public half. Asks for the password twice when it comes from the prompt. Server and user become the
+defaults for later commands.`,
+  login: `Usage: encrypted-chat login --server URL --user NAME
+
+Signs in once to check the password and unlock your key, pins your own key on this device, and remembers
+server and user as defaults. Every other command signs in by itself; no token is kept on disk.`,
+  users: `Usage: encrypted-chat users [PREFIX]
+
+Lists registered users (up to 50), optionally only those whose name starts with PREFIX. Needs no password.`,
+  send: `Usage: encrypted-chat send RECIPIENT [TEXT]
+
+Encrypts TEXT for RECIPIENT and sends it. Without TEXT, reads the message from standard input (then the
+password must come from ENCRYPTED_CHAT_PASSWORD or --password-file). A message that could not be sent is
+kept and sent again, byte for byte, by the next send.`,
+  messages: `Usage: encrypted-chat messages [--peer NAME] [--json] [--limit N]
+
+Shows your newest messages (default 50), oldest first, decrypted and verified; with --peer only the
+conversation with NAME. A message that fails decryption or verification is shown as failed with the reason.
+  --peer NAME   only the conversation with NAME
+  --json        one JSON array of {id, sender, recipient, timestamp, text, status, reason};
+                status is "verified" or the failure code, and text is null on failure
+  --limit N     how many (1 to 999)`,
+  watch: `Usage: encrypted-chat watch
+
+Stays connected and prints each message as it arrives (sent or received), until Ctrl-C. Messages that
+arrived since the last watch on this device are printed first.`,
+  fingerprint: `Usage: encrypted-chat fingerprint [NAME]
+
+Without NAME: your own key's fingerprint. With NAME: the fingerprint of NAME's key as pinned on this device
+(pinned on first use), and a warning when the server now shows a different key. Compare fingerprints with
+the person over another channel.`,
+  trust: `Usage: encrypted-chat trust NAME
+
+Accepts the key the server now shows for NAME, replacing the pinned one. Only do this after comparing the
+new fingerprint with NAME in person or over another channel.`,
+  passwd: `Usage: encrypted-chat passwd
+
+Changes your password: your private key is sealed again under the new password, and every older session
+ends. The current password comes from the usual sources; the new one from ENCRYPTED_CHAT_NEW_PASSWORD,
+--new-password-file FILE, or a hidden prompt (asked twice).`,
+  logout: `Usage: encrypted-chat logout
+
+Signs in and then out, which ends every session of your account on the server (all tokens issued before).`,
+};
+
+export function commandHelp(command: CommandName): string {
+  return `${COMMAND_HELP[command]}\n\n${GLOBAL}`;
+}

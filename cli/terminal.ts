@@ -1,0 +1,84 @@
+// CLI side: what comes from the person — passwords (environment, file or hidden prompt) and message text.
+import { readFile } from 'node:fs/promises';
+import { ChatError } from '../core/client/errors.js';
+
+export interface Terminal {
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function readFirstLine(file: string, what: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ChatError('invalid_input', `Cannot read ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (line === '') throw new ChatError('invalid_input', `The ${what} file ${file} is empty.`);
+  return line;
+}
+
+/** A hidden prompt on the terminal: nothing typed is echoed. */
+export function promptHidden(term: Terminal, question: string): Promise<string> {
+  const { stdin, stderr } = term;
+  if (!stdin.isTTY) {
+    return Promise.reject(
+      new ChatError('invalid_input', 'No password given: set ENCRYPTED_CHAT_PASSWORD, use --password-file, or run in a terminal to be asked.'),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
+    stdin.resume();
+    const finish = (error: Error | null) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      stderr.write('\n');
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish(null);
+        if (ch === '\u0003') return finish(new ChatError('invalid_input', 'Cancelled.'));
+        if (ch === '\u0004' && typed === '') return finish(new ChatError('invalid_input', 'Cancelled.'));
+        if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
+        else if (ch >= ' ') typed += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+export interface PasswordSource {
+  envName: string;
+  file: string | undefined;
+  prompt: string;
+  /** Ask twice on the prompt (new passwords). */
+  confirm: boolean;
+}
+
+export async function password(term: Terminal, source: PasswordSource): Promise<string> {
+  const fromEnv = term.env[source.envName];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (source.file !== undefined) return readFirstLine(source.file, 'password');
+  const first = await promptHidden(term, source.prompt);
+  if (source.confirm) {
+    const again = await promptHidden(term, 'Type it again: ');
+    if (again !== first) throw new ChatError('invalid_input', 'The two passwords differ.');
+  }
+  return first;
+}
+
+/** Reads the message text from standard input, to its end. */
+export async function readStdinText(term: Terminal): Promise<string> {
+  if (term.stdin.isTTY) term.stderr.write('Type the message, then press Ctrl-D on an empty line:\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of term.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
