@@ -11,6 +11,7 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import type { EventBus } from './events/bus.js';
 import { openEventBus } from './events/open-bus.js';
+import { trackConnections } from './http/connections.js';
 import { createLogger } from './logging.js';
 import { APP_VERSION } from './paths.js';
 
@@ -46,6 +47,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     bus = options.createBus ? await options.createBus(db, logger) : await openEventBus(db, config.databaseUrl, logger);
     const { app, streams, appender } = createApp({ config, db, signer, bus, logger, version: APP_VERSION });
     const server = tls ? https.createServer({ ...tls, minVersion: 'TLSv1.2' }, app) : http.createServer(app);
+    const connections = trackConnections(server, tls !== undefined);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -59,7 +61,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const close = async (): Promise<void> => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       streams.endAll();
-      server.closeIdleConnections();
+      connections.drain();
       const force = setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS);
       await closed;
       clearTimeout(force);

@@ -89,6 +89,8 @@ class EventStream {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    // A client that went away may leave its socket half open; do not keep it.
+    if (!this.res.writableEnded) this.res.destroy();
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
     this.onClose(this);

@@ -1,0 +1,125 @@
+// GET /events over real HTTP: live delivery in seq order, Last-Event-ID replay, heartbeats, no other
+// users' events, and cleanup when a client goes away or the server shuts down.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageHeaderSchema } from '../../core/protocol/schemas.js';
+import { call, outgoing, register, SseReader, startTestServer, type TestUser } from '../testing/harness.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let url: string;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+const readers: SseReader[] = [];
+
+async function stream(user: TestUser, lastEventId?: string): Promise<SseReader> {
+  const reader = new SseReader();
+  readers.push(reader);
+  const headers: Record<string, string> = { authorization: `Bearer ${user.token}` };
+  if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+  await reader.open(`${url}/events`, headers);
+  return reader;
+}
+
+const send = (from: TestUser, to: string) => call(url, 'POST', '/messages', { token: from.token, body: outgoing(to) });
+
+beforeAll(async () => {
+  server = await startTestServer({ heartbeatSeconds: 1 });
+  url = server.url;
+  alice = await register(url, 'alice');
+  bob = await register(url, 'bob');
+  carol = await register(url, 'carol');
+});
+afterAll(async () => {
+  for (const r of readers) r.close();
+  await server.close();
+});
+
+describe('GET /events', () => {
+  it('opens a text/event-stream with a fresh token', async () => {
+    const reader = await stream(alice);
+    expect(reader.status).toBe(200);
+    expect(reader.headers!.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(reader.headers!.get('x-auth-token')).toMatch(/^v1\.alice\./);
+    reader.close();
+  });
+
+  it('delivers new messages sent and received, in seq order, with id = seq, and nothing of other users', async () => {
+    const aliceStream = await stream(alice);
+    const carolStream = await stream(carol);
+    const sent: number[] = [];
+    for (let i = 0; i < 5; i++) sent.push((await send(i % 2 ? bob : alice, i % 2 ? 'alice' : 'bob')).body.seq);
+    const unrelated = await send(bob, 'bob');
+    await aliceStream.until(() => aliceStream.events.length >= 5, 'five events');
+    expect(aliceStream.events.map((e) => e.event)).toEqual(Array(5).fill('message'));
+    expect(aliceStream.events.map((e) => Number(e.id))).toEqual(sent);
+    for (const e of aliceStream.events) {
+      const header = messageHeaderSchema.strict().parse(JSON.parse(e.data!));
+      expect(String(header.seq)).toBe(e.id);
+    }
+    // Carol hears nothing of alice's and bob's messages: a message of her own arrives alone.
+    const own = await send(alice, 'carol');
+    await carolStream.until(() => carolStream.events.length >= 1, "carol's event");
+    expect(carolStream.events.map((e) => Number(e.id))).toEqual([own.body.seq]);
+    await aliceStream.until(() => aliceStream.events.length >= 6, 'the sixth event');
+    expect(aliceStream.events.map((e) => Number(e.id))).not.toContain(unrelated.body.seq);
+    aliceStream.close();
+    carolStream.close();
+  });
+
+  it('replays what was missed after Last-Event-ID, then continues live', async () => {
+    const first = (await send(alice, 'bob')).body.seq as number;
+    const missed = [(await send(bob, 'alice')).body.seq, (await send(alice, 'carol')).body.seq, (await send(carol, 'bob')).body.seq];
+    const reader = await stream(alice, String(first));
+    await reader.until(() => reader.events.length >= 2, 'the replay');
+    expect(reader.events.map((e) => Number(e.id))).toEqual([missed[0], missed[1]]);
+    const live = (await send(bob, 'alice')).body.seq;
+    await reader.until(() => reader.events.length >= 3, 'the live event');
+    expect(Number(reader.events[2]!.id)).toBe(live);
+    reader.close();
+    const fromZero = await stream(carol, '0');
+    await fromZero.until(() => fromZero.events.length >= 3, "all of carol's events");
+    const ids = fromZero.events.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    fromZero.close();
+  });
+
+  it('sends heartbeat comments', async () => {
+    const reader = await stream(bob);
+    await reader.until(() => reader.comments.includes('heartbeat'), 'a heartbeat');
+    reader.close();
+  });
+
+  it('refuses a bad Last-Event-ID and a missing or bad token', async () => {
+    const bad = await call(url, 'GET', '/events', { token: alice.token, headers: { 'last-event-id': 'abc' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/Last-Event-ID/);
+    expect((await call(url, 'GET', '/events')).status).toBe(401);
+    expect((await call(url, 'GET', '/events', { token: 'junk' })).status).toBe(401);
+  });
+
+  it('forgets a stream when its client goes away', async () => {
+    for (const r of readers) r.close();
+    await until(() => server.openStreams() === 0, 'streams to close');
+    const some = await Promise.all([stream(alice), stream(bob), stream(carol)]);
+    await until(() => server.openStreams() === 3, 'three open streams');
+    for (const r of some) r.close();
+    await until(() => server.openStreams() === 0, 'streams to close again');
+  });
+});
+
+describe('shutdown', () => {
+  it('ends open streams and closes', async () => {
+    const other = await startTestServer();
+    const user = await register(other.url, 'dave');
+    const reader = new SseReader();
+    await reader.open(`${other.url}/events`, { authorization: `Bearer ${user.token}` });
+    await other.close();
+    await reader.done;
+    expect(reader.ended).toBe(true);
+  });
+});
+
+async function until(test: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !test(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!test()) throw new Error(`gave up waiting for ${what}`);
+}
