@@ -1,6 +1,11 @@
 // Two people use the web client in two browser contexts against a real server.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser } from '@playwright/test';
-import { login, openConversation, person, register, send, shot, uniqueName, withServerDatabase, type Person } from './helpers.js';
+import { login, openConversation, PASSWORD, person, register, send, shot, uniqueName, withServerDatabase, type Person } from './helpers.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function twoPeople(browser: Browser): Promise<[Person, Person]> {
   const alice = await person(browser, uniqueName('alice'));
@@ -52,4 +57,112 @@ test('two people exchange messages live and see them verified', async ({ browser
 
   expect(alice.problems).toEqual([]);
   expect(bob.problems).toEqual([]);
+});
+
+test('a message altered in the database shows as failed, with the reason', async ({ browser }) => {
+  const [alice, bob] = await twoPeople(browser);
+  await openConversation(alice, bob.username);
+  await send(alice, bob.username, 'This one arrives intact.');
+  await send(alice, bob.username, 'This one is altered on the server.');
+  await expect(messageRow(alice, 'This one is altered on the server.').getByText('Verified')).toBeVisible();
+
+  // Someone with the server's disk flips one bit of the newest stored body.
+  await withServerDatabase(async (db) => {
+    const row = await db.get('SELECT id, body FROM messages WHERE sender = ? ORDER BY seq DESC LIMIT 1', alice.username);
+    if (!row) throw new Error('the message is not in the database');
+    const body = Buffer.from(String(row.body), 'base64');
+    body[20] = body[20]! ^ 0x01;
+    expect(await db.run('UPDATE messages SET body = ? WHERE id = ?', body.toString('base64'), row.id)).toBe(1);
+  });
+
+  await openConversation(bob, alice.username);
+  await expect(messageRow(bob, 'This one arrives intact.').getByText('Verified')).toBeVisible();
+  const failed = bob.page.getByRole('listitem').filter({ hasText: 'could not be decrypted' });
+  await expect(failed).toBeVisible();
+  await expect(failed).toContainText('Failed');
+  await expect(failed.locator('.reason')).not.toBeEmpty();
+  await expect(bob.page.getByText('This one is altered on the server.')).toHaveCount(0);
+  await shot(bob.page, 'message-failed');
+
+  expect(alice.problems).toEqual([]);
+  expect(bob.problems).toEqual([]);
+});
+
+test("a contact's key replaced on the server raises a banner until the new key is trusted", async ({ browser }) => {
+  const [alice, bob] = await twoPeople(browser);
+  await openConversation(alice, bob.username);
+  await send(alice, bob.username, 'Before the change.');
+  await expect(messageRow(alice, 'Before the change.').getByText('Verified')).toBeVisible();
+
+  // The server (or someone who controls it) swaps in another valid RSA-4096 key for bob.
+  const vectors = JSON.parse(readFileSync(path.join(REPO_ROOT, 'core/test-fixtures/test-vectors.json'), 'utf8')) as {
+    accounts: { bob: { publicKey: string; fingerprint: string } };
+  };
+  await withServerDatabase(async (db) => {
+    expect(await db.run('UPDATE users SET public_key = ? WHERE username = ?', vectors.accounts.bob.publicKey, bob.username)).toBe(1);
+  });
+
+  // Alice comes back later: her page asks for her password again, then shows the warning.
+  await login(alice);
+  await openConversation(alice, bob.username);
+  const banner = alice.page.getByRole('alert').filter({ hasText: `${bob.username}’s safety key has changed` });
+  await expect(banner).toBeVisible();
+  await expect(alice.page.getByRole('navigation', { name: 'Contacts' })).toContainText('Safety key changed');
+  await shot(alice.page, 'key-changed-banner');
+
+  await banner.getByRole('button', { name: 'Review key' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'Contact details' });
+  const newKey = dialog.getByRole('figure').filter({ hasText: 'New key shown by the server' });
+  const groups = vectors.accounts.bob.fingerprint.match(/.{4}/g)!.join(' ');
+  await expect(newKey.getByLabel(`New key shown by the server: ${groups}`)).toBeVisible();
+  await shot(alice.page, 'key-changed-review');
+  const trust = dialog.getByRole('button', { name: 'Trust new key' });
+  await expect(trust).toBeDisabled();
+  await dialog.getByLabel(/I compared this fingerprint/).check();
+  await trust.click();
+  await expect(dialog.getByText(`${bob.username}’s safety key fingerprint`)).toBeVisible();
+  await alice.page.keyboard.press('Escape');
+  await expect(banner).toBeHidden();
+
+  expect(alice.problems).toEqual([]);
+});
+
+test('sign-in and registration errors are shown in place, in words', async ({ browser }) => {
+  const alice = await person(browser, uniqueName('alice'));
+  await alice.page.goto('/');
+  await shot(alice.page, 'sign-in');
+
+  await alice.page.getByRole('tab', { name: 'Create account' }).click();
+  await alice.page.getByLabel('Username').fill(alice.username);
+  await alice.page.getByLabel('Password', { exact: true }).fill('password123');
+  await alice.page.getByLabel('Repeat password').fill('password123');
+  await expect(alice.page.getByText(/Strength: (Very weak|Weak)/)).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Create account' }).click();
+  await expect(alice.page.getByRole('alert')).toContainText('too easy to guess');
+  await shot(alice.page, 'register-weak-password');
+
+  await register(alice);
+  await alice.page.getByRole('button', { name: 'Settings' }).click();
+  await alice.page.getByRole('button', { name: 'Log out' }).click();
+  await expect(alice.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+
+  await login(alice, 'not the right password at all');
+  await expect(alice.page.getByRole('alert')).toHaveText('Wrong username or password.');
+  await expect(alice.page.getByLabel('Password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await shot(alice.page, 'sign-in-wrong-password');
+
+  const mallory = await person(browser, alice.username);
+  await mallory.page.goto('/');
+  await mallory.page.getByRole('tab', { name: 'Create account' }).click();
+  await mallory.page.getByLabel('Username').fill(alice.username);
+  await mallory.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await mallory.page.getByLabel('Repeat password').fill(PASSWORD);
+  await expect(mallory.page.getByText(/Strength: (Strong|Very strong)/)).toBeVisible();
+  await mallory.page.getByRole('button', { name: 'Create account' }).click();
+  await expect(mallory.page.getByRole('alert')).toContainText('already taken', { timeout: 120_000 });
+
+  await login(alice);
+  await expect(alice.page.getByRole('button', { name: 'Settings' })).toBeVisible();
+  expect(alice.problems).toEqual([]);
+  expect(mallory.problems).toEqual([]);
 });
