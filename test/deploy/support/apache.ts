@@ -75,6 +75,8 @@ function mainConfig(dir: string, httpsPort: number, httpPort: number): string {
     `PidFile ${join(dir, 'httpd.pid')}`,
     `ErrorLog ${join(dir, 'error.log')}`,
     'LogLevel warn',
+    // As Debian's apache2.conf defines it; the site logs with it.
+    'LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined',
     `Mutex file:${dir}`,
     `DefaultRuntimeDir ${dir}`,
     ...(asRoot ? ['User www-data', 'Group www-data'] : []),
@@ -120,7 +122,7 @@ export async function startApache(options: ApacheOptions): Promise<RunningApache
     throw error;
   }
   return {
-    httpsUrl: `https://localhost:${httpsPort}`,
+    httpsUrl: `https://127.0.0.1:${httpsPort}`,
     httpUrl: `http://127.0.0.1:${httpPort}`,
     errorLog,
     stop: async () => {
