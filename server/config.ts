@@ -1,5 +1,7 @@
 // Server settings from the environment, each also a command-line flag (`--port 8080` or `--port=8080`;
 // a flag wins over the environment). A bad setting is a ConfigError naming it in one line.
+import { parseDatabaseUrl } from './db/database-url.js';
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -81,6 +83,15 @@ const boolean: Parser<boolean> = (text) => {
 };
 
 const nonEmpty: Parser<string> = (text) => (text.trim() === '' ? fail('must not be empty') : text);
+const databaseUrl: Parser<string> = (text) => {
+  try {
+    parseDatabaseUrl(text);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  return text;
+};
+
 const optionalPath: Parser<string | undefined> = (text) => (text === '' ? undefined : text);
 
 const trustProxy: Parser<boolean | number | string> = (text) => {
@@ -98,7 +109,7 @@ const logLevel: Parser<LogLevel> = (text) =>
 const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] = [
   { key: 'port', env: 'PORT', parse: integer(0, 65535), fallback: 8080 },
   { key: 'host', env: 'HOST', parse: nonEmpty, fallback: '127.0.0.1' },
-  { key: 'databaseUrl', env: 'DATABASE_URL', parse: nonEmpty, fallback: 'sqlite:data/chat.sqlite' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', parse: databaseUrl, fallback: 'sqlite:data/chat.sqlite' },
   { key: 'tlsCert', env: 'TLS_CERT', parse: optionalPath, fallback: undefined },
   { key: 'tlsKey', env: 'TLS_KEY', parse: optionalPath, fallback: undefined },
   { key: 'trustProxy', env: 'TRUST_PROXY', parse: trustProxy, fallback: false },

@@ -37,9 +37,19 @@ function formatUrl(protocol: string, address: AddressInfo): string {
   return `${protocol}://${host}:${address.port}`;
 }
 
+function readSetting(name: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new Error(`${name}: cannot read ${file} (${code})`);
+  }
+}
+
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
+  const tls =
+    config.tlsCert && config.tlsKey ? { cert: readSetting('TLS_CERT', config.tlsCert), key: readSetting('TLS_KEY', config.tlsKey) } : undefined;
   const db = await openDatabase(config.databaseUrl);
   let bus: EventBus | undefined;
   try {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({}, []);
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite:data/chat.sqlite',
+      tlsCert: undefined,
+      tlsKey: undefined,
+      trustProxy: false,
+      tokenTtlSeconds: 3600,
+      bodyLimitBytes: 256 * 1024,
+      openRegistration: true,
+      loginFailuresPerUser: 10,
+      loginFailuresPerAddress: 100,
+      loginWindowSeconds: 900,
+      registrationsPerAddress: 30,
+      registrationWindowSeconds: 3600,
+      sendsPerMinute: 0,
+      webRoot: 'dist/web',
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = { PORT: '9000', TOKEN_TTL: '15m', BODY_LIMIT: '1mb', OPEN_REGISTRATION: 'off', TRUST_PROXY: '1' };
+    const config = loadConfig(env, ['--port', '9001', '--token-ttl=2h', '--database-url', 'postgres://u:p@db/chat']);
+    expect(config).toMatchObject({
+      port: 9001,
+      tokenTtlSeconds: 7200,
+      bodyLimitBytes: 1024 * 1024,
+      openRegistration: false,
+      trustProxy: 1,
+      databaseUrl: 'postgres://u:p@db/chat',
+    });
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ TOKEN_TTL: '90' }).tokenTtlSeconds).toBe(90);
+    expect(loadConfig({ BODY_LIMIT: '256KiB' }).bodyLimitBytes).toBe(262144);
+  });
+
+  it.each([
+    [{ PORT: '80a' }, [], /^PORT \(--port\) must be a whole number from 0 to 65535, got "80a"$/],
+    [{ PORT: '70000' }, [], /^PORT/],
+    [{ TOKEN_TTL: 'soon' }, [], /^TOKEN_TTL/],
+    [{ TOKEN_TTL: '5' }, [], /^TOKEN_TTL .* from 10 seconds/],
+    [{ BODY_LIMIT: 'huge' }, [], /^BODY_LIMIT/],
+    [{ OPEN_REGISTRATION: 'maybe' }, [], /^OPEN_REGISTRATION .*true or false/],
+    [{ LOG_LEVEL: 'loud' }, [], /^LOG_LEVEL/],
+    [{ TRUST_PROXY: 'x;y' }, [], /^TRUST_PROXY/],
+    [{ LOGIN_FAILURES_PER_USER: '0' }, [], /^LOGIN_FAILURES_PER_USER/],
+    [{ TLS_CERT: 'cert.pem' }, [], /TLS_CERT and TLS_KEY must be given together/],
+    [{}, ['--prot', '1'], /unknown option --prot/],
+    [{}, ['--port'], /--port needs a value/],
+    [{}, ['--host', ''], /^HOST/],
+  ])('refuses %j %j with one line naming the setting', (env, argv, message) => {
+    expect(() => loadConfig(env, argv)).toThrow(ConfigError);
+    expect(() => loadConfig(env, argv)).toThrow(message);
+  });
+});
