@@ -220,6 +220,20 @@ describe('SessionHost stay signed in', () => {
     expect(keychain.value).toBeNull();
   });
 
+  it('drops a saved session whose keychain is gone, and turns the option off', async () => {
+    const first = makeHost();
+    await first.host.start(SERVER);
+    await first.host.updateSettings({ staySignedIn: true });
+    await first.host.login({ username: 'alice', password: 'pw' });
+    const noKeychain = makeHost({ keychainAvailable: false });
+    await noKeychain.host.start();
+    expect(noKeychain.factory.resume).not.toHaveBeenCalled();
+    expect((await noKeychain.host.getSettings()).desktop?.staySignedIn).toBe(false);
+    await expect(stat(path.join(dir, 'session.sealed'))).rejects.toThrow();
+    await noKeychain.host.logout();
+    expect(noKeychain.deps.logProblem).not.toHaveBeenCalled();
+  });
+
   it('keeps a saved session when the server is only unreachable', async () => {
     const first = makeHost();
     await first.host.start(SERVER);

@@ -93,7 +93,11 @@ export class SessionHost implements ChatService {
       available: false,
       detail: `The system keychain could not be checked (${error instanceof Error ? error.message : String(error)}).`,
     }));
-    if (settings.staySignedIn && !this.#keychain.available) await this.#deps.settings.update({ staySignedIn: false });
+    if (settings.staySignedIn && !this.#keychain.available) {
+      // Saved while a keychain was there; without it the file can never be opened: drop it.
+      await this.#deps.settings.update({ staySignedIn: false });
+      await this.#forgetSavedSession();
+    }
     if (settings.serverUrl === null) return;
     const options = this.#clientOptions(settings.serverUrl, settings.caCertificatePem);
     if (settings.staySignedIn && this.#keychain.available) {
@@ -110,7 +114,7 @@ export class SessionHost implements ChatService {
           const info = toChatError(error).info;
           // A saved sign-in the server refuses is useless: forget it. Any other failure (offline) keeps it.
           if (info.code === 'unauthorized' || info.code === 'wrong_password' || info.code === 'invalid_input') {
-            await this.#deps.staySignedIn.erase().catch((e: unknown) => this.#deps.logProblem('erasing the saved session', e));
+            await this.#forgetSavedSession();
           }
           this.#deps.emit({ type: 'signed_out', reason: info.message });
         }
@@ -171,7 +175,7 @@ export class SessionHost implements ChatService {
     if (update.staySignedIn !== undefined) change.staySignedIn = update.staySignedIn;
     await this.#deps.settings.update(change);
     if (update.staySignedIn === true) await this.#saveSession();
-    if (update.staySignedIn === false) await this.#deps.staySignedIn.erase();
+    if (update.staySignedIn === false) await this.#forgetSavedSession();
     return this.getSettings();
   }
 
@@ -198,7 +202,7 @@ export class SessionHost implements ChatService {
       await this.#client?.logout();
     } finally {
       // Whatever the server said, this device forgets the session: both halves of "stay signed in".
-      await this.#deps.staySignedIn.erase().catch((error: unknown) => this.#deps.logProblem('erasing the saved session', error));
+      await this.#forgetSavedSession();
       this.#deps.setUnreadCount(0, null);
     }
   }
@@ -253,6 +257,16 @@ export class SessionHost implements ChatService {
   }
 
   // ---- internals ----
+
+  /** Erases both halves of "stay signed in"; without a keychain only the file can be (and needs to be) removed. */
+  async #forgetSavedSession(): Promise<void> {
+    try {
+      if (this.#keychain.available) await this.#deps.staySignedIn.erase();
+      else await this.#deps.staySignedIn.eraseFile();
+    } catch (error) {
+      this.#deps.logProblem('erasing the saved session', error);
+    }
+  }
 
   #clientOptions(serverUrl: string, caCertificatePem: string | null): ChatClientOptions {
     return { serverUrl, store: this.#deps.clientStore, transport: this.#deps.transportFor(caCertificatePem) };

@@ -155,7 +155,12 @@ export class StaySignedInStore<T> {
 
   /** Removes the file and the key; absent halves are fine. */
   async erase(): Promise<void> {
-    await rm(this.file, { force: true });
+    await this.eraseFile();
     await this.keychain.delete();
+  }
+
+  /** Removes the sealed file only: for when the keychain cannot be reached (its key alone opens nothing). */
+  async eraseFile(): Promise<void> {
+    await rm(this.file, { force: true });
   }
 }
