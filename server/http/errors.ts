@@ -33,21 +33,22 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what:
   return result.data;
 }
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
+interface HttpError {
+  type?: unknown;
+  status?: unknown;
 }
 
-function bodyParserError(error: unknown): ApiError | undefined {
-  const { type, status } = (error ?? {}) as BodyParserError;
-  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
+/** Client errors raised by Express itself or its body parser (they carry a 4xx `status`). */
+function clientError(error: unknown): ApiError | undefined {
+  const { type, status } = (error ?? {}) as HttpError;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
   if (type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON');
-  if (type === 'entity.too.large') return new ApiError('too_large', 'request body is larger than the server accepts');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+  if (type === 'entity.too.large' || status === 413) return new ApiError('too_large', 'request body is larger than the server accepts');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported' || status === 415) {
     return new ApiError('unsupported_media_type', 'request body must be UTF-8 JSON');
   }
-  if (status >= 400 && status < 500) return new ApiError('invalid_request', 'request body could not be read');
-  return undefined;
+  if (typeof type === 'string') return new ApiError('invalid_request', 'request body could not be read');
+  return new ApiError('invalid_request', 'malformed request (for example bad %-encoding in the path)');
 }
 
 export function errorHandler(onInternal: (error: unknown) => void): ErrorRequestHandler {
@@ -56,7 +57,7 @@ export function errorHandler(onInternal: (error: unknown) => void): ErrorRequest
       next(error);
       return;
     }
-    const known = error instanceof ApiError ? error : bodyParserError(error);
+    const known = error instanceof ApiError ? error : clientError(error);
     if (known) {
       sendError(res, known.code, known.message);
       return;

@@ -61,6 +61,11 @@ describe('malformed requests', () => {
     }
   });
 
+  it('bad %-encoding in the path is 400', async () => {
+    expectError(await call(url, 'GET', '/users/%E0%A4%A'), 400, 'invalid_request');
+    expectError(await call(url, 'GET', '/messages/%ZZ', { token: alice.token }), 400, 'invalid_request');
+  });
+
   it('a bad token on an unknown route is still 401', async () => {
     expectError(await call(url, 'GET', '/nothing', { token: 'junk' }), 401, 'unauthorized');
   });
