@@ -154,7 +154,9 @@ export class FakeChatApi implements ChatApi {
     return this.#call('searchUsers', [query], () => this.users.filter((u) => u.startsWith(query)));
   }
   contacts() {
-    return this.#call('contacts', [], () => this.contactList.map((c) => ({ ...c })));
+    return this.#call('contacts', [], () =>
+      this.contactList.map((c) => ({ ...c, keyStatus: this.details.get(c.username)?.keyStatus ?? c.keyStatus })),
+    );
   }
   contactDetails(username: string) {
     return this.#call('contactDetails', [username], () => {

@@ -1,0 +1,189 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { FakeChatApi, FINGERPRINT_A, FINGERPRINT_B } from '../../test/fake-chat-api.js';
+import App from '../App.svelte';
+
+const ALICE = { username: 'alice', fingerprint: FINGERPRINT_A, serverUrl: 'https://chat.example.org' };
+
+async function openChatWithBob(api: FakeChatApi) {
+  const user = userEvent.setup();
+  render(App, { api });
+  const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
+  await user.click(await within(contacts).findByRole('button', { name: /^bob/ }));
+  await screen.findByRole('heading', { name: 'bob', level: 2 });
+  return user;
+}
+
+function signedInWithBob(): FakeChatApi {
+  return new FakeChatApi({
+    account: ALICE,
+    contactList: [{ username: 'bob', keyStatus: 'pinned', unread: 0, lastActivity: null, lastSeq: null }],
+  });
+}
+
+function messages() {
+  return screen.getByRole('region', { name: 'Messages with bob' });
+}
+
+describe('a conversation of 10,000 messages', () => {
+  it('renders and decrypts only the visible rows, and loads older pages on scroll', async () => {
+    const api = signedInWithBob();
+    for (let i = 0; i < 10_000; i++) api.addMessage('bob', { outgoing: i % 3 === 0 });
+    await openChatWithBob(api);
+
+    await waitFor(() => expect(within(messages()).getAllByText('Verified').length).toBeGreaterThan(5));
+    const rows = within(messages()).getAllByRole('listitem');
+    expect(rows.length).toBeLessThan(30);
+    // The newest message is on screen.
+    expect(within(messages()).getByText('message 10000')).toBeInTheDocument();
+
+    const asked = api.callsOf('readMessages').flatMap(([ids]) => ids as string[]);
+    // 600 px of viewport at ~58 px a row: about a dozen messages, never the page of 100, never 10,000.
+    expect(asked.length).toBeGreaterThan(5);
+    expect(asked.length).toBeLessThanOrEqual(15);
+    expect(api.callsOf('conversation')).toEqual([[{ peer: 'bob', limit: 100 }]]);
+    expect(api.callsOf('markRead').at(-1)).toEqual(['bob', 10_000]);
+
+    // Scrolling to the top asks for the page before the oldest loaded message, once.
+    const viewport = messages();
+    viewport.scrollTop = 0;
+    await fireEvent.scroll(viewport);
+    await waitFor(() => expect(api.callsOf('conversation')).toHaveLength(2));
+    expect(api.callsOf('conversation')[1]).toEqual([{ peer: 'bob', beforeSeq: 9_901, limit: 100 }]);
+    // The anchor row stays in view, so the next page is not fetched until the person scrolls up again.
+    await waitFor(() => expect(viewport.scrollTop).toBeGreaterThan(5_000));
+    expect(api.callsOf('conversation')).toHaveLength(2);
+    expect(within(viewport).getAllByRole('listitem').length).toBeLessThan(30);
+  });
+});
+
+describe('messages', () => {
+  it('shows text as text, never as HTML, and opens links only through the ChatApi', async () => {
+    const api = signedInWithBob();
+    api.addMessage('bob', { text: '<img src=x onerror=alert(1)> <b>bold</b> see https://example.org/a.' });
+    const user = await openChatWithBob(api);
+    const text = await within(messages()).findByText(/<img src=x onerror=alert\(1\)> <b>bold<\/b> see/);
+    expect(text.querySelector('img, b')).toBeNull();
+    const link = within(messages()).getByRole('link', { name: 'https://example.org/a' });
+    await user.click(link);
+    expect(api.callsOf('openLink')).toEqual([['https://example.org/a']]);
+  });
+
+  it('shows a message that failed verification as failed, with the reason, and without text', async () => {
+    const api = signedInWithBob();
+    api.addMessage('bob', { text: null, status: 'bad_signature', reason: 'The signature does not match bob’s key.' });
+    await openChatWithBob(api);
+    const failed = await within(messages()).findByText('This message failed verification');
+    const bubble = failed.closest('[data-status]')!;
+    expect(bubble).toHaveAttribute('data-status', 'bad_signature');
+    expect(bubble).toHaveTextContent('The signature does not match bob’s key.');
+    expect(bubble).toHaveTextContent('Failed');
+    expect(bubble).not.toHaveTextContent('Verified');
+  });
+
+  it('shows a message arriving live, and announces it', async () => {
+    const api = signedInWithBob();
+    await openChatWithBob(api);
+    const view = api.addMessage('bob', { text: 'live hello' });
+    api.emit({ type: 'message', message: { id: view.id, seq: view.seq, sender: 'bob', recipient: 'alice', timestamp: view.timestamp, outgoing: false } });
+    const list = await screen.findByRole('region', { name: 'Messages with bob' });
+    expect(await within(list).findByText('live hello')).toBeInTheDocument();
+    expect(screen.getByText('New message from bob')).toBeInTheDocument();
+  });
+});
+
+describe('the composer', () => {
+  it('sends on Enter and starts a new line on Shift+Enter', async () => {
+    const api = signedInWithBob();
+    const user = await openChatWithBob(api);
+    const box = screen.getByLabelText('Message to bob');
+    await user.type(box, 'first line{Shift>}{Enter}{/Shift}second line');
+    expect(api.callsOf('send')).toEqual([]);
+    expect(box).toHaveValue('first line\nsecond line');
+    await user.type(box, '{Enter}');
+    await waitFor(() => expect(api.callsOf('send')).toHaveLength(1));
+    const [request] = api.callsOf('send')[0] as [{ recipient: string; text: string; id: string }];
+    expect(request.recipient).toBe('bob');
+    expect(request.text).toBe('first line\nsecond line');
+    expect(request.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(box).toHaveValue('');
+    expect(await within(messages()).findByText('Verified')).toBeInTheDocument();
+  });
+
+  it('shows a pending message, then a failed one with Retry that resends the same id', async () => {
+    const api = signedInWithBob();
+    const user = await openChatWithBob(api);
+    api.hold('send');
+    api.failNext.set('send', { code: 'server_unreachable', message: 'The server does not answer.' });
+    await user.type(screen.getByLabelText('Message to bob'), 'are you there?{Enter}');
+    expect(await screen.findByText('Sending…')).toBeInTheDocument();
+    api.release('send');
+    expect(await screen.findByText(/Not sent: The server does not answer\./)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(api.callsOf('send')).toHaveLength(2));
+    const [first, second] = api.callsOf('send').map(([r]) => r as { id: string; text: string });
+    expect(second!.id).toBe(first!.id);
+    expect(second!.text).toBe('are you there?');
+    await waitFor(() => expect(screen.queryByText(/Not sent/)).not.toBeInTheDocument());
+    expect(within(messages()).getByText('are you there?')).toBeInTheDocument();
+  });
+});
+
+describe('a changed contact key', () => {
+  it('raises a banner and requires an explicit, confirmed step to trust the new key', async () => {
+    const api = signedInWithBob();
+    api.details.set('bob', {
+      username: 'bob',
+      keyStatus: 'changed',
+      pinnedFingerprint: FINGERPRINT_B,
+      serverFingerprint: FINGERPRINT_A,
+      createdAt: '2026-11-01T10:00:00.000Z',
+    });
+    const user = await openChatWithBob(api);
+    const banner = await screen.findByText('bob’s safety key has changed.');
+    await user.click(within(banner.closest('[role="alert"]') as HTMLElement).getByRole('button', { name: 'Review key' }));
+
+    const dialog = screen.getByRole('dialog', { name: 'Contact details' });
+    expect(within(dialog).getByLabelText(`New key shown by the server: ${FINGERPRINT_A}`)).toBeInTheDocument();
+    expect(within(dialog).getByLabelText(`Key you trusted before: ${FINGERPRINT_B}`)).toBeInTheDocument();
+    const trust = within(dialog).getByRole('button', { name: 'Trust new key' });
+    expect(trust).toBeDisabled();
+    await user.click(within(dialog).getByLabelText(/I compared this fingerprint/));
+    await user.click(trust);
+    expect(api.callsOf('trustContactKey')).toEqual([['bob']]);
+    expect(await within(dialog).findByText('bob’s safety key fingerprint')).toBeInTheDocument();
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.queryByText('bob’s safety key has changed.')).not.toBeInTheDocument();
+  });
+
+  it('warns when a key_changed event arrives for the open conversation', async () => {
+    const api = signedInWithBob();
+    await openChatWithBob(api);
+    api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null });
+    api.emit({ type: 'key_changed', change: { username: 'bob', pinnedFingerprint: FINGERPRINT_B, newFingerprint: FINGERPRINT_A } });
+    expect(await screen.findByText('bob’s safety key has changed.')).toBeInTheDocument();
+    expect(within(screen.getByRole('navigation', { name: 'Contacts' })).getByText('Safety key changed')).toBeInTheDocument();
+  });
+});
+
+describe('finding people', () => {
+  it('searches by lowercase prefix, leaves the person out, and opens a conversation', async () => {
+    const api = new FakeChatApi({ account: ALICE });
+    const user = userEvent.setup();
+    render(App, { api });
+    await user.type(await screen.findByLabelText('Find people by username'), 'BO');
+    const found = await screen.findByRole('region', { name: 'People found' });
+    await waitFor(() => expect(within(found).getAllByRole('button')).toHaveLength(2));
+    const [bob, bobby] = within(found).getAllByRole('button');
+    expect(bob).toHaveAccessibleName('bob Start a conversation');
+    expect(bobby).toHaveAccessibleName('bobby Start a conversation');
+    expect(api.callsOf('searchUsers').at(-1)).toEqual(['bo']);
+    await user.click(within(found).getByRole('button', { name: /^bobby/ }));
+    expect(await screen.findByRole('heading', { name: 'bobby', level: 2 })).toBeInTheDocument();
+    expect(screen.getByText(/Messages to bobby are end-to-end encrypted/)).toBeInTheDocument();
+  });
+});
