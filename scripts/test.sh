@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 
 npx vitest run
 
+# The web client end to end in Debian's Chromium against a real server (test/e2e; builds dist/web first).
+npx playwright test
+
 # The server suite and the two-instance tests again, on PostgreSQL: a private throwaway cluster
 # (scripts/ci/postgres.sh; installs Debian's postgresql when missing and running as root).
 scripts/ci/with-postgres.sh npx vitest run --project node server test/deploy/two-instances
