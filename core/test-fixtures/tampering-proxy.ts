@@ -1,0 +1,103 @@
+// Test support: a hostile middle between a ChatClient and the real server. It forwards everything and lets a
+// test rewrite JSON answers, answer requests itself, hold or cut the live event stream.
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Exchange {
+  method: string;
+  path: string;
+  status: number;
+  json: unknown;
+}
+
+/** Returns a replacement answer, or undefined to pass the server's answer on. */
+export type Rewrite = (exchange: Exchange) => { status: number; json: unknown; headers?: Record<string, string> } | undefined;
+/** Answers a request before it reaches the server; undefined to forward it. */
+export type Intercept = (method: string, path: string, body: string) => { status: number; json: unknown; headers?: Record<string, string> } | undefined;
+
+export class TamperingProxy {
+  readonly #target: URL;
+  readonly #server: Server;
+  readonly #streams = new Set<ServerResponse>();
+  rewrite: Rewrite | null = null;
+  intercept: Intercept | null = null;
+  /** While set, new /events requests wait for it to resolve before they are forwarded. */
+  holdEvents: Promise<void> | null = null;
+  eventConnections = 0;
+  url = '';
+
+  constructor(target: string) {
+    this.#target = new URL(target);
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.cutEvents();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** Drops every open live event stream, as a failing network would. */
+  cutEvents(): void {
+    for (const res of this.#streams) res.destroy();
+    this.#streams.clear();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const path = req.url ?? '/';
+    const own = this.intercept?.(req.method ?? 'GET', path, body.toString('utf8'));
+    if (own) return send(res, own.status, own.json, own.headers);
+    const isEvents = path.startsWith('/events');
+    if (isEvents && this.holdEvents) await this.holdEvents;
+    const upstream = httpRequest(
+      { host: this.#target.hostname, port: this.#target.port, method: req.method, path, headers: { ...req.headers, host: this.#target.host } },
+      (answer) => {
+        if (isEvents && answer.statusCode === 200) {
+          this.eventConnections++;
+          this.#streams.add(res);
+          res.on('close', () => this.#streams.delete(res));
+          res.writeHead(200, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          let json: unknown = undefined;
+          try {
+            json = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          const replaced = this.rewrite?.({ method: req.method ?? 'GET', path, status: answer.statusCode ?? 0, json });
+          if (replaced) {
+            const headers: Record<string, string> = { ...replaced.headers };
+            const token = answer.headers['x-auth-token'];
+            if (typeof token === 'string' && !('x-auth-token' in headers)) headers['x-auth-token'] = token;
+            return send(res, replaced.status, replaced.json, headers);
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(text);
+        });
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    upstream.end(body);
+  }
+}
+
+function send(res: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
+  const text = json === undefined ? '' : typeof json === 'string' ? json : JSON.stringify(json);
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(text);
+}
