@@ -4,15 +4,13 @@
 // registered, as the preload's invoke would. What Electron itself does (sandbox, rendering) is covered by
 // the Playwright test (app.spec.ts) where the binary exists.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChatClient } from '../../core/client/chat-client.js';
 import { MemoryStore } from '../../core/client/store.js';
-import { resealPrivateKey } from '../../core/crypto/account-crypto.js';
-import { decodeBase64 } from '../../core/protocol/base64.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { fixtureAccount, registerFixtureAccount } from './support.js';
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>;
 
@@ -124,33 +122,13 @@ const fake = vi.hoisted(() => {
 
 vi.mock('electron', () => fake.electron);
 
-const vectors = JSON.parse(readFileSync('core/test-fixtures/test-vectors.json', 'utf8'));
-const ALICE = vectors.accounts.alice;
-const BOB = vectors.accounts.bob;
-const authHashOf = (name: string) => vectors.authHash.find((a: { username: string }) => a.username === name).authHash as string;
+const ALICE = fixtureAccount('alice');
+const BOB = fixtureAccount('bob');
 
 const fromWindow = { senderFrame: fake.mainFrame };
 let server: ServerProcess;
 let root: string;
 const savedArgv = process.argv;
-
-/** Registers a fixture account (no RSA key generation in tests); the vectors seal only Alice's key. */
-async function registerFixture(name: 'alice' | 'bob', account: typeof ALICE): Promise<void> {
-  const sealed = account.encryptedPrivateKey
-    ? { encryptedPrivateKey: account.encryptedPrivateKey, kdfSalt: account.kdfSalt, kdfIterations: Number(account.kdfIterations) }
-    : await resealPrivateKey(name, account.password, decodeBase64(account.privateKeyPkcs8), 210_000);
-  const response = await fetch(`${server.url}/users`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      username: name,
-      authHash: authHashOf(name),
-      publicKey: account.publicKey,
-      ...sealed,
-    }),
-  });
-  if (response.status !== 201) throw new Error(`registering ${name}: HTTP ${response.status} ${await response.text()}`);
-}
 
 function call(method: string, ...args: unknown[]): Promise<any> {
   const handler = fake.state.handlers.get(`chat:${method}`) as Handler | undefined;
@@ -160,8 +138,8 @@ function call(method: string, ...args: unknown[]): Promise<any> {
 
 beforeAll(async () => {
   server = await startServerProcess();
-  await registerFixture('alice', ALICE);
-  await registerFixture('bob', BOB);
+  await registerFixtureAccount(server.url, 'alice');
+  await registerFixtureAccount(server.url, 'bob');
   root = await mkdtemp(path.join(tmpdir(), 'ec-main-'));
   fake.state.appPath = path.join(root, 'app');
   await mkdir(path.join(fake.state.appPath, 'dist', 'desktop-renderer'), { recursive: true });
@@ -271,7 +249,7 @@ describe('desktop main process', () => {
 
     // Nothing secret ever crossed to the window.
     const crossed = JSON.stringify([fake.state.sent, login, sent, read, conversation]);
-    for (const secret of [ALICE.privateKeyPkcs8.slice(0, 40), authHashOf('alice'), ALICE.password]) expect(crossed).not.toContain(secret);
+    for (const secret of [ALICE.privateKeyPkcs8.slice(0, 40), ALICE.authHash, ALICE.password]) expect(crossed).not.toContain(secret);
     expect(crossed).not.toMatch(/"token"|Bearer/);
   });
 
