@@ -58,7 +58,7 @@ test('the window is locked down: app:// origin, no Node, one narrow bridge', asy
   const bridge = await window.evaluate(() => Object.keys((globalThis as any).encryptedChat).sort());
   expect(bridge).toContain('login');
   expect(bridge).not.toContain('invoke');
-  // The main process, not the page, decides the window's title (it carries the unread count).
+  // One instance, one window.
   expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
 });
 
