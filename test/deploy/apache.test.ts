@@ -43,8 +43,10 @@ describe.skipIf(unavailable !== undefined)(`the terminal client through Apache${
   }, 60_000);
 
   afterAll(async () => {
-    await apache?.stop();
+    // Server first: it ends the event streams Apache is still relaying, so Apache stops at once instead
+    // of waiting for its proxy threads.
     await server?.stop();
+    await apache?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
