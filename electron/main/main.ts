@@ -4,21 +4,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
-import { ChatClient, sessionSnapshotSchema } from '../../core/client/chat-client.js';
 import type { ChatEvent } from '../../renderer/src/api/chat-api.js';
 import type { ChatEventChannel } from '../../renderer/src/api/ipc-contract.js';
-import { transportWithCa } from '../../cli/node-transport.js';
-import { FileStore } from '../../cli/node-file-store.js';
 import { argumentSchemas } from './ipc-arguments.js';
-import { createDispatcher, registerChatHandlers } from './ipc-handlers.js';
+import { registerChatHandlers } from './ipc-handlers.js';
+import { createDesktopCore } from './desktop-core.js';
 import { parseLaunchOptions, type LaunchOptions } from './launch-options.js';
 import { menuTemplate } from './menu.js';
 import { hardenWebContents } from './navigation.js';
 import { APP_NAME, windowTitle } from './notifications.js';
 import { registerAppSchemePrivileges, serveAppScheme } from './protocol.js';
-import { SessionHost } from './session-host.js';
-import { SettingsStore } from './settings-store.js';
-import { osKeychain, probeKeychain, StaySignedInStore } from './stay-signed-in.js';
+import type { SessionHost } from './session-host.js';
+import type { SettingsStore } from './settings-store.js';
 import { createMainWindow } from './window.js';
 
 const EVENT_CHANNEL: ChatEventChannel = 'chat:event';
@@ -88,46 +85,34 @@ function run(): void {
     const userData = app.getPath('userData');
     serveAppScheme(session.defaultSession, rendererRoot);
 
-    const settings = new SettingsStore(userData);
-    host = new SessionHost({
-      settings,
-      staySignedIn: new StaySignedInStore(userData, osKeychain(), (value) => sessionSnapshotSchema.parse(value)),
-      probeKeychain: () => probeKeychain(),
-      clientStore: new FileStore(path.join(userData, 'client-state')),
-      transportFor: (pem) => transportWithCa(pem),
-      clients: {
-        create: (options) => new ChatClient(options),
-        resume: (options, snapshot) => ChatClient.resume(options, snapshot),
-        checkServer: (url, transport) => ChatClient.checkServer(url, transport),
-      },
-      emit: (event: ChatEvent) => {
-        if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
-      },
-      isWindowFocused: () => window !== null && !window.isDestroyed() && window.isFocused(),
-      showNotification: ({ title, body }) => {
-        if (!Notification.isSupported()) return;
-        const notification = new Notification({ title, body, ...(existsSync(iconPath) ? { icon: iconPath } : {}) });
-        notification.on('click', () => {
-          window?.show();
-          window?.focus();
-        });
-        notification.show();
-      },
-      setUnreadCount: (count, username) => {
-        app.setBadgeCount(count);
-        if (window && !window.isDestroyed()) window.setTitle(windowTitle(count, username));
-      },
-      openExternal: (url) => shell.openExternal(url),
-      // Only the kind of error is logged: messages of lower layers could quote a server answer or a path.
-      logProblem: (what, error) => console.error(`encrypted-chat: problem ${what}: ${error instanceof Error ? error.name : typeof error}`),
-    });
-
-    const dispatch = createDispatcher({
-      service: host,
-      schemas: argumentSchemas,
+    const core = createDesktopCore({
+      userData,
       mainFrame: () => (window && !window.isDestroyed() ? window.webContents.mainFrame : null),
-      onUnexpectedError: (method, error) => console.error(`encrypted-chat: ${method} failed unexpectedly (${error instanceof Error ? error.name : typeof error})`),
+      effects: {
+        emit: (event: ChatEvent) => {
+          if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+        },
+        isWindowFocused: () => window !== null && !window.isDestroyed() && window.isFocused(),
+        showNotification: ({ title, body }) => {
+          if (!Notification.isSupported()) return;
+          const notification = new Notification({ title, body, ...(existsSync(iconPath) ? { icon: iconPath } : {}) });
+          notification.on('click', () => {
+            window?.show();
+            window?.focus();
+          });
+          notification.show();
+        },
+        setUnreadCount: (count, username) => {
+          app.setBadgeCount(count);
+          if (window && !window.isDestroyed()) window.setTitle(windowTitle(count, username));
+        },
+        openExternal: (url) => shell.openExternal(url),
+        // Only the kind of error is logged: messages of lower layers could quote a server answer or a path.
+        logProblem: (what, error) => console.error(`encrypted-chat: problem ${what}: ${error instanceof Error ? error.name : typeof error}`),
+      },
     });
+    host = core.host;
+    const { settings, dispatch } = core;
     registerChatHandlers(ipcMain, argumentSchemas, dispatch);
 
     Menu.setApplicationMenu(

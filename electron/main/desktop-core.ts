@@ -1,0 +1,53 @@
+// Main process, no Electron import: the desktop app's core assembled — settings, "stay signed in", the
+// client state on disk, the ChatClient factory, the session host and the IPC dispatcher. main.ts gives it
+// Electron's effects (window events, notifications, badge, browser); tests give it their own.
+import path from 'node:path';
+import { FileStore } from '../../cli/node-file-store.js';
+import { transportWithCa } from '../../cli/node-transport.js';
+import { ChatClient, sessionSnapshotSchema } from '../../core/client/chat-client.js';
+import { argumentSchemas } from './ipc-arguments.js';
+import { createDispatcher, type Dispatch, type FrameLike } from './ipc-handlers.js';
+import { SessionHost, type SessionHostDeps } from './session-host.js';
+import { SettingsStore } from './settings-store.js';
+import { osKeychain, probeKeychain, StaySignedInStore, type Keychain } from './stay-signed-in.js';
+
+/** What the core asks of the app shell (Electron in the app, stand-ins in tests). */
+export type DesktopEffects = Pick<SessionHostDeps, 'emit' | 'isWindowFocused' | 'showNotification' | 'setUnreadCount' | 'openExternal' | 'logProblem'>;
+
+export interface DesktopCore {
+  settings: SettingsStore;
+  host: SessionHost;
+  dispatch: Dispatch;
+}
+
+export function createDesktopCore(params: {
+  userData: string;
+  effects: DesktopEffects;
+  /** The main window's top frame now; IPC from anything else is refused. */
+  mainFrame: () => FrameLike | null;
+  /** The OS keychain by default; tests may pass another service name. */
+  keychain?: (account?: string) => Keychain;
+}): DesktopCore {
+  const keychain = params.keychain ?? ((account?: string) => osKeychain(undefined, account));
+  const settings = new SettingsStore(params.userData);
+  const host = new SessionHost({
+    settings,
+    staySignedIn: new StaySignedInStore(params.userData, keychain(), (value) => sessionSnapshotSchema.parse(value)),
+    probeKeychain: () => probeKeychain((account) => keychain(account)),
+    clientStore: new FileStore(path.join(params.userData, 'client-state')),
+    transportFor: (pem) => transportWithCa(pem),
+    clients: {
+      create: (options) => new ChatClient(options),
+      resume: (options, snapshot) => ChatClient.resume(options, snapshot),
+      checkServer: (url, transport) => ChatClient.checkServer(url, transport),
+    },
+    ...params.effects,
+  });
+  const dispatch = createDispatcher({
+    service: host,
+    schemas: argumentSchemas,
+    mainFrame: params.mainFrame,
+    onUnexpectedError: (method, error) => params.effects.logProblem(`answering ${method}`, error),
+  });
+  return { settings, host, dispatch };
+}
