@@ -30,7 +30,8 @@ try {
   app.exit(2);
   throw error;
 }
-if (launch.userDataDir) app.setPath('userData', launch.userDataDir);
+// One fixed folder per OS (docs/desktop.md), whatever name the package or the installer gives the app.
+app.setPath('userData', launch.userDataDir ?? path.join(app.getPath('appData'), APP_NAME));
 
 // Before `ready`: the scheme's privileges, and one instance per profile (a second start focuses the first).
 registerAppSchemePrivileges();
