@@ -45,12 +45,12 @@ export async function sealMessage(input: SealInput): Promise<SendMessageRequest>
   const rawKey = randomBytes(SESSION_KEY_BYTES);
   try {
     const key = await importAesKey(rawKey);
-    const signature = await sign(input.senderPrivateKey, signedBytes(header, input.plaintext));
-    const [sessionKey, senderSessionKey, body, sealedSignature] = await Promise.all([
+    // The signature (the costly private-key operation) runs beside the two wraps and the body.
+    const [sealedSignature, sessionKey, senderSessionKey, body] = await Promise.all([
+      sign(input.senderPrivateKey, signedBytes(header, input.plaintext)).then((signature) => seal(key, signature, signatureAad(header))),
       wrapKey(input.recipientPublicKey, rawKey),
       wrapKey(input.senderPublicKey, rawKey),
       seal(key, input.plaintext, bodyAad(header)),
-      seal(key, signature, signatureAad(header)),
     ]);
     return {
       id: input.id,
