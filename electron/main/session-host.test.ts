@@ -90,7 +90,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function makeHost(options: { keychainAvailable?: boolean; focused?: boolean; resumeError?: ChatError } = {}) {
+function makeHost(options: { keychainAvailable?: boolean; focused?: boolean; resumeError?: ChatError; now?: () => number } = {}) {
   const clients: FakeClient[] = [];
   const factory: ClientFactory = {
     create: (o) => {
@@ -122,6 +122,7 @@ function makeHost(options: { keychainAvailable?: boolean; focused?: boolean; res
     setUnreadCount: vi.fn(),
     openExternal: vi.fn(async () => undefined),
     logProblem: vi.fn(),
+    now: options.now ?? (() => 0),
   } satisfies SessionHostDeps;
   return { host: new SessionHost(deps), deps, clients, factory };
 }
@@ -242,6 +243,58 @@ describe('SessionHost stay signed in', () => {
     const offline = makeHost({ resumeError: new ChatError('server_unreachable', 'The server does not answer.') });
     await offline.host.start();
     expect(keychain.value).not.toBeNull();
+  });
+});
+
+describe('SessionHost when the server ends the session', () => {
+  it('opens it again from the saved session with stay signed in, without telling the window to sign in', async () => {
+    let clock = 1_000_000;
+    const made = makeHost({ now: () => clock });
+    await made.host.start(SERVER);
+    await made.host.updateSettings({ staySignedIn: true });
+    await made.host.login({ username: 'alice', password: 'pw' });
+    const first = made.clients[0]!;
+    first.account = null;
+    first.emit({ type: 'signed_out', reason: 'Your session expired.' });
+    await vi.waitFor(() => expect(made.factory.resume).toHaveBeenCalledTimes(1));
+    await vi.waitFor(async () => expect(await made.host.currentAccount()).toMatchObject({ username: 'alice' }));
+    expect(made.deps.emit).not.toHaveBeenCalledWith(expect.objectContaining({ type: 'signed_out' }));
+
+    // A second loss within the minute is passed on: no loop against a server that refuses every token.
+    clock += 59_000;
+    made.clients[1]!.account = null;
+    made.clients[1]!.emit({ type: 'signed_out', reason: 'Your session expired.' });
+    expect(made.deps.emit).toHaveBeenCalledWith({ type: 'signed_out', reason: 'Your session expired.' });
+    expect(made.factory.resume).toHaveBeenCalledTimes(1);
+
+    // Later, it recovers again.
+    clock += 2_000;
+    await made.host.login({ username: 'alice', password: 'pw' });
+    made.clients[1]!.account = null;
+    made.clients[1]!.emit({ type: 'signed_out', reason: 'Your session expired.' });
+    await vi.waitFor(() => expect(made.factory.resume).toHaveBeenCalledTimes(2));
+  });
+
+  it('passes the sign-out on without stay signed in, and after a logout', async () => {
+    const made = makeHost();
+    await made.host.start(SERVER);
+    await made.host.login({ username: 'alice', password: 'pw' });
+    made.clients[0]!.emit({ type: 'signed_out', reason: 'Your session expired.' });
+    expect(made.deps.emit).toHaveBeenCalledWith({ type: 'signed_out', reason: 'Your session expired.' });
+    expect(made.factory.resume).not.toHaveBeenCalled();
+
+    const other = makeHost();
+    await other.host.start(SERVER);
+    await other.host.updateSettings({ staySignedIn: true });
+    await other.host.login({ username: 'alice', password: 'pw' });
+    const client = other.clients[0]!;
+    client.logout.mockImplementationOnce(async () => {
+      client.account = null;
+      client.emit({ type: 'signed_out', reason: 'You signed out.' });
+    });
+    await other.host.logout();
+    expect(other.factory.resume).not.toHaveBeenCalled();
+    expect(other.deps.emit).toHaveBeenCalledWith({ type: 'signed_out', reason: 'You signed out.' });
   });
 });
 

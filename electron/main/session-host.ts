@@ -50,6 +50,8 @@ export interface ClientFactory {
   checkServer(serverUrl: string, transport: Transport): Promise<{ serverUrl: string }>;
 }
 
+const RECOVERY_INTERVAL_MS = 60_000;
+
 export interface SessionHostDeps {
   settings: SettingsStore;
   staySignedIn: StaySignedInStore<SessionSnapshot>;
@@ -67,6 +69,8 @@ export interface SessionHostDeps {
   openExternal: (url: string) => Promise<void>;
   /** For failures that are not the person's to fix (logged without secrets). */
   logProblem: (what: string, error: unknown) => void;
+  /** The clock (milliseconds), for the once-a-minute limit of session recovery; Date.now by default. */
+  now?: () => number;
 }
 
 export class SessionHost implements ChatService {
@@ -74,9 +78,13 @@ export class SessionHost implements ChatService {
   #client: HostedClient | null = null;
   #unsubscribe: (() => void) | null = null;
   #keychain: KeychainStatus = { available: false, detail: 'The system keychain has not been checked yet.' };
+  #loggingOut = false;
+  #lastRecovery = Number.NEGATIVE_INFINITY;
+  readonly #now: () => number;
 
   constructor(deps: SessionHostDeps) {
     this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
   }
 
   /**
@@ -101,24 +109,9 @@ export class SessionHost implements ChatService {
     if (settings.serverUrl === null) return;
     const options = this.#clientOptions(settings.serverUrl, settings.caCertificatePem);
     if (settings.staySignedIn && this.#keychain.available) {
-      const snapshot = await this.#deps.staySignedIn.load().catch((error: unknown) => {
-        this.#deps.logProblem('reading the saved session', error);
-        return null;
-      });
-      if (snapshot !== null) {
-        try {
-          this.#attach(await this.#deps.clients.resume(options, snapshot));
-          await this.#afterSignIn();
-          return;
-        } catch (error) {
-          const info = toChatError(error).info;
-          // A saved sign-in the server refuses is useless: forget it. Any other failure (offline) keeps it.
-          if (info.code === 'unauthorized' || info.code === 'wrong_password' || info.code === 'invalid_input') {
-            await this.#forgetSavedSession();
-          }
-          this.#deps.emit({ type: 'signed_out', reason: info.message });
-        }
-      }
+      const failure = await this.#signInFromSaved(options);
+      if (failure === null) return;
+      if (failure !== 'nothing_saved') this.#deps.emit({ type: 'signed_out', reason: failure });
     }
     try {
       this.#attach(this.#deps.clients.create(options));
@@ -198,9 +191,11 @@ export class SessionHost implements ChatService {
   }
 
   async logout(): Promise<void> {
+    this.#loggingOut = true;
     try {
       await this.#client?.logout();
     } finally {
+      this.#loggingOut = false;
       // Whatever the server said, this device forgets the session: both halves of "stay signed in".
       await this.#forgetSavedSession();
       this.#deps.setUnreadCount(0, null);
@@ -309,10 +304,58 @@ export class SessionHost implements ChatService {
     }
   }
 
+  /**
+   * Signs in from the saved session. Null when it worked; 'nothing_saved'; or the reason it failed, for a
+   * person. A saved sign-in the server refuses is useless and erased; one that could not be checked
+   * (offline) is kept for the next try.
+   */
+  async #signInFromSaved(options: ChatClientOptions): Promise<string | 'nothing_saved' | null> {
+    const snapshot = await this.#deps.staySignedIn.load().catch((error: unknown) => {
+      this.#deps.logProblem('reading the saved session', error);
+      return null;
+    });
+    if (snapshot === null) return 'nothing_saved';
+    try {
+      this.#attach(await this.#deps.clients.resume(options, snapshot));
+      await this.#afterSignIn();
+      return null;
+    } catch (error) {
+      const info = toChatError(error).info;
+      if (info.code === 'unauthorized' || info.code === 'wrong_password' || info.code === 'invalid_input') {
+        await this.#forgetSavedSession();
+      }
+      return info.message;
+    }
+  }
+
   #onClientEvent(event: ChatEvent): void {
+    if (event.type === 'signed_out' && this.#mayRecover()) {
+      void this.#recover(event);
+      return;
+    }
     this.#deps.emit(event);
     if (event.type === 'message') void this.#onMessage(event.message);
     if (event.type === 'signed_out') this.#deps.setUnreadCount(0, null);
+  }
+
+  /**
+   * With "stay signed in", a session the server ended on its own (the token expired while the app sat
+   * idle) is opened again from the saved one instead of asking for the password — at most once a minute,
+   * so a server that refuses every token cannot make this loop. Never after the person logged out.
+   */
+  #mayRecover(): boolean {
+    if (this.#loggingOut || !this.#keychain.available || !this.#deps.settings.get().staySignedIn) return false;
+    return this.#now() - this.#lastRecovery > RECOVERY_INTERVAL_MS;
+  }
+
+  async #recover(event: Extract<ChatEvent, { type: 'signed_out' }>): Promise<void> {
+    this.#lastRecovery = this.#now();
+    const settings = this.#deps.settings.get();
+    const failure =
+      settings.serverUrl === null ? 'nothing_saved' : await this.#signInFromSaved(this.#clientOptions(settings.serverUrl, settings.caCertificatePem));
+    if (failure === null) return;
+    this.#deps.emit(failure === 'nothing_saved' ? event : { type: 'signed_out', reason: failure });
+    this.#deps.setUnreadCount(0, null);
   }
 
   async #onMessage(message: MessageHeaderView): Promise<void> {
