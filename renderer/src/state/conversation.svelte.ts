@@ -13,6 +13,8 @@ import { describeError, errorInfo } from '../lib/errors.js';
 import { buildRows, type PendingMessage, type Row } from '../lib/rows.js';
 
 export const PAGE_SIZE = 100;
+/** Messages decrypted per request (see #pump). */
+export const READ_BATCH = 6;
 
 export interface ConversationHooks {
   /** The conversation was read up to its newest message (unread count can go to 0). */
@@ -43,9 +45,12 @@ export class ConversationState {
 
   readonly #api: ChatApi;
   readonly #hooks: ConversationHooks;
-  readonly #requested = new Set<string>();
-  #queue: string[] = [];
-  #flushScheduled = false;
+  /** Ids on screen now, oldest first. */
+  #wanted: readonly string[] = [];
+  #inFlight = false;
+  /** Ids whose read failed; asked again only when they come on screen again. */
+  readonly #unreadable = new Set<string>();
+  readonly #seqOf = new Map<string, number>();
   #readUpTo = 0;
   #opening: Promise<void> | null = null;
 
@@ -109,40 +114,55 @@ export class ConversationState {
 
   /** The rows now on screen: decrypt what is not decrypted yet, and move the read marker. */
   showing(ids: readonly string[]): void {
-    const missing = ids.filter((id) => !this.views.has(id) && !this.#requested.has(id));
-    if (missing.length > 0) {
-      for (const id of missing) this.#requested.add(id);
-      this.#queue.push(...missing);
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        queueMicrotask(() => void this.#flush());
-      }
-    }
+    const shown = new Set(ids);
+    for (const id of this.#unreadable) if (!shown.has(id)) this.#unreadable.delete(id);
+    this.#wanted = ids;
+    this.#pump();
     this.#markRead(ids);
   }
 
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    if (batch.length === 0) return;
-    try {
-      const views = await this.#api.readMessages(batch);
-      for (const view of views) this.views.set(view.id, view);
-      this.readError = null;
-    } catch (error) {
-      this.readError = errorInfo(error);
-    } finally {
-      // Ids that came back without a view can be asked for again when they are next on screen.
-      for (const id of batch) if (!this.views.has(id)) this.#requested.delete(id);
+  // Decrypting is the costly part (an RSA-4096 private-key operation per message, which the browser runs
+  // on the page's thread). So at most one small batch is in flight, the next one waits for the next frame,
+  // and each batch is taken from what is on screen *now*: rows that a fast scroll carried past are never
+  // decrypted. The newest visible rows go first, as that is where a person looks.
+  #pump(): void {
+    if (this.#inFlight) return;
+    const batch: string[] = [];
+    for (let i = this.#wanted.length - 1; i >= 0 && batch.length < READ_BATCH; i--) {
+      const id = this.#wanted[i]!;
+      if (!this.views.has(id) && !this.#unreadable.has(id)) batch.push(id);
     }
+    if (batch.length === 0) return;
+    this.#inFlight = true;
+    this.#api.readMessages(batch).then(
+      (views) => {
+        for (const view of views) this.views.set(view.id, view);
+        // An id the core did not answer for is not asked again until it is on screen anew.
+        for (const id of batch) if (!this.views.has(id)) this.#unreadable.add(id);
+        this.readError = null;
+        this.#next();
+      },
+      (error: unknown) => {
+        this.readError = errorInfo(error);
+        for (const id of batch) this.#unreadable.add(id);
+        this.#next();
+      },
+    );
+  }
+
+  #next(): void {
+    const resume = () => {
+      this.#inFlight = false;
+      this.#pump();
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(resume);
+    else setTimeout(resume, 0);
   }
 
   #markRead(ids: readonly string[]): void {
     if (this.#hooks.isVisible && !this.#hooks.isVisible()) return;
     let newest = 0;
-    const shown = new Set(ids);
-    for (const header of this.headers) if (shown.has(header.id) && header.seq > newest) newest = header.seq;
+    for (const id of ids) newest = Math.max(newest, this.#seqOf.get(id) ?? 0);
     if (newest <= this.#readUpTo) return;
     this.#readUpTo = newest;
     const latest = this.headers[this.headers.length - 1];
@@ -193,7 +213,6 @@ export class ConversationState {
     try {
       const view = await this.#api.send({ recipient: this.peer, text: message.text, id });
       this.views.set(view.id, view);
-      this.#requested.add(view.id);
       this.#mergeHeaders([view]);
       this.pending = this.pending.filter((p) => p.id !== id);
     } catch (error) {
@@ -209,11 +228,8 @@ export class ConversationState {
       this.#hooks.onKeyTrusted?.(this.peer);
       // Messages that failed because of the key change are read again against the accepted key.
       const failed = [...this.views.values()].filter((v) => v.status === 'key_changed').map((v) => v.id);
-      for (const id of failed) {
-        this.views.delete(id);
-        this.#requested.delete(id);
-      }
-      if (failed.length > 0) this.showing(failed);
+      for (const id of failed) this.views.delete(id);
+      if (failed.length > 0) this.#pump();
       return true;
     } catch (error) {
       this.detailsError = errorInfo(error);
@@ -234,11 +250,11 @@ export class ConversationState {
 
   #mergeHeaders(incoming: readonly MessageHeaderView[]): void {
     if (incoming.length === 0) return;
-    const known = new Set(this.headers.map((h) => h.id));
     const fresh = incoming
-      .filter((h) => !known.has(h.id))
+      .filter((h) => !this.#seqOf.has(h.id))
       .map((h) => ({ id: h.id, seq: h.seq, sender: h.sender, recipient: h.recipient, timestamp: h.timestamp, outgoing: h.outgoing }));
     if (fresh.length === 0) return;
+    for (const h of fresh) this.#seqOf.set(h.id, h.seq);
     const first = this.headers[0];
     const last = this.headers[this.headers.length - 1];
     fresh.sort((a, b) => a.seq - b.seq);

@@ -1,41 +1,53 @@
-// Web adapter: the ChatApi served by the client core running in this page (WebCrypto in the browser),
-// talking directly to the server that served the page. The only window module that imports core's session.
-import './zod-without-eval.js';
-import { ChatClient } from '../../../../core/client/chat-client.js';
-import { ChatError, toChatError } from '../../../../core/client/errors.js';
+// Web adapter: the ChatApi served by the client core running in this page's dedicated worker (WebCrypto in
+// the browser), talking directly to the server that served the page. Settings and links are the page's;
+// everything of the session goes to the worker (see worker-rpc.ts). The only window module that reaches
+// core's session.
 import type { KeyValueStore } from '../../../../core/client/store.js';
-import type { ChatApi } from '../chat-api.js';
+import type { ChatApi, ChatErrorInfo } from '../chat-api.js';
 import { safeLinkUrl } from '../../lib/links.js';
 import { LocalStorageStore } from './local-storage-store.js';
 import { WebSettings } from './web-settings.js';
+import { connectSession, type PageToWorker, type PortLike, type SessionConnection, type WorkerToPage } from './worker-rpc.js';
 
 export interface WebChatApiOptions {
   /** The server; the page's own origin by default. */
   serverUrl?: string;
   store?: KeyValueStore;
+  /** The worker running the client core; a new core-worker by default. */
+  worker?: PortLike<WorkerToPage, PageToWorker> & { addEventListener(type: 'error', listener: (event: Event) => void): void };
   /** Opens a checked link in a new tab. */
   openTab?: (url: string) => void;
 }
 
-/** Errors leave as ChatErrors (an Error with `info`), as the ChatApi promises. */
+const WORKER_FAILED: ChatErrorInfo = {
+  code: 'server_error',
+  message: 'The part of this page that encrypts your messages stopped. Reload the page.',
+};
+
+function chatError(info: ChatErrorInfo): Error {
+  return Object.assign(new Error(info.message), { info });
+}
+
 async function guarded<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw toChatError(error);
+    if (error instanceof Error && 'info' in error) throw error;
+    throw chatError({ code: 'server_error', message: `Something went wrong: ${error instanceof Error ? error.message : String(error)}` });
   }
 }
 
 export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
+  const serverUrl = options.serverUrl ?? window.location.origin;
   const store = options.store ?? new LocalStorageStore(window.localStorage);
-  const client = new ChatClient({ serverUrl: options.serverUrl ?? window.location.origin, store });
-  const settings = new WebSettings(store, client.serverUrl);
+  const settings = new WebSettings(store, serverUrl);
   const openTab = options.openTab ?? ((url: string) => void window.open(url, '_blank', 'noopener,noreferrer'));
+  const worker = options.worker ?? new Worker(new URL('./core-worker.ts', import.meta.url), { type: 'module', name: 'encrypted-chat-core' });
+  const session: SessionConnection = connectSession(worker, serverUrl, store);
+  worker.addEventListener('error', () => session.fail(WORKER_FAILED));
 
   async function signedIn<T extends { username: string }>(account: T): Promise<T> {
     await settings.rememberUsername(account.username);
-    // Live delivery failing is reported as a connection event; it must not undo a sign-in.
-    await client.startLive().catch(() => undefined);
     return account;
   }
 
@@ -43,33 +55,33 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
     getSettings: () => guarded(() => settings.get()),
     setServer: () =>
       guarded(async () => {
-        throw new ChatError('invalid_input', `In the browser, the server is the one that served this page (${client.serverUrl}).`);
+        throw chatError({ code: 'invalid_input', message: `In the browser, the server is the one that served this page (${serverUrl}).` });
       }),
     updateSettings: (update) => guarded(() => settings.update(update)),
 
-    currentAccount: () => guarded(() => client.currentAccount()),
-    register: (credentials) => guarded(async () => signedIn(await client.register(credentials))),
-    login: (credentials) => guarded(async () => signedIn(await client.login(credentials))),
-    logout: () => guarded(() => client.logout()),
-    changePassword: (change) => guarded(() => client.changePassword(change)),
+    currentAccount: () => session.call('currentAccount', []),
+    register: async (credentials) => signedIn(await session.call('register', [credentials])),
+    login: async (credentials) => signedIn(await session.call('login', [credentials])),
+    logout: () => session.call('logout', []),
+    changePassword: (change) => session.call('changePassword', [change]),
 
-    searchUsers: (query) => guarded(() => client.searchUsers(query)),
-    contacts: () => guarded(() => client.contacts()),
-    contactDetails: (username) => guarded(() => client.contactDetails(username)),
-    trustContactKey: (username) => guarded(() => client.trustContactKey(username)),
+    searchUsers: (query) => session.call('searchUsers', [query]),
+    contacts: () => session.call('contacts', []),
+    contactDetails: (username) => session.call('contactDetails', [username]),
+    trustContactKey: (username) => session.call('trustContactKey', [username]),
 
-    conversation: (request) => guarded(() => client.conversation(request)),
-    readMessages: (ids) => guarded(() => client.readMessages(ids)),
-    send: (request) => guarded(() => client.send(request)),
-    markRead: (peer, seq) => guarded(() => client.markRead(peer, seq)),
+    conversation: (request) => session.call('conversation', [request]),
+    readMessages: (ids) => session.call('readMessages', [ids]),
+    send: (request) => session.call('send', [request]),
+    markRead: (peer, seq) => session.call('markRead', [peer, seq]),
 
     openLink: (url) =>
       guarded(async () => {
         const safe = safeLinkUrl(url);
-        if (!safe) throw new ChatError('invalid_input', 'Only http and https links can be opened.');
+        if (!safe) throw chatError({ code: 'invalid_input', message: 'Only http and https links can be opened.' });
         openTab(safe);
       }),
 
-    onEvent: (listener) => client.onEvent(listener),
+    onEvent: (listener) => session.onEvent(listener),
   };
 }
