@@ -42,8 +42,14 @@ async function people(...keys: Array<'alice' | 'bob' | 'carol'>): Promise<string
   return names;
 }
 
-async function signIn(username: string, store = new MemoryStore(), options: { reconnectDelaysMs?: number[]; retryDelaysMs?: number[] } = {}) {
-  const client = new ChatClient({ serverUrl: proxy.url, store, reconnectDelaysMs: options.reconnectDelaysMs ?? [20], retryDelaysMs: options.retryDelaysMs ?? [10, 10] });
+async function signIn(username: string, store = new MemoryStore(), options: { streamAdapter?: 'http' | 'fetch' } = {}) {
+  const client = new ChatClient({
+    serverUrl: proxy.url,
+    store,
+    reconnectDelaysMs: [20],
+    retryDelaysMs: [10, 10],
+    ...(options.streamAdapter ? { transport: { streamAdapter: options.streamAdapter } } : {}),
+  });
   const events: ChatEvent[] = [];
   client.onEvent((e) => events.push(e));
   await client.login({ username, password: PASSWORD });
@@ -344,10 +350,10 @@ describe('ChatClient with the real server', () => {
     expect((await fresh.client.readMessages([forgedId]))[0]!.status).toBe('verified');
   });
 
-  it('delivers live messages once each, across a dropped connection', async () => {
+  it.each(['http', 'fetch'] as const)('delivers live messages once each, across a dropped connection (%s stream adapter)', async (streamAdapter) => {
     const [alice, bob] = await people('alice', 'bob');
     const a = await signIn(alice!);
-    const b = await signIn(bob!);
+    const b = await signIn(bob!, new MemoryStore(), { streamAdapter });
     await b.client.startLive();
     await until(() => b.events.some((e) => e.type === 'connection' && e.state === 'online'), 'the live connection');
     const received = () => b.events.filter((e) => e.type === 'message').map((e) => (e.type === 'message' ? e.message.id : ''));
