@@ -3,7 +3,7 @@
 // them to Electron's objects.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, session, shell } from 'electron';
 import type { ChatEvent } from '../../renderer/src/api/chat-api.js';
 import type { ChatEventChannel } from '../../renderer/src/api/ipc-contract.js';
 import { argumentSchemas } from './ipc-arguments.js';
@@ -19,6 +19,8 @@ import type { SettingsStore } from './settings-store.js';
 import { createMainWindow } from './window.js';
 
 const EVENT_CHANNEL: ChatEventChannel = 'chat:event';
+/** Same as appId in electron-builder.yml. */
+const APP_ID = 'org.encryptedchat.desktop';
 const devTools = process.env.ENCRYPTED_CHAT_DEVTOOLS === '1';
 
 let launch: LaunchOptions;
@@ -50,6 +52,8 @@ function run(): void {
   let host: SessionHost | null = null;
 
   app.setName(APP_NAME);
+  // Windows shows notifications only for an app with a user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
 
   // Every web contents, present or future, gets the navigation, window and permission rules.
@@ -75,6 +79,7 @@ function run(): void {
       preloadPath,
       ...(existsSync(iconPath) ? { iconPath } : {}),
       savedBounds: settings.get().windowBounds,
+      dark: settings.get().theme === 'dark' || (settings.get().theme === 'system' && nativeTheme.shouldUseDarkColors),
       saveBounds: (bounds) => void settings.update({ windowBounds: bounds }),
     });
     window.on('closed', () => {

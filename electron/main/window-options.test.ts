@@ -19,6 +19,11 @@ describe('mainWindowOptions', () => {
     expect(web.preload).toBe('/app/preload.cjs');
   });
 
+  it('paints the background of the theme before the page loads', () => {
+    expect(mainWindowOptions({ preloadPath: 'p', bounds: DEFAULT_BOUNDS, title: 't', dark: true }).backgroundColor).toBe('#121212');
+    expect(options.backgroundColor).toBe('#ffffff');
+  });
+
   it('centres a window without a saved position and uses a saved one', () => {
     expect(options.center).toBe(true);
     const placed = mainWindowOptions({ preloadPath: 'p', bounds: { x: 10, y: 20, width: 800, height: 600, maximized: false }, title: 't' });

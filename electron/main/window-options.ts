@@ -26,11 +26,17 @@ export const MIN_HEIGHT = 480;
  * subframes), with web security on, no webviews, no insecure content, no experimental features, and no
  * spellchecker (it would send typed words to a dictionary service on some platforms).
  */
+/** The window's colour before the page paints, matching the theme so there is no flash of the other one. */
+export function backgroundFor(dark: boolean): string {
+  return dark ? '#121212' : '#ffffff';
+}
+
 export function mainWindowOptions(params: {
   preloadPath: string;
   bounds: WindowBounds;
   title: string;
   iconPath?: string;
+  dark?: boolean;
 }): BrowserWindowConstructorOptions {
   const { bounds } = params;
   return {
@@ -41,7 +47,7 @@ export function mainWindowOptions(params: {
     minWidth: MIN_WIDTH,
     minHeight: MIN_HEIGHT,
     show: false,
-    backgroundColor: '#1b1f24',
+    backgroundColor: backgroundFor(params.dark ?? false),
     autoHideMenuBar: false,
     ...(params.iconPath ? { icon: params.iconPath } : {}),
     webPreferences: {

@@ -9,6 +9,8 @@ export interface MainWindowParams {
   preloadPath: string;
   iconPath?: string;
   savedBounds: WindowBounds | null;
+  /** Whether the window will paint dark (theme setting, or the system's when the setting is "system"). */
+  dark: boolean;
   saveBounds: (bounds: WindowBounds) => void;
 }
 
@@ -16,7 +18,7 @@ export function createMainWindow(params: MainWindowParams): BrowserWindow {
   const workAreas = screen.getAllDisplays().map((d) => d.workArea);
   const bounds = fitBounds(params.savedBounds, workAreas);
   const window = new BrowserWindow(
-    mainWindowOptions({ preloadPath: params.preloadPath, bounds, title: APP_NAME, ...(params.iconPath ? { iconPath: params.iconPath } : {}) }),
+    mainWindowOptions({ preloadPath: params.preloadPath, bounds, title: APP_NAME, dark: params.dark, ...(params.iconPath ? { iconPath: params.iconPath } : {}) }),
   );
   if (bounds.maximized) window.maximize();
 

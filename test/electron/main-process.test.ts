@@ -108,6 +108,7 @@ const fake = vi.hoisted(() => {
       }
     },
     dialog: { showMessageBox: async () => ({ response: 0 }) },
+    nativeTheme: { shouldUseDarkColors: false },
     shell: { openExternal: async (url: string) => void state.opened.push(url), openPath: async () => '' },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     protocol: { registerSchemesAsPrivileged: (schemes: unknown[]) => state.privileged.push(...schemes) },
