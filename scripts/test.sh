@@ -15,7 +15,8 @@ scripts/ci/with-postgres.sh npx vitest run --project node server test/deploy/two
 # Desktop app: "stay signed in" against a real GNOME Keyring on a private D-Bus session.
 bash scripts/test-keyring.sh
 
-# Desktop app end to end (Playwright's _electron): skips, saying why, where the Electron binary is missing.
+# Desktop app end to end (test/electron): the desktop window with the real preload and main-process core in
+# Chromium, and the real Electron app (Playwright's _electron; skips, saying why, without the Electron binary).
 if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then
   xvfb-run -a npx playwright test --config test/electron/playwright.config.ts
 else
