@@ -134,7 +134,11 @@ const savedArgv = process.argv;
 function call(method: string, ...args: unknown[]): Promise<any> {
   const handler = fake.state.handlers.get(`chat:${method}`) as Handler | undefined;
   if (!handler) throw new Error(`no handler for chat:${method}`);
-  return handler(fromWindow, ...args);
+  // Electron copies replies with the structured clone algorithm: anything it cannot copy fails the call.
+  return handler(fromWindow, ...args).then((reply) => {
+    expect(structuredClone(reply)).toEqual(reply);
+    return reply;
+  });
 }
 
 beforeAll(async () => {
@@ -248,6 +252,7 @@ describe('desktop main process', () => {
     await call('markRead', 'bob', conversation.value.messages[1].seq);
     await vi.waitFor(() => expect(fake.state.windows[0]!.title).toBe('Encrypted Chat — alice'));
 
+    for (const [, event] of fake.state.sent) expect(structuredClone(event)).toEqual(event);
     // Nothing secret ever crossed to the window.
     const crossed = JSON.stringify([fake.state.sent, login, sent, read, conversation]);
     for (const secret of [ALICE.privateKeyPkcs8.slice(0, 40), ALICE.authHash, ALICE.password]) expect(crossed).not.toContain(secret);
