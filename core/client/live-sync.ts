@@ -106,7 +106,7 @@ export class LiveSync {
       const catchUp = this.#hooks.catchUp().then(
         () => {
           caughtUp = true;
-          for (const header of held.splice(0)) void this.#hooks.deliver(header);
+          for (const header of held.splice(0)) this.#deliver(header);
         },
         (error: unknown) => {
           catchUpError = error;
@@ -121,7 +121,7 @@ export class LiveSync {
         for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
           if (event.event !== 'message') continue;
           const header = parseEvent(event.data);
-          if (caughtUp) void this.#hooks.deliver(header);
+          if (caughtUp) this.#deliver(header);
           else held.push(header);
         }
         if (!this.#running) break;
@@ -138,6 +138,13 @@ export class LiveSync {
       controller.abort();
       this.#controller = null;
     }
+  }
+
+  /** Queues a delivery; a failure (e.g. the local store refused a write) is reported, never thrown away unseen. */
+  #deliver(header: MessageHeader): void {
+    this.#hooks.deliver(header).catch((error: unknown) => {
+      this.#hooks.onState('online', `A new message could not be recorded: ${toChatError(error).info.message}`);
+    });
   }
 
   #sleep(ms: number): Promise<void> {
