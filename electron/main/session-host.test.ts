@@ -235,6 +235,19 @@ describe('SessionHost stay signed in', () => {
     expect(noKeychain.deps.logProblem).not.toHaveBeenCalled();
   });
 
+  it('signs in even when the keychain refuses the key, and turns the option off', async () => {
+    const { host, deps } = makeHost();
+    await host.start(SERVER);
+    await host.updateSettings({ staySignedIn: true });
+    keychain.set = async () => {
+      throw new Error('The keychain is locked');
+    };
+    expect(await host.login({ username: 'alice', password: 'pw' })).toMatchObject({ username: 'alice' });
+    expect((await host.getSettings()).desktop?.staySignedIn).toBe(false);
+    expect(deps.logProblem).toHaveBeenCalledWith('saving the session', expect.anything());
+    await expect(stat(path.join(dir, 'session.sealed'))).rejects.toThrow();
+  });
+
   it('keeps a saved session when the server is only unreachable', async () => {
     const first = makeHost();
     await first.host.start(SERVER);

@@ -282,7 +282,8 @@ export class SessionHost implements ChatService {
     const client = this.#requireClient();
     const account = await client.currentAccount();
     if (account) await this.#deps.settings.update({ lastUsername: account.username });
-    if (this.#deps.settings.get().staySignedIn) await this.#saveSession();
+    // The sign-in worked whatever the keychain says; a refusing keychain turns the option off (#saveSession).
+    if (this.#deps.settings.get().staySignedIn) await this.#saveSession().catch((error: unknown) => this.#deps.logProblem('saving the session', error));
     await client.startLive().catch((error: unknown) => this.#deps.logProblem('starting live updates', error));
     await this.#refreshUnread();
   }
