@@ -2,6 +2,7 @@
 // deploy/apache/encrypted-chat.conf in front of the server, with a test certificate authority: register,
 // login, send, read and live events; then the refusals a person must get — the same server without the
 // CA, and plain http to a machine that is not this one.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,22 @@ import { makeTestCertificates, type TestCertificates } from './support/tls.js';
 const unavailable = apacheUnavailable();
 const alice = { username: 'alice', ...vectors.accounts.alice };
 const aliceAuthHash = vectors.authHash.find((a) => a.username === 'alice')!.authHash;
+/** Registrations per client address; the test registers two accounts before it tries to exceed it. */
+const REGISTRATION_LIMIT = 6;
+
+function registration(username: string, spoofedAddress: string) {
+  return {
+    body: {
+      username,
+      authHash: randomBytes(64).toString('base64'),
+      publicKey: alice.publicKey,
+      encryptedPrivateKey: alice.encryptedPrivateKey,
+      kdfSalt: randomBytes(16).toString('base64'),
+      kdfIterations: 210_000,
+    },
+    headers: { 'x-forwarded-for': spoofedAddress },
+  };
+}
 
 describe.skipIf(unavailable !== undefined)(`the terminal client through Apache${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
   let dir: string;
@@ -28,7 +45,7 @@ describe.skipIf(unavailable !== undefined)(`the terminal client through Apache${
     dir = mkdtempSync(path.join(os.tmpdir(), 'chat-apache-'));
     certs = makeTestCertificates(dir);
     ca = readFileSync(certs.caCert, 'utf8');
-    server = await startServerProcess({ env: { TRUST_PROXY: 'loopback' } });
+    server = await startServerProcess({ env: { TRUST_PROXY: 'loopback', REGISTRATIONS_PER_ADDRESS: String(REGISTRATION_LIMIT) } });
     apache = await startApache({ dir, backendUrl: server.url, certFile: certs.serverCert, keyFile: certs.serverKey });
     // alice from the shared test vectors (no RSA key generation); bob registers through the client below.
     const registered = await httpsRequest('POST', `${apache.httpsUrl}/users`, ca, {
@@ -112,5 +129,23 @@ describe.skipIf(unavailable !== undefined)(`the terminal client through Apache${
     const plain = await fetch(`${apache.httpUrl}/health`, { redirect: 'manual' });
     expect(plain.status).toBe(301);
     expect(plain.headers.get('location')).toBe('https://localhost/health');
+  });
+
+  it('counts registrations per real client address: a client cannot pick its own through Apache', async () => {
+    // Control: straight to the server, which trusts X-Forwarded-For from loopback, a made-up address
+    // per request would dodge the limit…
+    for (let i = 0; i < REGISTRATION_LIMIT + 2; i++) {
+      const { body, headers } = registration(`direct_${i}`, `203.0.113.${i + 1}`);
+      const reply = await fetch(`${server.url}/users`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(reply.status).toBe(201);
+    }
+    // …but Apache replaces the header with the real peer address, so the limit holds.
+    const statuses: number[] = [];
+    for (let i = 0; i < REGISTRATION_LIMIT + 2; i++) {
+      const { body, headers } = registration(`proxied_${i}`, `198.51.100.${i + 1}`);
+      statuses.push((await httpsRequest('POST', `${apache.httpsUrl}/users`, ca, body, headers)).status);
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 201).length).toBeLessThan(REGISTRATION_LIMIT);
   });
 });

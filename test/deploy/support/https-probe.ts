@@ -29,10 +29,10 @@ export interface HttpsReply {
 }
 
 /** One HTTPS request trusting `ca`; `json` is sent as an application/json body. */
-export function httpsRequest(method: string, url: string, ca: string, json?: unknown): Promise<HttpsReply> {
+export function httpsRequest(method: string, url: string, ca: string, json?: unknown, extraHeaders: Record<string, string> = {}): Promise<HttpsReply> {
   return new Promise((resolve, reject) => {
     const payload = json === undefined ? undefined : JSON.stringify(json);
-    const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    const headers = payload === undefined ? { ...extraHeaders } : { ...extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
     const req = request(url, { ca, method, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
