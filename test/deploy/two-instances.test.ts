@@ -2,7 +2,9 @@
 // events cross instances (LISTEN/NOTIFY), tokens are valid on both, and paging with `after` neither skips
 // nor repeats while both insert at once. Needs TEST_DATABASE_URL (scripts/ci/with-postgres.sh sets it).
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LISTENER_APPLICATION_NAME } from '../../server/events/postgres-bus.js';
 import { call, outgoing, register, SseReader, type TestUser } from '../../server/testing/harness.js';
 import { freshDatabaseUrl, isPostgresUrl } from '../support/database.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -17,9 +19,10 @@ const PAGE = 7;
 describe.skipIf(!isPostgresUrl(serverUrl))(`two server instances over one PostgreSQL database — ${skipNote}`, () => {
   let a: ServerProcess;
   let b: ServerProcess;
+  let databaseUrl: string;
 
   beforeAll(async () => {
-    const databaseUrl = await freshDatabaseUrl();
+    databaseUrl = await freshDatabaseUrl();
     const env = { REGISTRATIONS_PER_ADDRESS: '100000', LOG_LEVEL: 'warn' };
     // One after the other: the second also proves that starting over an already migrated database works.
     a = await startServerProcess({ databaseUrl, env });
@@ -68,6 +71,32 @@ describe.skipIf(!isPostgresUrl(serverUrl))(`two server instances over one Postgr
     } finally {
       onA.close();
       onB.close();
+    }
+  });
+
+  it('still delivers across instances after the database drops the instances’ listening connections', async () => {
+    const sender = await register(a.url, 'relisten_alice');
+    const recipient = await register(b.url, 'relisten_bob');
+    const onB = new SseReader();
+    await onB.open(`${b.url}/events`, { authorization: `Bearer ${recipient.token}` });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+        [LISTENER_APPLICATION_NAME],
+      );
+      expect(killed.rowCount).toBe(2);
+      const id = randomUUID();
+      expect((await call(a.url, 'POST', '/messages', { token: sender.token, body: outgoing('relisten_bob', id) })).status).toBe(201);
+      await onB.until(() => onB.events.some((e) => e.data !== undefined && JSON.parse(e.data).id === id), 'the message on B after reconnecting');
+      // Both instances listen again.
+      await expect
+        .poll(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [LISTENER_APPLICATION_NAME])).rowCount)
+        .toBe(2);
+    } finally {
+      onB.close();
+      await admin.end();
     }
   });
 
