@@ -2,7 +2,6 @@
 // is 401. A good one names the caller (res.locals.username) and earns a fresh token in X-Auth-Token.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ApiError } from '../http/errors.js';
-import type { UserRow } from '../db/models.js';
 import type { TokenSigner } from './tokens.js';
 
 export const AUTH_TOKEN_HEADER = 'X-Auth-Token';
@@ -25,7 +24,13 @@ export function requireCaller(res: Response): string {
   return username;
 }
 
-export function createAuthenticator(signer: TokenSigner, findUser: (username: string) => Promise<UserRow | null>): Authenticator {
+/** What token checking needs to know of a user. */
+export interface TokenHolder {
+  username: string;
+  tokenGeneration: number;
+}
+
+export function createAuthenticator(signer: TokenSigner, findUser: (username: string) => Promise<TokenHolder | undefined>): Authenticator {
   const optional = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
     if (header === undefined) {

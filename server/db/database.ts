@@ -30,25 +30,44 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 const MIGRATION_LOCK_KEY = 0x6563_6d31; // "ecm1"
 
 interface SqliteConnection {
+  uuid?: string;
   configure(option: 'busyTimeout', ms: number): void;
   run(sql: string, callback: (error: Error | null) => void): void;
+  close(callback?: (error: Error | null) => void): void;
 }
 
 interface SqliteConnectionManager {
-  connections: Record<string, unknown>;
+  connections: Record<string, SqliteConnection | undefined>;
   getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection, force?: boolean): void;
 }
 
 function runSqlite(connection: SqliteConnection, sql: string): Promise<void> {
   return new Promise((resolve, reject) => connection.run(sql, (error) => (error ? reject(error) : resolve())));
 }
 
-/** Every connection, including the one Sequelize opens per transaction, gets the durability settings. */
-function configureSqliteConnections(sequelize: Sequelize): void {
+/** Open connections kept for the next transaction instead of being closed after each one. */
+const SPARE_SQLITE_CONNECTIONS = 2;
+
+/**
+ * Every connection, including the one Sequelize opens per transaction, gets the durability settings; and a
+ * transaction's connection is kept for the next transaction rather than closed and reopened each time.
+ * Returns the function that closes the kept connections.
+ */
+function configureSqliteConnections(sequelize: Sequelize): () => Promise<void> {
   const manager = sequelize.connectionManager as unknown as SqliteConnectionManager;
   const open = manager.getConnection.bind(manager);
+  const release = manager.releaseConnection.bind(manager);
+  const spare: SqliteConnection[] = [];
+  let closed = false;
   manager.getConnection = async (options) => {
-    const fresh = manager.connections[options?.uuid ?? 'default'] === undefined;
+    const key = options?.uuid ?? 'default';
+    if (key !== 'default' && manager.connections[key] === undefined && spare.length > 0) {
+      const connection = spare.pop()!;
+      manager.connections[key] = connection;
+      return connection;
+    }
+    const fresh = manager.connections[key] === undefined;
     const connection = await open(options);
     if (fresh) {
       connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
@@ -56,9 +75,21 @@ function configureSqliteConnections(sequelize: Sequelize): void {
     }
     return connection;
   };
+  manager.releaseConnection = (connection, force) => {
+    if (connection.uuid !== undefined && force !== true && !closed && spare.length < SPARE_SQLITE_CONNECTIONS) {
+      delete manager.connections[connection.uuid];
+      spare.push(connection);
+      return;
+    }
+    release(connection, force);
+  };
+  return async () => {
+    closed = true;
+    await Promise.all(spare.splice(0).map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
+  };
 }
 
-function createSequelize(target: DatabaseTarget): Sequelize {
+function createSequelize(target: DatabaseTarget): { sequelize: Sequelize; closeExtra: () => Promise<void> } {
   if (target.dialect === 'sqlite') {
     const sequelize = new Sequelize({
       dialect: 'sqlite',
@@ -66,14 +97,14 @@ function createSequelize(target: DatabaseTarget): Sequelize {
       logging: false,
       retry: { match: [/SQLITE_BUSY/], max: 5 },
     });
-    configureSqliteConnections(sequelize);
-    return sequelize;
+    return { sequelize, closeExtra: configureSqliteConnections(sequelize) };
   }
-  return new Sequelize(target.url, {
+  const sequelize = new Sequelize(target.url, {
     dialect: 'postgres',
     logging: false,
     pool: { max: 10, min: 0, idle: 10_000 },
   });
+  return { sequelize, closeExtra: async () => undefined };
 }
 
 async function migrate(sequelize: Sequelize, target: DatabaseTarget): Promise<void> {
@@ -101,12 +132,13 @@ async function migrate(sequelize: Sequelize, target: DatabaseTarget): Promise<vo
 
 export async function openDatabase(databaseUrl: string): Promise<Database> {
   const target = parseDatabaseUrl(databaseUrl);
-  const sequelize = createSequelize(target);
+  const { sequelize, closeExtra } = createSequelize(target);
   try {
     if (target.dialect === 'sqlite') await sequelize.query('PRAGMA journal_mode=WAL');
     else await sequelize.authenticate();
     await migrate(sequelize, target);
   } catch (error) {
+    await closeExtra().catch(() => undefined);
     await sequelize.close().catch(() => undefined);
     throw error;
   }
@@ -119,6 +151,7 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
       await sequelize.query('SELECT 1');
     },
     async close() {
+      await closeExtra();
       await sequelize.close();
     },
   };

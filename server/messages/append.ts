@@ -4,15 +4,16 @@
 //    the messages that arrived while the previous batch was committing);
 //  - across processes, SQLite's write lock (BEGIN IMMEDIATE) or, on PostgreSQL, a transaction-level
 //    advisory lock taken first in the transaction, before reading MAX(seq).
-import { Op, Transaction } from 'sequelize';
+import { QueryTypes, Transaction } from 'sequelize';
 import type { SendMessageRequest, MessageHeader, MessageRecord } from '../../core/protocol/schemas.js';
 import type { Database } from '../db/database.js';
-import type { MessageRow } from '../db/models.js';
+import { FULL_COLUMNS, toRecord, type MessageSqlRow } from './record.js';
 
 export type AppendResult =
   | { outcome: 'created'; header: MessageHeader }
   | { outcome: 'repeated'; record: MessageRecord }
-  | { outcome: 'conflict' };
+  | { outcome: 'conflict' }
+  | { outcome: 'unknown-recipient' };
 
 /** Advisory lock key for seq allocation on PostgreSQL ("ecsq"). */
 export const SEQ_LOCK_KEY = 0x6563_7371;
@@ -25,21 +26,7 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-function rowToRecord(row: MessageRow): MessageRecord {
-  return {
-    id: row.id,
-    sender: row.sender,
-    recipient: row.recipient,
-    timestamp: new Date(row.timestamp).toISOString(),
-    seq: row.seq,
-    sessionKey: row.sessionKey,
-    senderSessionKey: row.senderSessionKey,
-    body: row.body,
-    signature: row.signature,
-  };
-}
-
-function sameMessage(row: MessageRow | MessageRecord, sender: string, m: SendMessageRequest): boolean {
+function sameMessage(row: MessageRecord, sender: string, m: SendMessageRequest): boolean {
   return (
     row.sender === sender &&
     row.recipient === m.recipient &&
@@ -93,34 +80,62 @@ export class MessageAppender {
   }
 
   private async writeBatch(batch: Pending[]): Promise<AppendResult[]> {
-    const { sequelize, models, dialect } = this.db;
+    const { sequelize, dialect } = this.db;
     return sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
       if (dialect === 'postgres') {
         await sequelize.query('SELECT pg_advisory_xact_lock(:key)', { replacements: { key: SEQ_LOCK_KEY }, transaction });
       }
-      const [maxRows] = await sequelize.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages', { transaction });
-      let seq = Number((maxRows as { seq: number | string }[])[0]!.seq);
+      // One round trip for what every batch needs: the top seq, which ids are taken, which recipients exist.
       const ids = [...new Set(batch.map((p) => p.message.id))];
-      const existing = await models.Message.findAll({ where: { id: { [Op.in]: ids } }, transaction });
-      const byId = new Map<string, MessageRecord>(existing.map((row) => [row.id, rowToRecord(row)]));
+      const recipients = [...new Set(batch.map((p) => p.message.recipient))];
+      const facts = await sequelize.query<{ kind: 'seq' | 'id' | 'user'; value: string | number }>(
+        `SELECT 'seq' AS kind, CAST(COALESCE(MAX(seq), 0) AS VARCHAR(40)) AS value FROM messages
+         UNION ALL SELECT 'id' AS kind, id AS value FROM messages WHERE id IN (:ids)
+         UNION ALL SELECT 'user' AS kind, username AS value FROM users WHERE username IN (:recipients)`,
+        { replacements: { ids, recipients }, type: QueryTypes.SELECT, transaction },
+      );
+      let seq = Number(facts.find((f) => f.kind === 'seq')!.value);
+      const taken = facts.filter((f) => f.kind === 'id').map((f) => String(f.value));
+      const known = new Set(facts.filter((f) => f.kind === 'user').map((f) => String(f.value)));
+      const existing =
+        taken.length === 0
+          ? []
+          : await sequelize.query<MessageSqlRow>(`SELECT ${FULL_COLUMNS} FROM messages m WHERE m.id IN (:taken)`, {
+              replacements: { taken },
+              type: QueryTypes.SELECT,
+              transaction,
+            });
+      const byId = new Map<string, MessageRecord>(existing.map((row) => [row.id, toRecord(row)]));
       const timestamp = Date.now();
       const messageRows: Record<string, unknown>[] = [];
       const mailboxRows: Record<string, unknown>[] = [];
       const results = batch.map(({ sender, message }): AppendResult => {
         const stored = byId.get(message.id);
         if (stored) return sameMessage(stored, sender, message) ? { outcome: 'repeated', record: stored } : { outcome: 'conflict' };
+        if (message.recipient !== sender && !known.has(message.recipient)) return { outcome: 'unknown-recipient' };
         seq += 1;
         const record: MessageRecord = { ...message, sender, timestamp: new Date(timestamp).toISOString(), seq };
         byId.set(message.id, record);
-        messageRows.push({ ...message, sender, timestamp, seq });
+        messageRows.push({
+          seq,
+          id: message.id,
+          sender,
+          recipient: message.recipient,
+          timestamp,
+          session_key: message.sessionKey,
+          sender_session_key: message.senderSessionKey,
+          body: message.body,
+          signature: message.signature,
+        });
         mailboxRows.push({ username: sender, seq, peer: message.recipient });
         if (message.recipient !== sender) mailboxRows.push({ username: message.recipient, seq, peer: sender });
         const { id, recipient } = message;
         return { outcome: 'created', header: { id, sender, recipient, timestamp: record.timestamp, seq } };
       });
       if (messageRows.length > 0) {
-        await models.Message.bulkCreate(messageRows, { transaction, validate: false });
-        await models.Mailbox.bulkCreate(mailboxRows, { transaction, validate: false });
+        const qi = sequelize.getQueryInterface();
+        await qi.bulkInsert('messages', messageRows, { transaction });
+        await qi.bulkInsert('mailbox', mailboxRows, { transaction });
       }
       return results;
     });

@@ -17,13 +17,11 @@ export function messagesRouter({ db, auth, limits }: RouteContext, appender: Mes
   router.post('/messages', auth.required, noQuery, limits.sendPerUser, async (req, res) => {
     const sender = requireCaller(res);
     const message = parseOr400(sendMessageRequestSchema, req.body, 'request body');
-    if (message.recipient !== sender && !(await db.models.User.findByPk(message.recipient, { attributes: ['username'] }))) {
-      throw new ApiError('not_found', `there is no user ${message.recipient}`);
-    }
     const result = await appender.append(sender, message);
     if (result.outcome === 'conflict') {
       throw new ApiError('conflict', `a different message with id ${message.id} already exists`);
     }
+    if (result.outcome === 'unknown-recipient') throw new ApiError('not_found', `there is no user ${message.recipient}`);
     if (result.outcome === 'repeated') res.status(200).json(result.record);
     else res.status(201).json(result.header);
   });
