@@ -328,6 +328,7 @@ export class ChatClient {
         deriveAuthHash(s.username, currentPassword),
         openPrivateKey(s.username, currentPassword, sealedKeyOf(profile)).catch(() => null),
       ]);
+      this.#progress('deriving_login_key', 1);
       if (!pkcs8) throw new ChatError('wrong_password', 'The current password is wrong.');
       try {
         this.#progress('sealing', 0);

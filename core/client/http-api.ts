@@ -136,6 +136,8 @@ export class HttpApi {
       baseURL: serverUrl,
       timeout: 30_000,
       maxRedirects: 0,
+      // A hostile server must not make the client buffer without end (the largest honest answer is far smaller).
+      maxContentLength: 64 * 1024 * 1024,
       // Never route through a proxy taken from the environment: traffic goes only to the chosen server.
       proxy: false,
       validateStatus: () => true,
