@@ -225,6 +225,8 @@ export class HttpApi {
         responseType: 'stream',
         adapter: streamAdapterFor(this.#transport),
         timeout: 0,
+        // A live stream is long; the silence watchdog and the per-event schema bound what it can do.
+        maxContentLength: -1,
         signal,
         decompress: false,
       });
