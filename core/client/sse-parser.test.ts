@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser } from './sse-parser.js';
+import { MAX_SSE_EVENT_CHARS, SseParser } from './sse-parser.js';
 
 describe('SseParser', () => {
   it('parses id, event and data, and skips comments', () => {
@@ -29,6 +29,14 @@ describe('SseParser', () => {
       { id: '5', event: 'message', data: 'y' },
     ]);
     expect(parser.retryMs).toBe(1500);
+  });
+
+  it('refuses a line or an event larger than the protocol ever sends', () => {
+    expect(() => new SseParser().push('data: ' + 'x'.repeat(MAX_SSE_EVENT_CHARS + 1))).toThrow();
+    const parser = new SseParser();
+    expect(() => {
+      for (let i = 0; i < 2000; i++) parser.push(`data: ${'y'.repeat(1000)}\n`);
+    }).toThrow();
   });
 
   it('does not dispatch an event without data', () => {

@@ -7,8 +7,12 @@ export interface SseEvent {
   data: string;
 }
 
+/** Longest line or event accepted: a message header is a few hundred bytes; a hostile server gets no more. */
+export const MAX_SSE_EVENT_CHARS = 1024 * 1024;
+
 export class SseParser {
   #buffer = '';
+  #dataChars = 0;
   #lastId: string | null = null;
   #eventType = '';
   #data: string[] = [];
@@ -30,6 +34,9 @@ export class SseParser {
       const event = this.#line(line);
       if (event) events.push(event);
     }
+    if (this.#buffer.length > MAX_SSE_EVENT_CHARS || this.#dataChars > MAX_SSE_EVENT_CHARS) {
+      throw new Error('the event stream sent an event larger than any the protocol makes');
+    }
     return events;
   }
 
@@ -46,6 +53,7 @@ export class SseParser {
         break;
       case 'data':
         this.#data.push(value);
+        this.#dataChars += value.length + 1;
         this.#hasData = true;
         break;
       case 'id':
@@ -64,6 +72,7 @@ export class SseParser {
     const event = this.#hasData ? { id: this.#lastId, event: this.#eventType || 'message', data: this.#data.join('\n') } : null;
     this.#eventType = '';
     this.#data = [];
+    this.#dataChars = 0;
     this.#hasData = false;
     return event;
   }
