@@ -373,7 +373,8 @@ export class ChatClient {
   async contacts(): Promise<ContactView[]> {
     return this.#guard(async () => {
       const s = this.#requireSession();
-      await this.#syncIndex(false);
+      // While live, what this sync finds first is announced here (the stream will skip it as already known).
+      await this.#syncIndex(this.#live?.running ?? false);
       const entries = s.index.peers();
       const statuses = await Promise.all(entries.map(([peer]) => this.#keyStatus(peer).catch((): KeyStatus => 'unknown')));
       return entries
