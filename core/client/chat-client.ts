@@ -24,7 +24,7 @@ import { createAccount, openPrivateKey, resealPrivateKey, type AccountStep } fro
 import { fingerprint, formatFingerprint } from '../crypto/fingerprint.js';
 import { deriveAuthHash } from '../crypto/kdf.js';
 import { newMessageId, openMessage, sealMessage, verifyOpened } from '../crypto/message-crypto.js';
-import { importPrivateKey, importPublicKey, publicSpkiOfPrivateKey, type PrivateKeys, type PublicKeys } from '../crypto/rsa.js';
+import { canonicalSpki, importPrivateKey, importPublicKey, publicSpkiOfPrivateKey, type PrivateKeys, type PublicKeys } from '../crypto/rsa.js';
 import { subtle, toHex, utf8 } from '../crypto/webcrypto.js';
 import { ConversationIndex } from './conversation-index.js';
 import { ChatError, notSignedIn, toChatError, wrongPassword } from './errors.js';
@@ -888,9 +888,8 @@ function sealedKeyOf(profile: UserProfile): { encryptedPrivateKey: string; kdfSa
 async function sameKey(a: string, b: string): Promise<boolean> {
   if (a === b) return true;
   try {
-    const [ka, kb] = await Promise.all([importPublicKey(a), importPublicKey(b)]);
-    const [da, db] = await Promise.all([subtle().exportKey('spki', ka.verify), subtle().exportKey('spki', kb.verify)]);
-    return encodeBase64(new Uint8Array(da)) === encodeBase64(new Uint8Array(db));
+    const [ca, cb] = await Promise.all([canonicalSpki(a), canonicalSpki(b)]);
+    return ca === cb;
   } catch {
     return false;
   }

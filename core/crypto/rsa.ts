@@ -94,6 +94,12 @@ export async function publicSpkiOfPrivateKey(pkcs8: Uint8Array): Promise<string>
   return encodeBase64(new Uint8Array(await subtle().exportKey('spki', publicKey)));
 }
 
+/** The SPKI DER WebCrypto itself writes for a key, so two encodings of one key compare equal. */
+export async function canonicalSpki(spkiBase64: string): Promise<string> {
+  const key = await subtle().importKey('spki', decodeBase64(spkiBase64) as Uint8Array<ArrayBuffer>, PSS, true, ['verify']);
+  return encodeBase64(new Uint8Array(await subtle().exportKey('spki', key)));
+}
+
 export async function wrapKey(publicKey: PublicKeys, key: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await subtle().encrypt({ name: 'RSA-OAEP' }, publicKey.encrypt, ownBytes(key)));
 }
