@@ -20,7 +20,7 @@ import {
   type SendMessageRequest,
   type UserProfile,
 } from '../protocol/schemas.js';
-import { createAccount, openPrivateKey, resealPrivateKey, type AccountStep } from '../crypto/account-crypto.js';
+import { createAccount, openPrivateKey, resealPrivateKey } from '../crypto/account-crypto.js';
 import { fingerprint, formatFingerprint } from '../crypto/fingerprint.js';
 import { deriveAuthHash } from '../crypto/kdf.js';
 import { newMessageId, openMessage, sealMessage, verifyOpened } from '../crypto/message-crypto.js';
@@ -212,9 +212,7 @@ export class ChatClient {
       const keep = sessionOptionsSchema.parse(options)?.keepSessionSecret ?? false;
       checkNewPassword(password);
       this.#requireSignedOut();
-      const steps = new Map<AccountStep, number>();
       const account = await createAccount(username, password, this.#kdfIterations, (step, fraction) => {
-        steps.set(step, fraction);
         this.#progress(step, step === 'generating_key' && fraction === 0 ? null : fraction);
       });
       try {
