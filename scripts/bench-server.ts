@@ -1,0 +1,207 @@
+// `npm run bench:server`: loads a real server process on loopback with autocannon and prints figures.
+//  1. throughput: POST /messages and GET /messages?limit=50 beside GET /health (a trivial JSON route that
+//     also touches the database) on the same server, as ratios (goal: POST >= 0.5x the baseline rate);
+//  2. latency of GET /messages?limit=50 with 1,000 and with 1,000,000 stored messages (goal: within 2x).
+// Options (env): BENCH_DURATION seconds per throughput run (10), BENCH_CONNECTIONS (10),
+// BENCH_BIG (1000000) messages in the big database, BENCH_LATENCY_REQUESTS (3000).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { fillMessages } from './bench/server-fill.js';
+import { buildServer, startBenchServer, type BenchServer } from './bench/server-process.js';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
+const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3000);
+const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
+const PUBLIC_KEY = (JSON.parse(readFileSync(new URL('../server/test-fixtures/public-keys.json', import.meta.url), 'utf8')) as { valid: { alice: string } }).valid.alice;
+const SERVER_ENV = { REGISTRATIONS_PER_ADDRESS: '1000000', LOGIN_FAILURES_PER_ADDRESS: '1000000' };
+
+const b64 = (n: number) => randomBytes(n).toString('base64');
+
+/** A temporary SQLite database (the benchmark measures the default setup); removed when the run ends. */
+const folders: string[] = [];
+process.once('exit', () => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function sqliteUrl(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-bench-'));
+  folders.push(dir);
+  return `sqlite:${path.join(dir, 'chat.sqlite')}`;
+}
+
+interface Account {
+  username: string;
+  authHash: string;
+}
+
+async function json(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, body: await response.json().catch(() => undefined) };
+}
+
+async function registerAll(url: string): Promise<Account[]> {
+  const accounts: Account[] = [];
+  for (const username of USERS) {
+    const authHash = b64(64);
+    const reply = await json(`${url}/users`, 'POST', { username, authHash, publicKey: PUBLIC_KEY, encryptedPrivateKey: b64(2400), kdfSalt: b64(16), kdfIterations: 210_000 });
+    if (reply.status !== 201) throw new Error(`registering ${username}: ${reply.status}`);
+    accounts.push({ username, authHash });
+  }
+  return accounts;
+}
+
+async function login(url: string, account: Account): Promise<string> {
+  const reply = await json(`${url}/login`, 'POST', account);
+  if (reply.status !== 200) throw new Error(`login ${account.username}: ${reply.status}`);
+  return reply.body.token as string;
+}
+
+interface Load {
+  rate: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(options: autocannon.Options): Promise<Load> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
+  return {
+    rate: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: result.latency.average,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+function line(name: string, r: Load, baseline?: Load): string {
+  const ratio = baseline ? `  rate ${(r.rate / baseline.rate).toFixed(2)}x, p99 ${(r.p99 / Math.max(baseline.p99, 1)).toFixed(2)}x of baseline` : '';
+  const bad = r.non2xx + r.errors > 0 ? `  (!! ${r.non2xx} non-2xx, ${r.errors} errors)` : '';
+  return `  ${name.padEnd(34)} ${r.rate.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms${ratio}${bad}`;
+}
+
+interface Timing {
+  mean: number;
+  p50: number;
+  p99: number;
+}
+
+/** One request at a time over one kept-alive connection, timed to the microsecond. */
+async function sequential(url: string, headers: Record<string, string>, count: number): Promise<Timing> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = process.hrtime.bigint();
+      const status = await new Promise<number>((resolve, reject) => {
+        http
+          .get(url, { agent, headers }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (status !== 200) throw new Error(`GET ${url} answered ${status}`);
+    }
+  } finally {
+    agent.destroy();
+  }
+  times.sort((a, b) => a - b);
+  return {
+    mean: times.reduce((a, b) => a + b, 0) / times.length,
+    p50: times[Math.floor(times.length / 2)]!,
+    p99: times[Math.floor(times.length * 0.99)]!,
+  };
+}
+
+const sendBody = () => ({ sessionKey: b64(512), senderSessionKey: b64(512), body: b64(200), signature: b64(540) });
+
+async function throughput(): Promise<void> {
+  console.log(`\n1. Throughput on one server, ${CONNECTIONS} connections, ${DURATION} s each (autocannon)`);
+  const server = await startBenchServer(sqliteUrl(), SERVER_ENV);
+  try {
+    const accounts = await registerAll(server.url);
+    const token = await login(server.url, accounts[0]!);
+    // Something to read: 500 messages for alice.
+    for (let i = 0; i < 500; i++) await json(`${server.url}/messages`, 'POST', { id: randomUUID(), recipient: 'bob', ...sendBody() }, token);
+    const auth = { authorization: `Bearer ${token}` };
+    await load({ url: `${server.url}/health`, duration: 2 }); // warm-up
+    const baseline = await load({ url: `${server.url}/health` });
+    const fields = sendBody();
+    const post = await load({
+      url: server.url,
+      requests: [
+        {
+          method: 'POST',
+          path: '/messages',
+          headers: { ...auth, 'content-type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ id: randomUUID(), recipient: 'bob', ...fields }) }),
+        },
+      ],
+    });
+    const get = await load({ url: `${server.url}/messages?limit=50`, headers: auth });
+    console.log(line('GET /health (baseline)', baseline));
+    console.log(line('POST /messages', post, baseline));
+    console.log(line('GET /messages?limit=50', get, baseline));
+    console.log(`  POST rate / baseline rate = ${(post.rate / baseline.rate).toFixed(2)} (goal >= 0.5)`);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function latencyAt(count: number): Promise<Timing & { bytes: number }> {
+  const databaseUrl = sqliteUrl();
+  const file = databaseUrl.slice('sqlite:'.length);
+  let server: BenchServer = await startBenchServer(databaseUrl, SERVER_ENV);
+  const accounts = await registerAll(server.url);
+  await server.stop();
+  const started = Date.now();
+  await fillMessages(file, USERS, count, (done) => {
+    if (count >= 100_000) process.stdout.write(`\r  filling: ${done.toLocaleString('en')} / ${count.toLocaleString('en')} messages (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  });
+  if (count >= 100_000) process.stdout.write('\n');
+  server = await startBenchServer(databaseUrl, SERVER_ENV);
+  try {
+    const token = await login(server.url, accounts[0]!);
+    const auth = { authorization: `Bearer ${token}` };
+    const results: Record<string, Timing> = {};
+    for (const query of ['limit=50', 'order=desc&limit=50', 'peer=bob&order=desc&limit=50']) {
+      const url = `${server.url}/messages?${query}`;
+      await sequential(url, auth, 300); // warm-up
+      results[query] = await sequential(url, auth, LATENCY_REQUESTS);
+    }
+    const main = results['limit=50']!;
+    console.log(`  ${count.toLocaleString('en').padStart(9)} messages (${(statSync(file).size / 1e6).toFixed(0)} MB):`);
+    for (const [query, r] of Object.entries(results)) {
+      console.log(`    GET /messages?${query.padEnd(30)} mean ${r.mean.toFixed(3)} ms  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`);
+    }
+    return { ...main, bytes: statSync(file).size };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function latency(): Promise<void> {
+  console.log(`\n2. GET /messages latency vs stored messages (one request at a time, ${LATENCY_REQUESTS} requests each, user in 2 of ${USERS.length} messages)`);
+  const small = await latencyAt(1_000);
+  const big = await latencyAt(BIG);
+  console.log(
+    `  GET /messages?limit=50 latency ${BIG.toLocaleString('en')} / 1,000 messages: mean ${(big.mean / small.mean).toFixed(2)}x, p50 ${(big.p50 / small.p50).toFixed(2)}x, p99 ${(big.p99 / small.p99).toFixed(2)}x (goal <= 2)`,
+  );
+}
+
+console.log(`Encrypted Chat server benchmark — ${new Date().toISOString()}`);
+console.log(`  machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, SQLite`);
+console.log('  building the server (tsc -p tsconfig.build.json), running dist/server/main.js');
+await buildServer();
+await throughput();
+await latency();
