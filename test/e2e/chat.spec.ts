@@ -55,6 +55,16 @@ test('two people exchange messages live and see them verified', async ({ browser
   await expect(alice.page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await shot(alice.page, 'conversation-dark');
 
+  // 200% zoom of a 1200×780 window: half the CSS pixels. One column at a time, nothing cut off.
+  await alice.page.setViewportSize({ width: 600, height: 390 });
+  await expect(alice.page.getByRole('navigation', { name: 'Contacts' })).toBeHidden();
+  await expect(messageRow(alice, 'See you at noon.')).toBeVisible();
+  await shot(alice.page, 'zoom-200-conversation');
+  await alice.page.getByRole('button', { name: 'Back to conversations' }).click();
+  await expect(alice.page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await shot(alice.page, 'zoom-200-contacts');
+  expect(await alice.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
   expect(alice.problems).toEqual([]);
   expect(bob.problems).toEqual([]);
 });
@@ -158,6 +168,7 @@ test('sign-in and registration errors are shown in place, in words', async ({ br
   await mallory.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await mallory.page.getByLabel('Repeat password').fill(PASSWORD);
   await expect(mallory.page.getByText(/Strength: (Strong|Very strong)/)).toBeVisible();
+  await shot(mallory.page, 'register');
   await mallory.page.getByRole('button', { name: 'Create account' }).click();
   await expect(mallory.page.getByRole('alert')).toContainText('already taken', { timeout: 120_000 });
 

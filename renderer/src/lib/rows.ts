@@ -22,27 +22,55 @@ export type Row =
   | { kind: 'message'; key: string; header: MessageHeaderView }
   | { kind: 'pending'; key: string; pending: PendingMessage };
 
+/**
+ * Builds the rows, reusing the row (and the parsed day) of every header it saw before: a conversation of
+ * 10,000 messages is rebuilt each time a page of 100 arrives, and that must not parse 10,000 dates again or
+ * hand the list 10,000 new objects.
+ */
+export class RowBuilder {
+  readonly #messages = new WeakMap<MessageHeaderView, { day: string; row: Row }>();
+  readonly #days = new Map<string, Row>();
+
+  build(headers: readonly MessageHeaderView[], pending: readonly PendingMessage[]): Row[] {
+    const rows: Row[] = [];
+    let currentDay = '';
+    const pendingIds = pending.length > 0 ? new Set(pending.map((p) => p.id)) : null;
+    const stored = new Set<string>();
+    for (const header of headers) {
+      if (pendingIds?.has(header.id)) stored.add(header.id);
+      let entry = this.#messages.get(header);
+      if (!entry) {
+        entry = { day: dayKey(header.timestamp), row: { kind: 'message', key: header.id, header } };
+        this.#messages.set(header, entry);
+      }
+      if (entry.day !== currentDay) {
+        currentDay = entry.day;
+        rows.push(this.#day(entry.day, header.timestamp));
+      }
+      rows.push(entry.row);
+    }
+    for (const message of pending) {
+      if (stored.has(message.id)) continue;
+      const day = dayKey(message.createdAt);
+      if (day !== currentDay) {
+        currentDay = day;
+        rows.push(this.#day(day, message.createdAt));
+      }
+      rows.push({ kind: 'pending', key: `pending:${message.id}`, pending: message });
+    }
+    return rows;
+  }
+
+  #day(day: string, timestamp: string): Row {
+    let row = this.#days.get(day);
+    if (!row) {
+      row = { kind: 'day', key: `day:${day}`, timestamp };
+      this.#days.set(day, row);
+    }
+    return row;
+  }
+}
+
 export function buildRows(headers: readonly MessageHeaderView[], pending: readonly PendingMessage[]): Row[] {
-  const rows: Row[] = [];
-  let currentDay = '';
-  const stored = new Set<string>();
-  for (const header of headers) {
-    stored.add(header.id);
-    const day = dayKey(header.timestamp);
-    if (day !== currentDay) {
-      currentDay = day;
-      rows.push({ kind: 'day', key: `day:${day}`, timestamp: header.timestamp });
-    }
-    rows.push({ kind: 'message', key: header.id, header });
-  }
-  for (const message of pending) {
-    if (stored.has(message.id)) continue;
-    const day = dayKey(message.createdAt);
-    if (day !== currentDay) {
-      currentDay = day;
-      rows.push({ kind: 'day', key: `day:${day}`, timestamp: message.createdAt });
-    }
-    rows.push({ kind: 'pending', key: `pending:${message.id}`, pending: message });
-  }
-  return rows;
+  return new RowBuilder().build(headers, pending);
 }

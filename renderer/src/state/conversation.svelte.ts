@@ -10,7 +10,7 @@ import type {
   MessageView,
 } from '../api/chat-api.js';
 import { describeError, errorInfo } from '../lib/errors.js';
-import { buildRows, type PendingMessage, type Row } from '../lib/rows.js';
+import { RowBuilder, type PendingMessage, type Row } from '../lib/rows.js';
 
 export const PAGE_SIZE = 100;
 /** Messages decrypted per request (see #pump). */
@@ -41,7 +41,8 @@ export class ConversationState {
   trusting = $state(false);
   draft = $state('');
   readonly views = new SvelteMap<string, MessageView>();
-  rows: Row[] = $derived(buildRows(this.headers, this.pending));
+  readonly #rowBuilder = new RowBuilder();
+  rows: Row[] = $derived(this.#rowBuilder.build(this.headers, this.pending));
 
   readonly #api: ChatApi;
   readonly #hooks: ConversationHooks;
