@@ -110,12 +110,14 @@ export async function openMessage(
   let signature: Uint8Array<ArrayBuffer>;
   try {
     const key = await importAesKey(rawKey);
-    plaintext = await open(key, decodeBase64(record.body), bodyAad(header)).catch(() => {
-      throw new Error('The message text could not be decrypted: it was altered, or its sender, recipient or id were changed.');
-    });
-    signature = await open(key, decodeBase64(record.signature), signatureAad(header)).catch(() => {
-      throw new Error('The message signature could not be decrypted: it was altered or belongs to another message.');
-    });
+    [plaintext, signature] = await Promise.all([
+      open(key, decodeBase64(record.body), bodyAad(header)).catch(() => {
+        throw new Error('The message text could not be decrypted: it was altered, or its sender, recipient or id were changed.');
+      }),
+      open(key, decodeBase64(record.signature), signatureAad(header)).catch(() => {
+        throw new Error('The message signature could not be decrypted: it was altered or belongs to another message.');
+      }),
+    ]);
   } catch (error) {
     return { ok: false, code: 'decrypt_failed', reason: (error as Error).message };
   } finally {
