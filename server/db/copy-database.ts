@@ -94,6 +94,9 @@ export async function copyDatabase(fromUrl: string, toUrl: string): Promise<Copy
       }
       return copied as CopyReport;
     });
+    // Fresh planner statistics: without them PostgreSQL plans the first queries on a million copied rows
+    // as if the tables were empty (whole-mailbox sorts), until autovacuum gets round to it.
+    if (into.dialect === 'postgres') await into.sequelize.query('ANALYZE');
     return report;
   } finally {
     await target?.close().catch(() => undefined);
