@@ -83,13 +83,25 @@ export async function send(p: Person, peer: string, text: string): Promise<void>
   await box.press('Enter');
 }
 
-/** Saves a screenshot under test-results/screenshots; with UPDATE_DOCS_SCREENSHOTS=1 also into docs/screenshots. */
+/** The screenshots the README and docs show. */
+const DOC_SHOTS = new Set([
+  'conversation',
+  'conversation-dark',
+  'message-failed',
+  'key-changed-banner',
+  'key-changed-review',
+  'register-weak-password',
+  'sign-in-wrong-password',
+  'zoom-200-conversation',
+]);
+
+/** Saves a screenshot under test-results/screenshots; with UPDATE_DOCS_SCREENSHOTS=1, those in DOC_SHOTS also into docs/screenshots. */
 export async function shot(page: Page, name: string): Promise<void> {
   const dir = path.join(REPO_ROOT, 'test-results/screenshots');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file });
-  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1' && DOC_SHOTS.has(name)) {
     const docs = path.join(REPO_ROOT, 'docs/screenshots');
     mkdirSync(docs, { recursive: true });
     copyFileSync(file, path.join(docs, `${name}.png`));
