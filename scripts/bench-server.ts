@@ -1,7 +1,10 @@
 // `npm run bench:server`: loads a real server process on loopback with autocannon and prints figures.
 //  1. throughput: POST /messages and GET /messages?limit=50 beside GET /health (a trivial JSON route that
 //     also touches the database) on the same server, as ratios (goal: POST >= 0.5x the baseline rate);
-//  2. latency of GET /messages?limit=50 with 1,000 and with 1,000,000 stored messages (goal: within 2x).
+//  2. latency of GET /messages?limit=50 with 1,000 and with 1,000,000 stored messages (goal: within 2x);
+//  3-5. the same on PostgreSQL, plus two instances over one database (scripts/bench/server-postgres.ts;
+//     BENCH_DATABASE_URL, TEST_DATABASE_URL or a private cluster from scripts/ci/postgres.sh; BENCH_POSTGRES=0
+//     skips it).
 // Options (env): BENCH_DURATION seconds per throughput run (10), BENCH_CONNECTIONS (10),
 // BENCH_BIG (1000000) messages in the big database, BENCH_LATENCY_REQUESTS (3000).
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -11,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { fillMessages } from './bench/server-fill.js';
+import { postgresBench } from './bench/server-postgres.js';
 import { buildServer, startBenchServer, type BenchServer } from './bench/server-process.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -205,3 +209,6 @@ console.log('  building the server (tsc -p tsconfig.build.json), running dist/se
 await buildServer();
 await throughput();
 await latency();
+if (process.env.BENCH_POSTGRES !== '0') {
+  await postgresBench({ duration: DURATION, connections: CONNECTIONS, big: BIG, latencyRequests: LATENCY_REQUESTS });
+}
