@@ -77,6 +77,27 @@ describe.skipIf(!isPostgresUrl(serverUrl))(`PostgresBus (LISTEN/NOTIFY) — skip
     expect(heardB.seqs).toEqual([1, 2]);
   });
 
+  it('sends a batch published in one go as few notifications, and the other instance hears every header in order', async () => {
+    const url = await freshDatabaseUrl();
+    const a = await bus(url);
+    const b = await bus(url);
+    const heardB = new Heard();
+    b.subscribe(heardB.listener);
+    const admin = await client(url);
+    const payloads: string[] = [];
+    admin.on('notification', (n) => payloads.push(n.payload ?? ''));
+    await admin.query(`LISTEN ${NOTIFY_CHANNEL}`);
+
+    const batch = Array.from({ length: 120 }, (_, i) => header(i + 1, `user${i % 7}`, 'bob'));
+    for (const h of batch) a.publish(h);
+    await heardB.until(120);
+    expect(heardB.seqs).toEqual(batch.map((h) => h.seq));
+    // 120 headers of ~150 bytes fit in a few payloads under PostgreSQL's 8000-byte limit.
+    await expect.poll(() => payloads.reduce((n, p) => n + (JSON.parse(p) as { headers: unknown[] }).headers.length, 0)).toBe(120);
+    expect(payloads.length).toBeLessThan(10);
+    for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThan(8000);
+  });
+
   it('after losing its listening connection, reconnects and announces what it missed meanwhile', async () => {
     const url = await freshDatabaseUrl();
     const messages = new FakeMessages();
@@ -100,7 +121,7 @@ describe.skipIf(!isPostgresUrl(serverUrl))(`PostgresBus (LISTEN/NOTIFY) — skip
     await expect.poll(() => b.listening).toBe(true);
 
     // Listening again: a notification sent now arrives.
-    const other = { origin: 'another-instance', header: header(4) };
+    const other = { origin: 'another-instance', headers: [header(4)] };
     await admin.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, JSON.stringify(other)]);
     await heard.until(4);
     expect(heard.seqs).toEqual([1, 2, 3, 4]);
@@ -112,11 +133,16 @@ describe.skipIf(!isPostgresUrl(serverUrl))(`PostgresBus (LISTEN/NOTIFY) — skip
     const heard = new Heard();
     b.subscribe(heard.listener);
     const admin = await client(url);
-    for (const payload of ['not json', '{"origin":"x"}', JSON.stringify({ origin: 'x', header: { ...header(5), seq: -1 } })]) {
-      await admin.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, payload]);
-    }
-    await admin.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, JSON.stringify({ origin: 'x', header: header(6) })]);
-    await heard.until(6);
-    expect(heard.seqs).toEqual([6]);
+    const malformed = [
+      'not json',
+      '{"origin":"x"}',
+      JSON.stringify({ origin: 'x', headers: [] }),
+      JSON.stringify({ origin: 'x', headers: [header(5), { ...header(6), seq: -1 }] }),
+      JSON.stringify({ origin: 'x', header: header(7) }),
+    ];
+    for (const payload of malformed) await admin.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, payload]);
+    await admin.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, JSON.stringify({ origin: 'x', headers: [header(8)] })]);
+    await heard.until(8);
+    expect(heard.seqs).toEqual([8]);
   });
 });

@@ -1,6 +1,7 @@
 // The event bus of several server instances over one PostgreSQL database: PostgreSQL's own LISTEN/NOTIFY,
 // no extra broker. Each instance keeps one dedicated connection LISTENing (Sequelize's pool would hand
-// the LISTEN to a random connection and drop it), and publishes with pg_notify on a small pool of its own.
+// the LISTEN to a random connection and drop it), and publishes with pg_notify on a second connection,
+// one notification per committed batch of messages, in commit order.
 //
 // A notification is only a "look again" (see bus.ts), so what must never happen is that an instance
 // misses one for good. Local subscribers are told at once without a round trip; while the listening
@@ -9,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { messageHeaderSchema, type MessageHeader } from '../../core/protocol/schemas.js';
 import { describeError } from '../logging.js';
 import type { BusListener, EventBus } from './bus.js';
@@ -42,22 +44,44 @@ const CATCH_UP_MARGIN = 1000;
 const PUBLISH_ATTEMPTS = 5;
 const DEFAULT_RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
+/** One NOTIFY payload: the headers an instance committed in one go (one batch of its appender). */
 interface Notification {
   /** The publishing bus; an instance already told its own subscribers. */
   origin: string;
-  header: MessageHeader;
+  headers: MessageHeader[];
 }
+
+const notificationSchema = z.object({ origin: z.string().min(1).max(64), headers: z.array(messageHeaderSchema).min(1) });
 
 function parseNotification(payload: string | undefined): Notification | undefined {
   if (payload === undefined) return undefined;
   try {
-    const value = JSON.parse(payload) as { origin?: unknown; header?: unknown };
-    const header = messageHeaderSchema.safeParse(value.header);
-    if (typeof value.origin !== 'string' || !header.success) return undefined;
-    return { origin: value.origin, header: header.data };
+    const parsed = notificationSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; headers are ~150 bytes each. */
+const MAX_PAYLOAD_BYTES = 7000;
+
+function payloads(origin: string, headers: MessageHeader[]): string[] {
+  const result: string[] = [];
+  let chunk: MessageHeader[] = [];
+  let size = 0;
+  for (const header of headers) {
+    const bytes = JSON.stringify(header).length + 1;
+    if (chunk.length > 0 && size + bytes > MAX_PAYLOAD_BYTES) {
+      result.push(JSON.stringify({ origin, headers: chunk } satisfies Notification));
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(header);
+    size += bytes;
+  }
+  if (chunk.length > 0) result.push(JSON.stringify({ origin, headers: chunk } satisfies Notification));
+  return result;
 }
 
 export class PostgresBus implements EventBus {
@@ -69,11 +93,14 @@ export class PostgresBus implements EventBus {
   private failures = 0;
   /** Highest seq announced to local subscribers; catch-up starts after it. */
   private knownSeq = 0;
+  /** Published in this tick, not yet sent to the other instances. */
+  private outgoing: MessageHeader[] = [];
+  private sending: Promise<void> = Promise.resolve();
   private closed = false;
   private connecting: Promise<void> | undefined;
 
   private constructor(private readonly options: PostgresBusOptions) {
-    this.publisher = new pg.Pool({ connectionString: options.url, max: 2, idleTimeoutMillis: 10_000 });
+    this.publisher = new pg.Pool({ connectionString: options.url, max: 1, idleTimeoutMillis: 10_000 });
     // An idle pooled connection that dies (server restart) must not crash the process.
     this.publisher.on('error', (error) => this.options.logger?.warn({ err: describeError(error) }, 'event bus: publish connection lost'));
   }
@@ -98,7 +125,16 @@ export class PostgresBus implements EventBus {
 
   publish(header: MessageHeader): void {
     this.deliver(header);
-    void this.notify(header);
+    // The appender announces a whole committed batch in one synchronous loop: one NOTIFY for all of it.
+    this.outgoing.push(header);
+    if (this.outgoing.length === 1) queueMicrotask(() => this.flushOutgoing());
+  }
+
+  private flushOutgoing(): void {
+    const headers = this.outgoing;
+    this.outgoing = [];
+    // One at a time, so that other instances hear this instance's messages in the order it committed them.
+    for (const payload of payloads(this.origin, headers)) this.sending = this.sending.then(() => this.notify(payload));
   }
 
   subscribe(listener: BusListener): () => void {
@@ -107,6 +143,9 @@ export class PostgresBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    // Tell the other instances about everything committed here before going.
+    this.flushOutgoing();
+    await this.sending;
     this.closed = true;
     clearTimeout(this.reconnectTimer);
     this.listeners.clear();
@@ -122,8 +161,7 @@ export class PostgresBus implements EventBus {
     for (const listener of [...this.listeners]) listener(header);
   }
 
-  private async notify(header: MessageHeader): Promise<void> {
-    const payload = JSON.stringify({ origin: this.origin, header } satisfies Notification);
+  private async notify(payload: string): Promise<void> {
     for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS && !this.closed; attempt++) {
       try {
         await this.publisher.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, payload]);
@@ -163,7 +201,7 @@ export class PostgresBus implements EventBus {
         this.options.logger?.warn('event bus: ignored a malformed notification');
         return;
       }
-      if (notification.origin !== this.origin) this.deliver(notification.header);
+      if (notification.origin !== this.origin) for (const header of notification.headers) this.deliver(header);
     });
     try {
       await client.connect();
