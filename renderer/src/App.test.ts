@@ -81,6 +81,7 @@ describe('the window before sign-in', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
     expect(await within(contacts).findByRole('button', { name: /^bob/ })).toHaveTextContent('3 unread');
+    expect(document.title).toBe('(3) Encrypted Chat');
 
     api.emit({ type: 'signed_out', reason: 'Your session expired. Sign in again.' });
     expect(await screen.findByText('Your session expired. Sign in again.')).toBeInTheDocument();
