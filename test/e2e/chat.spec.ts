@@ -142,6 +142,27 @@ test('sign-in and registration errors are shown in place, in words', async ({ br
   await alice.page.goto('/');
   await shot(alice.page, 'sign-in');
 
+  // Keyboard only: the tabs, then the fields in order, then the button.
+  await alice.page.keyboard.press('Tab');
+  await expect(alice.page.getByRole('tab', { name: 'Sign in' })).toBeFocused();
+  await alice.page.keyboard.press('ArrowRight');
+  await expect(alice.page.getByRole('tab', { name: 'Create account' })).toBeFocused();
+  await expect(alice.page.getByRole('tab', { name: 'Create account' })).toHaveAttribute('aria-selected', 'true');
+  await alice.page.keyboard.press('Tab');
+  await expect(alice.page.getByLabel('Username')).toBeFocused();
+  await alice.page.keyboard.press('Tab');
+  await expect(alice.page.getByLabel('Password', { exact: true })).toBeFocused();
+  await alice.page.keyboard.press('Tab');
+  await expect(alice.page.getByLabel('Repeat password')).toBeFocused();
+  await alice.page.keyboard.press('Tab');
+  await expect(alice.page.getByRole('button', { name: 'Create account' })).toBeFocused();
+  await alice.page.keyboard.press('Shift+Tab');
+  await alice.page.keyboard.press('Shift+Tab');
+  await alice.page.keyboard.press('Shift+Tab');
+  await alice.page.keyboard.press('Shift+Tab');
+  await alice.page.keyboard.press('ArrowLeft');
+  await expect(alice.page.getByRole('tab', { name: 'Sign in' })).toHaveAttribute('aria-selected', 'true');
+
   await alice.page.getByRole('tab', { name: 'Create account' }).click();
   await alice.page.getByLabel('Username').fill(alice.username);
   await alice.page.getByLabel('Password', { exact: true }).fill('password123');
