@@ -109,6 +109,7 @@ describe('the composer', () => {
     expect(request.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(box).toHaveValue('');
     expect(await within(messages()).findByText('Verified')).toBeInTheDocument();
+    expect(within(messages()).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
   });
 
   it('shows a pending message, then a failed one with Retry that resends the same id', async () => {
