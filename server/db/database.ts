@@ -1,17 +1,21 @@
-// Opens the database named by DATABASE_URL, applies pending migrations and hands out the models.
-// SQLite: WAL, synchronous=FULL and a busy timeout on every connection Sequelize opens (it opens one per
-// transaction), so an answered write survives a killed process. PostgreSQL: the same models over pg.
+// Opens the database named by DATABASE_URL, applies pending migrations and hands out the models and the
+// message write path. SQLite: WAL, synchronous=FULL and a busy timeout on every connection (Sequelize's,
+// one per transaction, and the message writer's), so an answered write survives a killed process.
+// PostgreSQL: the same models over pg.
 import { Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import { createRequire } from 'node:module';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { defineModels, type Models } from './models.js';
 import { migrations } from './migrations/index.js';
+import { openSqliteRunner, sequelizeRunner, type TransactionRunner } from './write-transaction.js';
 
 export interface Database {
   sequelize: Sequelize;
   models: Models;
   dialect: 'sqlite' | 'postgres';
+  /** Write transactions of the message path (see write-transaction.ts). */
+  writes: TransactionRunner;
   /** Answers when the database can run a query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -30,44 +34,25 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 const MIGRATION_LOCK_KEY = 0x6563_6d31; // "ecm1"
 
 interface SqliteConnection {
-  uuid?: string;
   configure(option: 'busyTimeout', ms: number): void;
   run(sql: string, callback: (error: Error | null) => void): void;
-  close(callback?: (error: Error | null) => void): void;
 }
 
 interface SqliteConnectionManager {
   connections: Record<string, SqliteConnection | undefined>;
   getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
-  releaseConnection(connection: SqliteConnection, force?: boolean): void;
 }
 
 function runSqlite(connection: SqliteConnection, sql: string): Promise<void> {
   return new Promise((resolve, reject) => connection.run(sql, (error) => (error ? reject(error) : resolve())));
 }
 
-/** Open connections kept for the next transaction instead of being closed after each one. */
-const SPARE_SQLITE_CONNECTIONS = 2;
-
-/**
- * Every connection, including the one Sequelize opens per transaction, gets the durability settings; and a
- * transaction's connection is kept for the next transaction rather than closed and reopened each time.
- * Returns the function that closes the kept connections.
- */
-function configureSqliteConnections(sequelize: Sequelize): () => Promise<void> {
+/** Every connection Sequelize opens (it opens one per transaction) gets the durability settings. */
+function configureSqliteConnections(sequelize: Sequelize): void {
   const manager = sequelize.connectionManager as unknown as SqliteConnectionManager;
   const open = manager.getConnection.bind(manager);
-  const release = manager.releaseConnection.bind(manager);
-  const spare: SqliteConnection[] = [];
-  let closed = false;
   manager.getConnection = async (options) => {
-    const key = options?.uuid ?? 'default';
-    if (key !== 'default' && manager.connections[key] === undefined && spare.length > 0) {
-      const connection = spare.pop()!;
-      manager.connections[key] = connection;
-      return connection;
-    }
-    const fresh = manager.connections[key] === undefined;
+    const fresh = manager.connections[options?.uuid ?? 'default'] === undefined;
     const connection = await open(options);
     if (fresh) {
       connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
@@ -75,21 +60,9 @@ function configureSqliteConnections(sequelize: Sequelize): () => Promise<void> {
     }
     return connection;
   };
-  manager.releaseConnection = (connection, force) => {
-    if (connection.uuid !== undefined && force !== true && !closed && spare.length < SPARE_SQLITE_CONNECTIONS) {
-      delete manager.connections[connection.uuid];
-      spare.push(connection);
-      return;
-    }
-    release(connection, force);
-  };
-  return async () => {
-    closed = true;
-    await Promise.all(spare.splice(0).map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
-  };
 }
 
-function createSequelize(target: DatabaseTarget): { sequelize: Sequelize; closeExtra: () => Promise<void> } {
+function createSequelize(target: DatabaseTarget): Sequelize {
   if (target.dialect === 'sqlite') {
     const sequelize = new Sequelize({
       dialect: 'sqlite',
@@ -97,14 +70,14 @@ function createSequelize(target: DatabaseTarget): { sequelize: Sequelize; closeE
       logging: false,
       retry: { match: [/SQLITE_BUSY/], max: 5 },
     });
-    return { sequelize, closeExtra: configureSqliteConnections(sequelize) };
+    configureSqliteConnections(sequelize);
+    return sequelize;
   }
-  const sequelize = new Sequelize(target.url, {
+  return new Sequelize(target.url, {
     dialect: 'postgres',
     logging: false,
     pool: { max: 10, min: 0, idle: 10_000 },
   });
-  return { sequelize, closeExtra: async () => undefined };
 }
 
 async function migrate(sequelize: Sequelize, target: DatabaseTarget): Promise<void> {
@@ -132,18 +105,25 @@ async function migrate(sequelize: Sequelize, target: DatabaseTarget): Promise<vo
 
 export async function openDatabase(databaseUrl: string): Promise<Database> {
   const target = parseDatabaseUrl(databaseUrl);
-  const { sequelize, closeExtra } = createSequelize(target);
+  const sequelize = createSequelize(target);
   try {
     if (target.dialect === 'sqlite') await sequelize.query('PRAGMA journal_mode=WAL');
     else await sequelize.authenticate();
     await migrate(sequelize, target);
   } catch (error) {
-    await closeExtra().catch(() => undefined);
     await sequelize.close().catch(() => undefined);
     throw error;
   }
   const models = defineModels(sequelize);
+  let writes: TransactionRunner;
+  try {
+    writes = target.dialect === 'sqlite' ? await openSqliteRunner(target.storage, SQLITE_BUSY_TIMEOUT_MS) : sequelizeRunner(sequelize);
+  } catch (error) {
+    await sequelize.close().catch(() => undefined);
+    throw error;
+  }
   return {
+    writes,
     sequelize,
     models,
     dialect: target.dialect,
@@ -151,7 +131,7 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
       await sequelize.query('SELECT 1');
     },
     async close() {
-      await closeExtra();
+      await writes.close();
       await sequelize.close();
     },
   };

@@ -4,9 +4,10 @@
 //    the messages that arrived while the previous batch was committing);
 //  - across processes, SQLite's write lock (BEGIN IMMEDIATE) or, on PostgreSQL, a transaction-level
 //    advisory lock taken first in the transaction, before reading MAX(seq).
-import { QueryTypes, Transaction } from 'sequelize';
+// The transaction itself comes from db.writes (see ../db/write-transaction.ts).
 import type { SendMessageRequest, MessageHeader, MessageRecord } from '../../core/protocol/schemas.js';
 import type { Database } from '../db/database.js';
+import { placeholders } from '../db/write-transaction.js';
 import { FULL_COLUMNS, toRecord, type MessageSqlRow } from './record.js';
 
 export type AppendResult =
@@ -80,19 +81,17 @@ export class MessageAppender {
   }
 
   private async writeBatch(batch: Pending[]): Promise<AppendResult[]> {
-    const { sequelize, dialect } = this.db;
-    return sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
-      if (dialect === 'postgres') {
-        await sequelize.query('SELECT pg_advisory_xact_lock(:key)', { replacements: { key: SEQ_LOCK_KEY }, transaction });
-      }
+    const { dialect } = this.db;
+    return this.db.writes.run(async (tx) => {
+      if (dialect === 'postgres') await tx.select('SELECT pg_advisory_xact_lock(?)', [SEQ_LOCK_KEY]);
       // One round trip for what every batch needs: the top seq, which ids are taken, which recipients exist.
       const ids = [...new Set(batch.map((p) => p.message.id))];
       const recipients = [...new Set(batch.map((p) => p.message.recipient))];
-      const facts = await sequelize.query<{ kind: 'seq' | 'id' | 'user'; value: string | number }>(
+      const facts = await tx.select<{ kind: 'seq' | 'id' | 'user'; value: string | number }>(
         `SELECT 'seq' AS kind, CAST(COALESCE(MAX(seq), 0) AS VARCHAR(40)) AS value FROM messages
-         UNION ALL SELECT 'id' AS kind, id AS value FROM messages WHERE id IN (:ids)
-         UNION ALL SELECT 'user' AS kind, username AS value FROM users WHERE username IN (:recipients)`,
-        { replacements: { ids, recipients }, type: QueryTypes.SELECT, transaction },
+         UNION ALL SELECT 'id' AS kind, id AS value FROM messages WHERE id IN (${placeholders(ids.length)})
+         UNION ALL SELECT 'user' AS kind, username AS value FROM users WHERE username IN (${placeholders(recipients.length)})`,
+        [...ids, ...recipients],
       );
       let seq = Number(facts.find((f) => f.kind === 'seq')!.value);
       const taken = facts.filter((f) => f.kind === 'id').map((f) => String(f.value));
@@ -100,15 +99,11 @@ export class MessageAppender {
       const existing =
         taken.length === 0
           ? []
-          : await sequelize.query<MessageSqlRow>(`SELECT ${FULL_COLUMNS} FROM messages m WHERE m.id IN (:taken)`, {
-              replacements: { taken },
-              type: QueryTypes.SELECT,
-              transaction,
-            });
+          : await tx.select<MessageSqlRow>(`SELECT ${FULL_COLUMNS} FROM messages m WHERE m.id IN (${placeholders(taken.length)})`, taken);
       const byId = new Map<string, MessageRecord>(existing.map((row) => [row.id, toRecord(row)]));
       const timestamp = Date.now();
-      const messageRows: Record<string, unknown>[] = [];
-      const mailboxRows: Record<string, unknown>[] = [];
+      const messageValues: unknown[] = [];
+      const mailboxValues: unknown[] = [];
       const results = batch.map(({ sender, message }): AppendResult => {
         const stored = byId.get(message.id);
         if (stored) return sameMessage(stored, sender, message) ? { outcome: 'repeated', record: stored } : { outcome: 'conflict' };
@@ -116,26 +111,20 @@ export class MessageAppender {
         seq += 1;
         const record: MessageRecord = { ...message, sender, timestamp: new Date(timestamp).toISOString(), seq };
         byId.set(message.id, record);
-        messageRows.push({
-          seq,
-          id: message.id,
-          sender,
-          recipient: message.recipient,
-          timestamp,
-          session_key: message.sessionKey,
-          sender_session_key: message.senderSessionKey,
-          body: message.body,
-          signature: message.signature,
-        });
-        mailboxRows.push({ username: sender, seq, peer: message.recipient });
-        if (message.recipient !== sender) mailboxRows.push({ username: message.recipient, seq, peer: sender });
+        messageValues.push(seq, message.id, sender, message.recipient, timestamp, message.sessionKey, message.senderSessionKey, message.body, message.signature);
+        mailboxValues.push(sender, seq, message.recipient);
+        if (message.recipient !== sender) mailboxValues.push(message.recipient, seq, sender);
         const { id, recipient } = message;
         return { outcome: 'created', header: { id, sender, recipient, timestamp: record.timestamp, seq } };
       });
-      if (messageRows.length > 0) {
-        const qi = sequelize.getQueryInterface();
-        await qi.bulkInsert('messages', messageRows, { transaction });
-        await qi.bulkInsert('mailbox', mailboxRows, { transaction });
+      if (messageValues.length > 0) {
+        const rows = (values: unknown[], width: number) =>
+          Array.from({ length: values.length / width }, () => `(${placeholders(width)})`).join(', ');
+        void tx.execute(
+          `INSERT INTO messages (seq, id, sender, recipient, timestamp, session_key, sender_session_key, body, signature) VALUES ${rows(messageValues, 9)}`,
+          messageValues,
+        );
+        void tx.execute(`INSERT INTO mailbox (username, seq, peer) VALUES ${rows(mailboxValues, 3)}`, mailboxValues);
       }
       return results;
     });
