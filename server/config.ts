@@ -55,12 +55,14 @@ const integer =
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 /** "3600", "90s", "15m", "1h", "7d". */
 const duration =
-  (minSeconds: number): Parser<number> =>
+  (minSeconds: number, maxSeconds = 365 * 86400): Parser<number> =>
   (text) => {
     const match = /^(\d+)([smhd]?)$/.exec(text);
     if (!match) fail('must be seconds or a number with s, m, h or d (e.g. 3600, 15m, 1h)');
     const seconds = Number(match![1]) * UNIT_SECONDS[match![2] || 's']!;
-    if (seconds < minSeconds || seconds > 365 * 86400) fail(`must be from ${minSeconds} seconds to 365 days`);
+    if (seconds < minSeconds || seconds > maxSeconds) {
+      fail(`must be from ${minSeconds} to ${maxSeconds >= 86400 ? `${maxSeconds / 86400} days` : `${maxSeconds} seconds`}`);
+    }
     return seconds;
   };
 
@@ -123,7 +125,8 @@ const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] 
   { key: 'registrationsPerAddress', env: 'REGISTRATIONS_PER_ADDRESS', parse: integer(1, 1_000_000), fallback: 30 },
   { key: 'registrationWindowSeconds', env: 'REGISTRATION_WINDOW', parse: duration(1), fallback: 3600 },
   { key: 'sendsPerMinute', env: 'SENDS_PER_MINUTE', parse: integer(0, 1_000_000), fallback: 0 },
-  { key: 'heartbeatSeconds', env: 'HEARTBEAT_INTERVAL', parse: duration(1), fallback: 20 },
+  // The protocol promises a comment line at least every 30 s.
+  { key: 'heartbeatSeconds', env: 'HEARTBEAT_INTERVAL', parse: duration(1, 30), fallback: 20 },
   { key: 'webRoot', env: 'WEB_ROOT', parse: nonEmpty, fallback: 'dist/web' },
 ];
 
