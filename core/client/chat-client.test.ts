@@ -204,6 +204,24 @@ describe('ChatClient with the real server', () => {
     expect((await failure(again.changePassword({ currentPassword: 'wrong one', newPassword: 'whatever 123' }))).code).toBe('wrong_password');
   });
 
+  it('derives both keys side by side on a device that signed in before, and copes with a salt changed elsewhere', async () => {
+    const [alice] = await people('alice');
+    const store = new MemoryStore();
+    const phases = (events: ChatEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [`${e.progress.phase}:${e.progress.fraction}`] : []));
+    const first = await signIn(alice!, store);
+    expect(phases(first.events).indexOf('deriving_storage_key:0')).toBeGreaterThan(phases(first.events).indexOf('deriving_login_key:1'));
+    await first.client.close();
+    const second = await signIn(alice!, store);
+    expect(phases(second.events).indexOf('deriving_storage_key:0')).toBeLessThan(phases(second.events).indexOf('deriving_login_key:1'));
+    await second.client.close();
+
+    const elsewhere = await signIn(alice!);
+    await elsewhere.client.changePassword({ currentPassword: PASSWORD, newPassword: 'changed elsewhere 4' });
+    const third = new ChatClient({ serverUrl: proxy.url, store });
+    await third.login({ username: alice!, password: 'changed elsewhere 4' });
+    expect((await third.currentAccount())?.username).toBe(alice);
+  });
+
   it('resumes from a stay-signed-in snapshot, until the password changes', async () => {
     const [alice] = await people('alice');
     const client = new ChatClient({ serverUrl: proxy.url, store: new MemoryStore() });

@@ -9,6 +9,8 @@ import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import {
   authHashSchema,
   healthResponseSchema,
+  kdfIterationsSchema,
+  kdfSaltSchema,
   messageHeaderSchema,
   messageRecordSchema,
   messagesResponseSchema,
@@ -20,9 +22,9 @@ import {
   type SendMessageRequest,
   type UserProfile,
 } from '../protocol/schemas.js';
-import { createAccount, openPrivateKey, resealPrivateKey } from '../crypto/account-crypto.js';
+import { createAccount, openPrivateKey, openWithKek, resealPrivateKey } from '../crypto/account-crypto.js';
 import { fingerprint, formatFingerprint } from '../crypto/fingerprint.js';
-import { deriveAuthHash } from '../crypto/kdf.js';
+import { deriveAuthHash, deriveKek } from '../crypto/kdf.js';
 import { newMessageId, openMessage, sealMessage, verifyOpened } from '../crypto/message-crypto.js';
 import { canonicalSpki, importPrivateKey, importPublicKey, publicSpkiOfPrivateKey, type PrivateKeys, type PublicKeys } from '../crypto/rsa.js';
 import { subtle, toHex, utf8 } from '../crypto/webcrypto.js';
@@ -226,6 +228,7 @@ export class ChatClient {
         const profile = await this.#ownProfile(username);
         this.#progress('unlocking', 0);
         await this.#openSession(username, account.pkcs8, profile, keep ? account.request.authHash : null);
+        await this.#rememberKdf(username, account.request);
         this.#progress('unlocking', 1);
         return this.#accountView();
       } finally {
@@ -239,21 +242,30 @@ export class ChatClient {
       const { username, password } = credentialsSchema.parse(credentials);
       const keep = sessionOptionsSchema.parse(options)?.keepSessionSecret ?? false;
       this.#requireSignedOut();
+      // The salt of the key-encryption key is known only after signing in — unless this device remembers it
+      // from an earlier sign-in; then both derivations run side by side and the remembered salt is checked.
+      const remembered = await this.#rememberedKdf(username);
       this.#progress('deriving_login_key', 0);
+      if (remembered) this.#progress('deriving_storage_key', 0);
+      const early = remembered ? deriveKek(password, decodeBase64(remembered.kdfSalt), remembered.kdfIterations) : null;
+      early?.catch(() => undefined);
       const authHash = encodeBase64(await deriveAuthHash(username, password));
       this.#progress('deriving_login_key', 1);
       await this.#signIn(username, authHash);
       const profile = await this.#ownProfile(username);
       const sealed = sealedKeyOf(profile);
-      this.#progress('deriving_storage_key', 0);
+      const sameKdf = remembered !== null && remembered.kdfSalt === sealed.kdfSalt && remembered.kdfIterations === sealed.kdfIterations;
+      if (!sameKdf) this.#progress('deriving_storage_key', 0);
       let pkcs8: Uint8Array;
       try {
-        pkcs8 = await openPrivateKey(username, password, sealed);
+        const kek = sameKdf ? await early! : await deriveKek(password, decodeBase64(sealed.kdfSalt), sealed.kdfIterations);
+        pkcs8 = await openWithKek(kek, username, sealed.encryptedPrivateKey);
       } catch {
         this.#api.token = null;
         throw new ChatError('tampered', 'Your password was accepted, but your private key stored on the server does not open with it: the server copy was altered.');
       }
       this.#progress('deriving_storage_key', 1);
+      if (!sameKdf) await this.#rememberKdf(username, sealed);
       try {
         this.#progress('unlocking', 0);
         await this.#openSession(username, pkcs8, profile, keep ? authHash : null);
@@ -344,6 +356,7 @@ export class ChatClient {
         const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users/{username}/password');
         this.#api.token = token.token;
         if (s.secret) s.secret.authHash = encodeBase64(newAuth);
+        await this.#rememberKdf(s.username, sealed);
       } finally {
         pkcs8.fill(0);
       }
@@ -594,6 +607,26 @@ export class ChatClient {
     const token = parseAnswer(tokenResponseSchema, response.data, 'POST /login');
     if (token.username !== username) throw new ChatError('protocol_violation', 'The server signed in a different username.');
     this.#api.token = token.token;
+  }
+
+  #kdfKey(username: string): string {
+    return `kdf/${this.serverUrl}|${username}`;
+  }
+
+  /** kdfSalt and kdfIterations from this device's last sign-in (not secret: useless without the password). */
+  async #rememberedKdf(username: string): Promise<{ kdfSalt: string; kdfIterations: number } | null> {
+    const raw = await this.#store.get(this.#kdfKey(username));
+    if (raw === null) return null;
+    try {
+      const parsed = z.object({ kdfSalt: kdfSaltSchema, kdfIterations: kdfIterationsSchema.max(MAX_KDF_ITERATIONS) }).parse(JSON.parse(raw));
+      return parsed;
+    } catch {
+      return null;
+    }
+  }
+
+  async #rememberKdf(username: string, sealed: { kdfSalt: string; kdfIterations: number }): Promise<void> {
+    await this.#store.set(this.#kdfKey(username), JSON.stringify({ kdfSalt: sealed.kdfSalt, kdfIterations: sealed.kdfIterations }));
   }
 
   async #ownProfile(username: string): Promise<UserProfile> {

@@ -61,7 +61,12 @@ export async function openPrivateKey(
   sealed: { encryptedPrivateKey: string; kdfSalt: string; kdfIterations: number },
 ): Promise<Uint8Array<ArrayBuffer>> {
   const kek = await deriveKek(password, decodeBase64(sealed.kdfSalt), sealed.kdfIterations);
-  return open(kek, decodeBase64(sealed.encryptedPrivateKey), privateKeyAad(username));
+  return openWithKek(kek, username, sealed.encryptedPrivateKey);
+}
+
+/** Opens encryptedPrivateKey with a kek derived beforehand (e.g. from a salt remembered on this device). */
+export function openWithKek(kek: CryptoKey, username: string, encryptedPrivateKey: string): Promise<Uint8Array<ArrayBuffer>> {
+  return open(kek, decodeBase64(encryptedPrivateKey), privateKeyAad(username));
 }
 
 /** Seals the same private key under a new password with a new salt (password change). */
