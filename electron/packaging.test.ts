@@ -78,4 +78,8 @@ describe('entry points', () => {
     for (const script of ['build:electron', 'build:preload', 'app', 'dist']) expect(pkg.scripts[script], script).toBeTypeOf('string');
     expect(pkg.scripts.dist).toContain('electron-builder');
   });
+
+  it('gives Windows notifications the installer\'s app id', () => {
+    expect(readFileSync('electron/main/main.ts', 'utf8')).toContain(`const APP_ID = '${config.appId}';`);
+  });
 });
