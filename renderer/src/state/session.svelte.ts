@@ -6,6 +6,7 @@ import type {
   ChatEvent,
   ConnectionState,
   Credentials,
+  PasswordChange,
   Progress,
 } from '../api/chat-api.js';
 import { errorInfo } from '../lib/errors.js';
@@ -56,6 +57,22 @@ export class SessionState {
     }
     this.signedOutReason = null;
     this.#signedIn(null);
+  }
+
+  /** Re-seals the private key under a new password; the error, if any, is for the settings form to show. */
+  async changePassword(change: PasswordChange): Promise<ChatErrorInfo | null> {
+    if (this.busy) return { code: 'invalid_input', message: 'Wait until the current step is finished.' };
+    this.busy = true;
+    this.progress = null;
+    try {
+      await this.#api.changePassword(change);
+      return null;
+    } catch (error) {
+      return errorInfo(error);
+    } finally {
+      this.busy = false;
+      this.progress = null;
+    }
   }
 
   clearError(): void {
