@@ -21,7 +21,7 @@ describe('native TLS (TLS_CERT and TLS_KEY)', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'chat-tls-'));
+    dir = mkdtempSync(path.join(os.tmpdir(), 'chat-native-tls-'));
     certs = makeTestCertificates(dir);
     ca = readFileSync(certs.caCert, 'utf8');
     server = await startServerProcess({ env: { TLS_CERT: certs.serverCert, TLS_KEY: certs.serverKey } });
