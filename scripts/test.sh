@@ -17,7 +17,7 @@ bash scripts/test-keyring.sh
 
 # Desktop app end to end (test/electron): the desktop window with the real preload and main-process core in
 # Chromium, and the real Electron app (Playwright's _electron; skips, saying why, without the Electron binary).
-if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then
+if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1 && command -v xauth >/dev/null 2>&1; then
   xvfb-run -a npx playwright test --config test/electron/playwright.config.ts
 else
   npx playwright test --config test/electron/playwright.config.ts
