@@ -91,7 +91,7 @@ export class PostgresBus implements EventBus {
   private listener: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failures = 0;
-  /** Highest seq announced to local subscribers; catch-up starts after it. */
+  /** Highest seq announced to local subscribers; catch-up after a reconnect starts a margin below it. */
   private knownSeq = 0;
   /** Published in this tick, not yet sent to the other instances. */
   private outgoing: MessageHeader[] = [];
