@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { FakeChatApi } from '../../test/fake-chat-api.js';
+import { ConversationState, READ_BATCH } from './conversation.svelte.js';
+
+const ALICE = { username: 'alice', fingerprint: 'f', serverUrl: 'https://chat.example.org' };
+
+function setup(visible = true) {
+  const api = new FakeChatApi({ account: ALICE });
+  const read: string[] = [];
+  const conversation = new ConversationState(api, 'bob', { isVisible: () => visible, onRead: (peer) => read.push(peer) });
+  return { api, conversation, read };
+}
+
+async function settle() {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+describe('ConversationState', () => {
+  it('keeps headers in seq order whatever order pages and live events arrive in, without duplicates', async () => {
+    const { api, conversation } = setup();
+    const views = Array.from({ length: 5 }, () => api.addMessage('bob'));
+    api.messages = views.slice(0, 3);
+    await conversation.open();
+    expect(conversation.headers.map((h) => h.seq)).toEqual([1, 2, 3]);
+    const header = (i: number) => ({ ...views[i]! });
+    conversation.arrived(header(4));
+    conversation.arrived(header(3));
+    conversation.arrived(header(4));
+    expect(conversation.headers.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(conversation.arrived({ ...header(0), sender: 'carol', id: 'other' })).toBe(false);
+    expect(conversation.rows.filter((r) => r.kind === 'message')).toHaveLength(5);
+  });
+
+  it('decrypts at most a small batch at a time, newest first, and only what is still on screen', async () => {
+    const { api, conversation } = setup();
+    const views = Array.from({ length: 30 }, () => api.addMessage('bob'));
+    await conversation.open();
+    api.hold('readMessages');
+    conversation.showing(views.slice(0, 15).map((v) => v.id));
+    await settle();
+    expect(api.callsOf('readMessages')).toEqual([[views.slice(15 - READ_BATCH, 15).map((v) => v.id).reverse()]]);
+    // The person scrolled on before the answer: rows 20–29 are on screen now, 0–14 are gone.
+    conversation.showing(views.slice(20, 30).map((v) => v.id));
+    api.release('readMessages');
+    await expect.poll(() => views.slice(20).every((v) => conversation.views.has(v.id))).toBe(true);
+    const asked = api.callsOf('readMessages').flatMap(([ids]) => ids as string[]);
+    const index = (id: string) => views.findIndex((v) => v.id === id);
+    expect(asked.slice(READ_BATCH).every((id) => index(id) >= 20)).toBe(true);
+    expect(views.slice(0, 9).some((v) => conversation.views.has(v.id))).toBe(false);
+  });
+
+  it('moves the read marker only while the window is visible', async () => {
+    const hidden = setup(false);
+    const view = hidden.api.addMessage('bob');
+    await hidden.conversation.open();
+    hidden.conversation.showing([view.id]);
+    await settle();
+    expect(hidden.api.callsOf('markRead')).toEqual([]);
+
+    const shown = setup(true);
+    const v = shown.api.addMessage('bob');
+    await shown.conversation.open();
+    shown.conversation.showing([v.id]);
+    await settle();
+    expect(shown.api.callsOf('markRead')).toEqual([['bob', v.seq]]);
+    expect(shown.read).toEqual(['bob']);
+  });
+
+  it('retries only a failed send, with the same id, and ignores blank messages', async () => {
+    const { api, conversation } = setup();
+    await conversation.open();
+    await conversation.send('   \n  ');
+    expect(api.callsOf('send')).toEqual([]);
+    api.failNext.set('send', { code: 'rate_limited', message: 'Too many messages.', retryAfterSeconds: 3 });
+    await conversation.send('hello');
+    expect(conversation.pending).toEqual([expect.objectContaining({ text: 'hello', state: 'failed', error: 'Too many messages. Try again in 3 seconds.' })]);
+    const id = conversation.pending[0]!.id;
+    await conversation.retry(id);
+    await conversation.retry(id);
+    expect(api.callsOf('send').map(([r]) => (r as { id: string }).id)).toEqual([id, id]);
+    expect(conversation.pending).toEqual([]);
+    expect(conversation.headers.map((h) => h.id)).toEqual([id]);
+  });
+});
