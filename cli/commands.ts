@@ -102,11 +102,12 @@ export class CliContext {
     }
   }
 
-  async signedIn(): Promise<ChatClient> {
+  /** Signs in; `keepSessionSecret` (watch) lets the session sign in again by itself when its token expires. */
+  async signedIn(keepSessionSecret = false): Promise<ChatClient> {
     const username = await this.username();
     const pw = await this.password();
     const client = await this.client();
-    await client.login({ username, password: pw });
+    await client.login({ username, password: pw }, { keepSessionSecret });
     return client;
   }
 
@@ -188,7 +189,7 @@ const messages: Command = async (ctx) => {
 };
 
 const watch: Command = async (ctx) => {
-  const client = await ctx.signedIn();
+  const client = await ctx.signedIn(true);
   const me = (await client.currentAccount())!.username;
   let printing = Promise.resolve();
   let announced = false;

@@ -236,6 +236,33 @@ describe('ChatClient with the real server', () => {
     expect((await failure(ChatClient.resume({ serverUrl: proxy.url, store: new MemoryStore() }, snapshot))).code).toBe('unauthorized');
   });
 
+  it('signs in again by itself when the token is refused and the session kept its secret; else it signs out', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const a = await signIn(alice!);
+    const sent = await send(a.client, bob!, 'still readable');
+    const refuseOnce = () => {
+      let refused = false;
+      proxy.intercept = (method, path) => {
+        if (!refused && method === 'GET' && path === `/messages/${sent.id}`) {
+          refused = true;
+          return { status: 401, json: { error: { code: 'unauthorized', message: 'token expired' } } };
+        }
+        return undefined;
+      };
+    };
+    const kept = new ChatClient({ serverUrl: proxy.url, store: new MemoryStore() });
+    await kept.login({ username: bob!, password: PASSWORD }, { keepSessionSecret: true });
+    refuseOnce();
+    expect((await kept.readMessages([sent.id]))[0]).toMatchObject({ text: 'still readable', status: 'verified' });
+    expect(await kept.currentAccount()).not.toBeNull();
+
+    const b = await signIn(bob!);
+    refuseOnce();
+    expect((await failure(b.client.readMessages([sent.id]))).code).toBe('unauthorized');
+    expect(b.events.some((e) => e.type === 'signed_out')).toBe(true);
+    expect(await b.client.currentAccount()).toBeNull();
+  });
+
   it('reports 429 with its wait in seconds', async () => {
     const [alice] = await people('alice');
     proxy.intercept = (method, path) =>

@@ -127,6 +127,8 @@ interface ServerKey {
 }
 
 const DEFAULT_SEND_RETRY_DELAYS_MS = [500, 1_500, 4_000];
+/** While live, a catch-up this often keeps the sliding token fresh (servers default to a 1-hour token). */
+const LIVE_REFRESH_MS = 5 * 60_000;
 const SERVER_KEY_TTL_MS = 30_000;
 const PROGRESS_LABELS: Record<ProgressPhase, string> = {
   generating_key: 'Making your encryption key',
@@ -146,6 +148,7 @@ export class ChatClient {
   readonly #listeners = new Set<(event: ChatEvent) => void>();
   #session: Session | null = null;
   #live: LiveSync | null = null;
+  #refresh: ReturnType<typeof setInterval> | undefined;
   #serial: Promise<unknown> = Promise.resolve();
   readonly #serverKeys = new Map<string, ServerKey>();
   readonly #readCache = new Map<string, MessageView>();
@@ -551,18 +554,49 @@ export class ChatClient {
         catchUp: () => this.#syncIndex(true),
         deliver: (header) => this.#exclusive(() => this.#deliver(s, [header], true)),
         onState: (state, detail) => this.#emit({ type: 'connection', state, detail }),
-        onFatal: (error) => void this.#sessionLost(error),
+        onFatal: (error) => void this.#liveLost(live, error),
       },
       this.#reconnectDelays,
     );
     this.#live = live;
     live.start();
+    // An open stream does not slide the token; a periodic catch-up does (and is a safety net for the stream).
+    clearInterval(this.#refresh);
+    this.#refresh = setInterval(() => {
+      void this.#guard(() => this.#syncIndex(true)).catch(() => undefined);
+    }, LIVE_REFRESH_MS);
+    (this.#refresh as { unref?: () => void }).unref?.();
   }
 
   async stopLive(): Promise<void> {
+    clearInterval(this.#refresh);
+    this.#refresh = undefined;
     const live = this.#live;
     this.#live = null;
     await live?.stop();
+  }
+
+  /** The stream was refused for good: sign in again with the kept secret if there is one, else end the session. */
+  async #liveLost(live: LiveSync, error: ChatError): Promise<void> {
+    if (this.#live !== live) return;
+    if (error.info.code === 'unauthorized' && (await this.#renewToken())) {
+      this.#live = null;
+      await this.startLive().catch(() => undefined);
+      return;
+    }
+    await this.#sessionLost(error);
+  }
+
+  /** Signs in again with the kept authHash (stay-signed-in sessions only); true when that worked. */
+  async #renewToken(): Promise<boolean> {
+    const s = this.#session;
+    if (!s?.secret) return false;
+    try {
+      await this.#signIn(s.username, s.secret.authHash);
+      return this.#session === s;
+    } catch {
+      return false;
+    }
   }
 
   // ---- internals: session ----
@@ -571,8 +605,17 @@ export class ChatClient {
     try {
       return await run();
     } catch (error) {
-      const e = toChatError(error);
-      if (e.info.code === 'unauthorized' && this.#session) await this.#sessionLost(e);
+      let e = toChatError(error);
+      if (e.info.code === 'unauthorized' && this.#session) {
+        if (await this.#renewToken()) {
+          try {
+            return await run();
+          } catch (again) {
+            e = toChatError(again);
+          }
+        }
+        if (e.info.code === 'unauthorized') await this.#sessionLost(e);
+      }
       throw e;
     }
   }

@@ -107,7 +107,7 @@ export function errorFromTransport(error: unknown, serverUrl: string): ChatError
   }
   const described = NETWORK_ERROR_DESCRIPTIONS[code] ?? NETWORK_ERROR_DESCRIPTIONS[cause];
   const browserHint = code === 'ERR_NETWORK' ? ' (or its certificate is not trusted)' : '';
-  return new ChatError('server_unreachable', `Cannot reach the server at ${serverUrl}${browserHint}: ${described ?? code ?? 'no answer'}.`);
+  return new ChatError('server_unreachable', `Cannot reach the server at ${serverUrl}${browserHint}: ${described ?? (code || 'no answer')}.`);
 }
 
 export function isTransient(error: unknown): boolean {
