@@ -103,11 +103,11 @@ export class CliContext {
   }
 
   /** Signs in; `keepSessionSecret` (watch) lets the session sign in again by itself when its token expires. */
-  async signedIn(keepSessionSecret = false): Promise<ChatClient> {
+  async signedIn(keepSessionSecret = false, pw?: string): Promise<ChatClient> {
     const username = await this.username();
-    const pw = await this.password();
+    const password = pw ?? (await this.password());
     const client = await this.client();
-    await client.login({ username, password: pw }, { keepSessionSecret });
+    await client.login({ username, password }, { keepSessionSecret });
     return client;
   }
 
@@ -268,7 +268,8 @@ const trust: Command = async (ctx) => {
 };
 
 const passwd: Command = async (ctx) => {
-  const client = await ctx.signedIn();
+  const current = await ctx.password();
+  const client = await ctx.signedIn(false, current);
   try {
     const next = await password(ctx.io, {
       envName: 'ENCRYPTED_CHAT_NEW_PASSWORD',
@@ -276,7 +277,6 @@ const passwd: Command = async (ctx) => {
       prompt: 'New password: ',
       confirm: true,
     });
-    const current = await ctx.password();
     await client.changePassword({ currentPassword: current, newPassword: next });
     ctx.out('Password changed. Every other session of your account has ended.');
     return 0;
