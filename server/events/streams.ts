@@ -9,6 +9,7 @@ import { latestSeq, messagesAfter } from '../messages/query.js';
 import type { EventBus } from './bus.js';
 
 const READ_BATCH = 500;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 class EventStream {
   private cursor = 0;
@@ -72,6 +73,12 @@ class EventStream {
         for (const header of headers) {
           this.res.write(`id: ${header.seq}\nevent: message\ndata: ${JSON.stringify(header)}\n\n`);
           this.cursor = header.seq;
+        }
+        // A client that stops reading would make the server buffer without end; drop it instead. It
+        // loses nothing: it reconnects with Last-Event-ID and gets the rest from the database.
+        if (this.res.writableLength > MAX_BUFFERED_BYTES) {
+          this.end();
+          return;
         }
         if (headers.length < READ_BATCH && !this.again) return;
       }
