@@ -83,6 +83,14 @@ describe('GET /events', () => {
     fromZero.close();
   });
 
+  it('answers HEAD with the headers only, keeping no stream open', async () => {
+    const before = server.openStreams();
+    const reply = await call(url, 'HEAD', '/events', { token: alice.token });
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(server.openStreams()).toBe(before);
+  });
+
   it('sends heartbeat comments', async () => {
     const reader = await stream(bob);
     await reader.until(() => reader.comments.includes('heartbeat'), 'a heartbeat');

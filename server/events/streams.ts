@@ -127,6 +127,10 @@ export class EventStreams {
       }
       resumeAfter = Number(lastEventId);
     }
+    if (req.method === 'HEAD') {
+      res.status(200).type('text/event-stream').end();
+      return;
+    }
     const stream = new EventStream(this.db, username, res, (s) => this.open.delete(s));
     this.open.add(stream);
     await stream.start(this.bus, this.heartbeatMs, resumeAfter);
