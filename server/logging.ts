@@ -1,11 +1,11 @@
 // pino to stderr (stdout carries only the "listening" line). Requests log one line each: method, route
 // pattern, status and time. Never headers, bodies, query strings, tokens or message fields.
 import type { RequestHandler } from 'express';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: false }));
+export function createLogger(level: LogLevel, destination: DestinationStream = pino.destination({ fd: 2, sync: false })): Logger {
+  return pino({ level, base: undefined }, destination);
 }
 
 export function requestLogger(logger: Logger): RequestHandler {
