@@ -192,6 +192,21 @@ describe('ChatClient with the real server', () => {
     expect((await failure(a.client.send({ recipient: bob!, text: 'different', id }))).code).toBe('invalid_input');
   });
 
+  it('drops a message the server refuses for good, so it does not block later ones', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const a = await signIn(alice!);
+    proxy.intercept = (method, path) =>
+      method === 'POST' && path === '/messages' ? { status: 503, json: { error: { code: 'unavailable', message: 'down' } } } : undefined;
+    const id = a.client.newMessageId();
+    await failure(a.client.send({ recipient: bob!, text: 'will conflict', id }));
+    proxy.intercept = (method, path) =>
+      method === 'POST' && path === '/messages' ? { status: 409, json: { error: { code: 'conflict', message: 'id taken' } } } : undefined;
+    expect(await a.client.resendPending()).toEqual([]);
+    expect(await a.client.pendingMessageIds()).toEqual([]);
+    proxy.intercept = null;
+    expect((await send(a.client, bob!, 'next one')).status).toBe('verified');
+  });
+
   it('changes the password, still reads old messages, and the old password stops working', async () => {
     const [alice, bob] = await people('alice', 'bob');
     const a = await signIn(alice!);

@@ -416,7 +416,7 @@ export class ChatClient {
       const peer = typedUsernameSchema.parse(username);
       const s = this.#requireSession();
       const server = await this.#serverKey(peer, true);
-      if (peer === s.username && server.profile.publicKey !== s.publicKey.spki) {
+      if (peer === s.username && !(await sameKey(server.profile.publicKey, s.publicKey.spki))) {
         throw new ChatError('tampered', 'The server shows a key for you that is not yours; it cannot be accepted.');
       }
       await s.pins.set(peer, server.profile.publicKey, server.fingerprint);
@@ -495,8 +495,7 @@ export class ChatClient {
         entry = { payload, digest, createdAt: new Date().toISOString() };
         await s.outbox.put(entry);
       }
-      const header = await this.#post(entry.payload, s.username);
-      await s.outbox.remove(req.id);
+      const header = await this.#postFromOutbox(s, entry.payload);
       this.#timestamps.set(header.seq, header.timestamp);
       const view: MessageView = { ...this.#headerView(header, s.username), text: req.text, status: 'verified', reason: null };
       this.#readCache.set(view.id, view);
@@ -516,9 +515,12 @@ export class ChatClient {
       const s = this.#requireSession();
       const sent: MessageHeaderView[] = [];
       for (const entry of await s.outbox.list()) {
-        const header = await this.#post(entry.payload, s.username);
-        await s.outbox.remove(entry.payload.id);
-        sent.push(this.#headerView(header, s.username));
+        try {
+          sent.push(this.#headerView(await this.#postFromOutbox(s, entry.payload), s.username));
+        } catch (error) {
+          // A message the server refuses for good is dropped (and says why once); anything else stops here.
+          if (!isRefusal(error)) throw error;
+        }
       }
       return sent;
     });
@@ -851,6 +853,18 @@ export class ChatClient {
     return next;
   }
 
+  /** Posts a sealed message; it leaves the outbox once acknowledged, or once the server refuses it for good. */
+  async #postFromOutbox(s: Session, payload: SendMessageRequest): Promise<MessageHeader> {
+    try {
+      const header = await this.#post(payload, s.username);
+      await s.outbox.remove(payload.id);
+      return header;
+    } catch (error) {
+      if (isRefusal(error)) await s.outbox.remove(payload.id);
+      throw error;
+    }
+  }
+
   async #post(payload: SendMessageRequest, me: string): Promise<MessageHeader> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -935,6 +949,12 @@ export class ChatClient {
     this.#readCache.set(view.id, view);
     return view;
   }
+}
+
+/** The server will never accept this message as it is (bad request, unknown recipient, forbidden, conflict). */
+function isRefusal(error: unknown): boolean {
+  const code = toChatError(error).info.code;
+  return code === 'invalid_input' || code === 'not_found' || code === 'forbidden';
 }
 
 function badSignature(base: MessageHeaderView, sender: string): MessageView {
