@@ -152,7 +152,8 @@ const send: Command = async (ctx) => {
   const client = await ctx.signedIn();
   try {
     const pending = await client.resendPending();
-    if (pending.length > 0) ctx.io.stderr.write(`Sent ${pending.length} message(s) that were waiting from an earlier failure.\n`);
+    if (pending.sent.length > 0) ctx.io.stderr.write(`Sent ${pending.sent.length} message(s) that were waiting from an earlier failure.\n`);
+    for (const r of pending.refused) ctx.io.stderr.write(`A waiting message to ${r.recipient} was refused by the server and dropped: ${r.reason}\n`);
     text ??= await readStdinText(ctx.io);
     const sent = await client.send({ recipient, text, id: client.newMessageId() });
     ctx.out(`Sent to ${sent.recipient} at ${sent.timestamp} (id ${sent.id}).`);

@@ -201,7 +201,7 @@ describe('ChatClient with the real server', () => {
     await failure(a.client.send({ recipient: bob!, text: 'will conflict', id }));
     proxy.intercept = (method, path) =>
       method === 'POST' && path === '/messages' ? { status: 409, json: { error: { code: 'conflict', message: 'id taken' } } } : undefined;
-    expect(await a.client.resendPending()).toEqual([]);
+    expect(await a.client.resendPending()).toEqual({ sent: [], refused: [{ id, recipient: bob, reason: 'A different message with this id is already on the server.' }] });
     expect(await a.client.pendingMessageIds()).toEqual([]);
     proxy.intercept = null;
     expect((await send(a.client, bob!, 'next one')).status).toBe('verified');

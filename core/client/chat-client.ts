@@ -509,20 +509,24 @@ export class ChatClient {
     return (await s.outbox.list()).map((e) => e.payload.id);
   }
 
-  /** Re-sends every message left in the outbox, byte for byte; returns the ones the server acknowledged. */
-  async resendPending(): Promise<MessageHeaderView[]> {
+  /**
+   * Re-sends every message left in the outbox, byte for byte. Returns those the server acknowledged, and those
+   * it refused for good (dropped from the outbox, with the reason); any other failure stops and is thrown.
+   */
+  async resendPending(): Promise<{ sent: MessageHeaderView[]; refused: Array<{ id: string; recipient: string; reason: string }> }> {
     return this.#guard(async () => {
       const s = this.#requireSession();
       const sent: MessageHeaderView[] = [];
+      const refused: Array<{ id: string; recipient: string; reason: string }> = [];
       for (const entry of await s.outbox.list()) {
         try {
           sent.push(this.#headerView(await this.#postFromOutbox(s, entry.payload), s.username));
         } catch (error) {
-          // A message the server refuses for good is dropped (and says why once); anything else stops here.
           if (!isRefusal(error)) throw error;
+          refused.push({ id: entry.payload.id, recipient: entry.payload.recipient, reason: toChatError(error).info.message });
         }
       }
-      return sent;
+      return { sent, refused };
     });
   }
 
