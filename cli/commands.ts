@@ -9,7 +9,7 @@ import { UsageError } from './cli-args.js';
 import { dataDir } from './config-dir.js';
 import { FileStore } from './node-file-store.js';
 import { transportWithCa } from './node-transport.js';
-import { formatMessage, messageJson, safeText } from './output.js';
+import { formatMessage, messageJson } from './output.js';
 import { password, readStdinText, type Terminal } from './terminal.js';
 
 export interface CliIo extends Terminal {
@@ -307,4 +307,3 @@ export const COMMAND_RUNNERS: Record<string, Command> = {
   logout,
 };
 
-export { safeText };
