@@ -89,7 +89,7 @@ describe('messages', () => {
     api.emit({ type: 'message', message: { id: view.id, seq: view.seq, sender: 'bob', recipient: 'alice', timestamp: view.timestamp, outgoing: false } });
     const list = await screen.findByRole('region', { name: 'Messages with bob' });
     expect(await within(list).findByText('live hello')).toBeInTheDocument();
-    expect(screen.getByText('New message from bob')).toBeInTheDocument();
+    expect(await screen.findByText('New message from bob')).toBeInTheDocument();
   });
 });
 

@@ -49,11 +49,20 @@ export class ChatState {
       const header = event.message;
       const peer = header.outgoing ? header.recipient : header.sender;
       this.#conversations.get(peer)?.arrived(header);
-      if (!header.outgoing) this.announcement = `New message from ${header.sender}`;
+      if (!header.outgoing) this.#announce(`New message from ${header.sender}`);
     } else if (event.type === 'key_changed') {
       this.#conversations.get(event.change.username)?.contactKeyChanged();
-      this.announcement = `Warning: the safety key of ${event.change.username} changed`;
+      this.#announce(`Warning: the safety key of ${event.change.username} changed`);
     }
+  }
+
+  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Screen readers announce a live region when its text changes, so the same sentence twice is emptied first. */
+  #announce(text: string): void {
+    clearTimeout(this.#announceTimer);
+    this.announcement = '';
+    this.#announceTimer = setTimeout(() => (this.announcement = text), 100);
   }
 }
 
