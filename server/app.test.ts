@@ -22,9 +22,17 @@ beforeAll(async () => {
   const config = await testConfig({ logLevel: 'info' });
   db = await openDatabase(config.databaseUrl);
   signer = new TokenSigner(await loadTokenSecret(db.sequelize), 3_600_000);
-  await db.sequelize.query(
-    "INSERT INTO users (username, public_key, encrypted_private_key, kdf_salt, kdf_iterations, server_salt, password_hash, token_generation, created_at) VALUES ('alice', 'x', 'x', 'x', 210000, X'00', X'00', 0, 0)",
-  );
+  await db.models.User.create({
+    username: 'alice',
+    publicKey: 'x',
+    encryptedPrivateKey: 'x',
+    kdfSalt: 'x',
+    kdfIterations: 210_000,
+    serverSalt: Buffer.alloc(16),
+    passwordHash: Buffer.alloc(64),
+    tokenGeneration: 0,
+    createdAt: 0,
+  });
   // A database that breaks on demand, after the token check has passed.
   const query = db.sequelize.query.bind(db.sequelize) as (...args: unknown[]) => Promise<unknown>;
   (db.sequelize as unknown as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) =>
@@ -48,8 +56,8 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await db.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await db?.close();
 });
 
 describe('a failing database', () => {
