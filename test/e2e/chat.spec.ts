@@ -140,6 +140,8 @@ test("a contact's key replaced on the server raises a banner until the new key i
 test('sign-in and registration errors are shown in place, in words', async ({ browser }) => {
   const alice = await person(browser, uniqueName('alice'));
   await alice.page.goto('/');
+  // The window mounts once the page has chosen its ChatApi and read the settings.
+  await expect(alice.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await shot(alice.page, 'sign-in');
 
   // Keyboard only: the tabs, then the fields in order, then the button.
