@@ -408,6 +408,8 @@ describe('ChatClient with the real server', () => {
     const details = await fresh.client.trustContactKey(alice!);
     expect(details.keyStatus).toBe('pinned');
     expect((await fresh.client.readMessages([forgedId]))[0]!.status).toBe('verified');
+    // what was signed with the key trusted before stays verified, read again from the server
+    expect((await fresh.client.readMessages([genuine.id]))[0]).toMatchObject({ status: 'verified', text: expect.any(String) });
   });
 
   it.each(['http', 'fetch'] as const)('delivers live messages once each, across a dropped connection (%s stream adapter)', async (streamAdapter) => {

@@ -115,6 +115,8 @@ interface PinState {
   /** base64 SPKI of the pinned key */
   pinned: string;
   pinnedFingerprint: string;
+  /** base64 SPKI of keys the person trusted before the pinned one. */
+  previouslyTrusted: string[];
   /** What the server shows now; null when it could not be fetched. */
   server: ServerKey | null;
   changed: boolean;
@@ -764,7 +766,13 @@ export class ChatClient {
     if (!pin) pin = await s.pins.set(username, server!.profile.publicKey, server!.fingerprint);
     const changed = server !== null && server.profile.publicKey !== pin.publicKey;
     if (changed) this.#warnKeyChanged(username, pin.fingerprint, server!.fingerprint);
-    return { pinned: pin.publicKey, pinnedFingerprint: pin.fingerprint, server, changed };
+    return {
+      pinned: pin.publicKey,
+      pinnedFingerprint: pin.fingerprint,
+      previouslyTrusted: (pin.previous ?? []).map((key) => key.publicKey),
+      server,
+      changed,
+    };
   }
 
   #warnKeyChanged(username: string, pinnedFingerprint: string, newFingerprint: string): void {
@@ -933,6 +941,12 @@ export class ChatClient {
     }
     if (await verifyOpened(opened, await importPublicKey(state.pinned))) {
       return this.#cache({ ...base, text: opened.text, status: 'verified', reason: null });
+    }
+    // Written before the person accepted the contact's new key, with a key they trusted then.
+    for (const earlier of state.previouslyTrusted) {
+      if (await verifyOpened(opened, await importPublicKey(earlier))) {
+        return this.#cache({ ...base, text: opened.text, status: 'verified', reason: null });
+      }
     }
     if (!state.changed) {
       // The key may have changed since the cached look: look again before concluding.

@@ -8,6 +8,11 @@ export interface PinnedKey {
   /** 64 hex digits */
   fingerprint: string;
   pinnedAt: string;
+  /**
+   * Keys of this contact the person trusted before (newest first). Messages signed with them stay
+   * verified after the person accepts a new key; only `trust` adds to this list.
+   */
+  previous?: { publicKey: string; fingerprint: string }[];
 }
 
 export class Pins {
@@ -31,8 +36,14 @@ export class Pins {
     throw new Error(`the stored key pin of ${username} is damaged`);
   }
 
+  /** Pins `publicKey`; a different key pinned before is kept in `previous`, still trusted for old messages. */
   async set(username: string, publicKey: string, fingerprint: string): Promise<PinnedKey> {
-    const pin: PinnedKey = { publicKey, fingerprint, pinnedAt: new Date().toISOString() };
+    const old = await this.get(username);
+    const previous = old === null ? [] : [
+      ...(old.publicKey === publicKey ? [] : [{ publicKey: old.publicKey, fingerprint: old.fingerprint }]),
+      ...(old.previous ?? []),
+    ].filter((key) => key.publicKey !== publicKey);
+    const pin: PinnedKey = { publicKey, fingerprint, pinnedAt: new Date().toISOString(), ...(previous.length ? { previous } : {}) };
     await this.#store.set(this.#prefix + username, JSON.stringify(pin));
     return pin;
   }
