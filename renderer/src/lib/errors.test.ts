@@ -7,6 +7,12 @@ describe('errorInfo', () => {
     expect(errorInfo(error)).toEqual({ code: 'wrong_password', message: 'Wrong username or password.' });
   });
 
+  it("keeps the core's key_changed refusal in its own words", () => {
+    const message = "bob's key on the server has changed since you first used it.";
+    const error = Object.assign(new Error('x'), { info: { code: 'key_changed', message } });
+    expect(errorInfo(error)).toEqual({ code: 'key_changed', message });
+  });
+
   it('turns anything else into a sentence', () => {
     expect(errorInfo(new TypeError('Failed to fetch'))).toEqual({
       code: 'server_error',

@@ -2,24 +2,27 @@
 // into words for a person, so no screen ever shows "[object Object]" or a stack.
 import type { ChatErrorCode, ChatErrorInfo } from '../api/chat-api.js';
 
-const CODES: ReadonlySet<string> = new Set<ChatErrorCode>([
-  'wrong_password',
-  'username_taken',
-  'weak_password',
-  'invalid_input',
-  'not_found',
-  'unauthorized',
-  'forbidden',
-  'rate_limited',
-  'server_unreachable',
-  'bad_certificate',
-  'insecure_transport',
-  'server_error',
-  'protocol_violation',
-  'tampered',
-  'locked',
-  'keychain_unavailable',
-]);
+// A record, not a list, so that a code added to ChatErrorCode fails to compile until it is listed here.
+const KNOWN_CODES: Record<ChatErrorCode, true> = {
+  wrong_password: true,
+  username_taken: true,
+  weak_password: true,
+  invalid_input: true,
+  not_found: true,
+  unauthorized: true,
+  forbidden: true,
+  rate_limited: true,
+  server_unreachable: true,
+  bad_certificate: true,
+  insecure_transport: true,
+  server_error: true,
+  protocol_violation: true,
+  tampered: true,
+  key_changed: true,
+  locked: true,
+  keychain_unavailable: true,
+};
+const CODES: ReadonlySet<string> = new Set(Object.keys(KNOWN_CODES));
 
 function isInfo(value: unknown): value is ChatErrorInfo {
   if (typeof value !== 'object' || value === null) return false;
