@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Types first: TypeScript strict over core, server, cli, electron and the tests; svelte-check over the window.
+npm run typecheck
+
 npx vitest run
 
 # The web client end to end in Debian's Chromium against a real server (test/e2e; builds dist/web first).
