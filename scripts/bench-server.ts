@@ -7,12 +7,12 @@
 //     skips it).
 // Options (env): BENCH_DURATION seconds per throughput run (10), BENCH_CONNECTIONS (10),
 // BENCH_BIG (1000000) messages in the big database, BENCH_LATENCY_REQUESTS (3000).
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { json, login, registerAll, sendFields, sequential, SERVER_ENV, summarize, USERS, type Load, type Timing } from './bench/server-api.js';
 import { fillMessages } from './bench/server-fill.js';
 import { postgresBench } from './bench/server-postgres.js';
 import { buildServer, startBenchServer, type BenchServer } from './bench/server-process.js';
@@ -21,12 +21,6 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3000);
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
-const PUBLIC_KEY = (JSON.parse(readFileSync(new URL('../server/test-fixtures/public-keys.json', import.meta.url), 'utf8')) as { valid: { alice: string } }).valid.alice;
-const SERVER_ENV = { REGISTRATIONS_PER_ADDRESS: '1000000', LOGIN_FAILURES_PER_ADDRESS: '1000000' };
-
-const b64 = (n: number) => randomBytes(n).toString('base64');
-
 /** A temporary SQLite database (the benchmark measures the default setup); removed when the run ends. */
 const folders: string[] = [];
 process.once('exit', () => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -36,54 +30,8 @@ function sqliteUrl(): string {
   return `sqlite:${path.join(dir, 'chat.sqlite')}`;
 }
 
-interface Account {
-  username: string;
-  authHash: string;
-}
-
-async function json(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, body: await response.json().catch(() => undefined) };
-}
-
-async function registerAll(url: string): Promise<Account[]> {
-  const accounts: Account[] = [];
-  for (const username of USERS) {
-    const authHash = b64(64);
-    const reply = await json(`${url}/users`, 'POST', { username, authHash, publicKey: PUBLIC_KEY, encryptedPrivateKey: b64(2400), kdfSalt: b64(16), kdfIterations: 210_000 });
-    if (reply.status !== 201) throw new Error(`registering ${username}: ${reply.status}`);
-    accounts.push({ username, authHash });
-  }
-  return accounts;
-}
-
-async function login(url: string, account: Account): Promise<string> {
-  const reply = await json(`${url}/login`, 'POST', account);
-  if (reply.status !== 200) throw new Error(`login ${account.username}: ${reply.status}`);
-  return reply.body.token as string;
-}
-
-interface Load {
-  rate: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  non2xx: number;
-  errors: number;
-}
-
 async function load(options: autocannon.Options): Promise<Load> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
-  return {
-    rate: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    mean: result.latency.average,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
+  return summarize(await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options }));
 }
 
 function line(name: string, r: Load, baseline?: Load): string {
@@ -92,43 +40,6 @@ function line(name: string, r: Load, baseline?: Load): string {
   return `  ${name.padEnd(34)} ${r.rate.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms${ratio}${bad}`;
 }
 
-interface Timing {
-  mean: number;
-  p50: number;
-  p99: number;
-}
-
-/** One request at a time over one kept-alive connection, timed to the microsecond. */
-async function sequential(url: string, headers: Record<string, string>, count: number): Promise<Timing> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const started = process.hrtime.bigint();
-      const status = await new Promise<number>((resolve, reject) => {
-        http
-          .get(url, { agent, headers }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          })
-          .on('error', reject);
-      });
-      times.push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (status !== 200) throw new Error(`GET ${url} answered ${status}`);
-    }
-  } finally {
-    agent.destroy();
-  }
-  times.sort((a, b) => a - b);
-  return {
-    mean: times.reduce((a, b) => a + b, 0) / times.length,
-    p50: times[Math.floor(times.length / 2)]!,
-    p99: times[Math.floor(times.length * 0.99)]!,
-  };
-}
-
-const sendBody = () => ({ sessionKey: b64(512), senderSessionKey: b64(512), body: b64(200), signature: b64(540) });
-
 async function throughput(): Promise<void> {
   console.log(`\n1. Throughput on one server, ${CONNECTIONS} connections, ${DURATION} s each (autocannon)`);
   const server = await startBenchServer(sqliteUrl(), SERVER_ENV);
@@ -136,11 +47,11 @@ async function throughput(): Promise<void> {
     const accounts = await registerAll(server.url);
     const token = await login(server.url, accounts[0]!);
     // Something to read: 500 messages for alice.
-    for (let i = 0; i < 500; i++) await json(`${server.url}/messages`, 'POST', { id: randomUUID(), recipient: 'bob', ...sendBody() }, token);
+    for (let i = 0; i < 500; i++) await json(`${server.url}/messages`, 'POST', { id: randomUUID(), recipient: 'bob', ...sendFields() }, token);
     const auth = { authorization: `Bearer ${token}` };
     await load({ url: `${server.url}/health`, duration: 2 }); // warm-up
     const baseline = await load({ url: `${server.url}/health` });
-    const fields = sendBody();
+    const fields = sendFields();
     const post = await load({
       url: server.url,
       requests: [

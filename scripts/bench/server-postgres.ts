@@ -6,14 +6,14 @@
 // else a private throwaway cluster started through scripts/ci/postgres.sh.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import http from 'node:http';
+import { b64, json, login, percentile, registerAll, sendFields, sequential, SERVER_ENV, summarize, USERS, type Load, type Timing } from './server-api.js';
 import { startBenchServer, type BenchServer } from './server-process.js';
 
 export interface PostgresBenchOptions {
@@ -24,63 +24,11 @@ export interface PostgresBenchOptions {
 }
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
-const PUBLIC_KEY = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'server/test-fixtures/public-keys.json'), 'utf8')) as { valid: { alice: string } }).valid.alice;
-const SERVER_ENV = { REGISTRATIONS_PER_ADDRESS: '1000000', LOGIN_FAILURES_PER_ADDRESS: '1000000' };
 const LIVE_ROUNDS = 300;
 
-const b64 = (n: number) => randomBytes(n).toString('base64');
-const sendFields = () => ({ sessionKey: b64(512), senderSessionKey: b64(512), body: b64(200), signature: b64(540) });
-
-interface Account {
-  username: string;
-  authHash: string;
-}
-
-async function json(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, body: await response.json().catch(() => undefined) };
-}
-
-async function registerAll(url: string): Promise<Account[]> {
-  const accounts: Account[] = [];
-  for (const username of USERS) {
-    const authHash = b64(64);
-    const reply = await json(`${url}/users`, 'POST', { username, authHash, publicKey: PUBLIC_KEY, encryptedPrivateKey: b64(2400), kdfSalt: b64(16), kdfIterations: 210_000 });
-    if (reply.status !== 201) throw new Error(`registering ${username}: ${reply.status}`);
-    accounts.push({ username, authHash });
-  }
-  return accounts;
-}
-
-async function login(url: string, account: Account): Promise<string> {
-  const reply = await json(`${url}/login`, 'POST', account);
-  if (reply.status !== 200) throw new Error(`login ${account.username}: ${reply.status}`);
-  return reply.body.token as string;
-}
-
-interface Load {
-  rate: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  bad: number;
-}
-
-function summarize(result: autocannon.Result): Load {
-  return {
-    rate: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    mean: result.latency.average,
-    bad: result.non2xx + result.errors + result.timeouts,
-  };
-}
-
 function line(name: string, r: Load): string {
-  const bad = r.bad > 0 ? `  (!! ${r.bad} failed requests)` : '';
+  const failed = r.non2xx + r.errors;
+  const bad = failed > 0 ? `  (!! ${failed} failed requests)` : '';
   return `  ${name.padEnd(40)} ${r.rate.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms${bad}`;
 }
 
@@ -143,37 +91,6 @@ async function analyze(databaseUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-interface Timing {
-  mean: number;
-  p50: number;
-  p99: number;
-}
-
-/** One request at a time over one kept-alive connection, timed to the microsecond (as for SQLite). */
-async function sequential(url: string, headers: Record<string, string>, count: number): Promise<Timing> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const started = process.hrtime.bigint();
-      const status = await new Promise<number>((resolve, reject) => {
-        http
-          .get(url, { agent, headers }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          })
-          .on('error', reject);
-      });
-      times.push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (status !== 200) throw new Error(`GET ${url} answered ${status}`);
-    }
-  } finally {
-    agent.destroy();
-  }
-  times.sort((a, b) => a - b);
-  return { mean: times.reduce((a, b) => a + b, 0) / times.length, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
 async function oneInstance(serverUrl: string, options: PostgresBenchOptions): Promise<void> {
@@ -249,10 +166,6 @@ class LiveIds {
   close(): void {
     this.controller.abort();
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function liveDelivery(sendVia: string, token: string, live: LiveIds): Promise<string> {

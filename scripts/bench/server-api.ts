@@ -1,0 +1,100 @@
+// What both server benchmarks (SQLite in bench-server.ts, PostgreSQL in server-postgres.ts) say to the
+// server over HTTP, and how they time it, so that their figures are measured the same way.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import autocannon from 'autocannon';
+
+export const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
+export const PUBLIC_KEY = (JSON.parse(readFileSync(new URL('../../server/test-fixtures/public-keys.json', import.meta.url), 'utf8')) as { valid: { alice: string } }).valid.alice;
+/** Rate limits high enough that the benchmark's own registrations and logins never meet them. */
+export const SERVER_ENV = { REGISTRATIONS_PER_ADDRESS: '1000000', LOGIN_FAILURES_PER_ADDRESS: '1000000' };
+
+export const b64 = (n: number) => randomBytes(n).toString('base64');
+/** The encrypted fields of a message, of realistic sizes (RSA-4096 wrapped keys and signature). */
+export const sendFields = () => ({ sessionKey: b64(512), senderSessionKey: b64(512), body: b64(200), signature: b64(540) });
+
+export interface Account {
+  username: string;
+  authHash: string;
+}
+
+export async function json(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, body: await response.json().catch(() => undefined) };
+}
+
+export async function registerAll(url: string): Promise<Account[]> {
+  const accounts: Account[] = [];
+  for (const username of USERS) {
+    const authHash = b64(64);
+    const reply = await json(`${url}/users`, 'POST', { username, authHash, publicKey: PUBLIC_KEY, encryptedPrivateKey: b64(2400), kdfSalt: b64(16), kdfIterations: 210_000 });
+    if (reply.status !== 201) throw new Error(`registering ${username}: ${reply.status}`);
+    accounts.push({ username, authHash });
+  }
+  return accounts;
+}
+
+export async function login(url: string, account: Account): Promise<string> {
+  const reply = await json(`${url}/login`, 'POST', account);
+  if (reply.status !== 200) throw new Error(`login ${account.username}: ${reply.status}`);
+  return reply.body.token as string;
+}
+
+/** One autocannon run, in the figures the benchmarks print. */
+export interface Load {
+  rate: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  non2xx: number;
+  errors: number;
+}
+
+export function summarize(result: autocannon.Result): Load {
+  return {
+    rate: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: result.latency.average,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export interface Timing {
+  mean: number;
+  p50: number;
+  p99: number;
+}
+
+/** One request at a time over one kept-alive connection, timed to the microsecond. */
+export async function sequential(url: string, headers: Record<string, string>, count: number): Promise<Timing> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = process.hrtime.bigint();
+      const status = await new Promise<number>((resolve, reject) => {
+        http
+          .get(url, { agent, headers }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (status !== 200) throw new Error(`GET ${url} answered ${status}`);
+    }
+  } finally {
+    agent.destroy();
+  }
+  times.sort((a, b) => a - b);
+  return { mean: times.reduce((a, b) => a + b, 0) / times.length, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
