@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { ChatClient } from '../core/client/chat-client.js';
 import { MemoryStore } from '../core/client/store.js';
-import { CHROMIUM_ARGS } from '../playwright.config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/playwright-settings.js';
 import { startServerProcess } from '../test/support/server-process.js';
+import { describeCpu, describeLongFrames, summarizeLongFrames, threadCpu, WORKER_LOG_SCRIPT, type FrameRecord, type LongFrameEntry } from './bench/ui-frames.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
@@ -95,31 +96,73 @@ async function timeToNewest(page: Page, newestText: string): Promise<number> {
   return page.evaluate(() => (window as unknown as { benchDone: Promise<number> }).benchDone);
 }
 
-interface ScrollResult {
+interface ScrollResult extends FrameRecord {
   frames: number[];
   reachedStart: boolean;
   seconds: number;
 }
 
-/** Scrolls up SCROLL_STEP_PX every frame until the first message is on screen; records frame intervals. */
+/**
+ * Scrolls up SCROLL_STEP_PX every frame until the first message is on screen; records frame intervals, the
+ * long-animation-frame entries and the worker's answers meanwhile (see scripts/bench/ui-frames.ts).
+ */
 async function fastScroll(page: Page): Promise<ScrollResult> {
   return page.evaluate(
     ({ step, limitMs, firstText }) =>
       new Promise<ScrollResult>((resolve) => {
         const viewport = document.querySelector<HTMLElement>('[role="region"][aria-label^="Messages with"]')!;
+        const workerLog = (globalThis as unknown as { __benchWorkerLog: Array<[number, string]> }).__benchWorkerLog;
+        const logFrom = workerLog.length;
+        type Loaf = PerformanceEntry & {
+          blockingDuration: number;
+          renderStart: number;
+          styleAndLayoutStart: number;
+          scripts: Array<{ invoker: string; invokerType: string; duration: number; forcedStyleAndLayoutDuration: number }>;
+        };
+        const longFrames: LongFrameEntry[] = [];
+        const keep = (list: PerformanceEntry[]) => {
+          for (const e of list as Loaf[]) {
+            const end = e.startTime + e.duration;
+            longFrames.push({
+              startTime: e.startTime,
+              duration: e.duration,
+              blockingDuration: e.blockingDuration,
+              beforeRender: (e.renderStart || end) - e.startTime,
+              styleAndLayout: e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0,
+              scripts: e.scripts.map((x) => ({
+                invoker: x.invoker,
+                invokerType: x.invokerType,
+                duration: x.duration,
+                forcedStyleAndLayoutDuration: x.forcedStyleAndLayoutDuration,
+              })),
+            });
+          }
+        };
+        const observer = new PerformanceObserver((list) => keep(list.getEntries()));
+        observer.observe({ type: 'long-animation-frame', buffered: false });
         const frames: number[] = [];
+        const times: number[] = [];
         let last = -1;
         const start = performance.now();
         const firstShown = () => {
           for (const el of viewport.querySelectorAll('[role="listitem"]')) if (el.textContent?.includes(firstText)) return true;
           return false;
         };
+        const finish = (reachedStart: boolean, t: number) => {
+          // Entries of the last frames are delivered a little later.
+          setTimeout(() => {
+            keep(observer.takeRecords());
+            observer.disconnect();
+            resolve({ frames, times, longFrames, workerLog: workerLog.slice(logFrom), reachedStart, seconds: (t - start) / 1000 });
+          }, 200);
+        };
         const frame = (t: number) => {
           if (last >= 0) frames.push(t - last);
+          times.push(t);
           last = t;
           viewport.scrollTop -= step;
           const reachedStart = viewport.scrollTop === 0 && firstShown();
-          if (reachedStart || t - start > limitMs) resolve({ frames, reachedStart, seconds: (t - start) / 1000 });
+          if (reachedStart || t - start > limitMs) finish(reachedStart, t);
           else requestAnimationFrame(frame);
         };
         requestAnimationFrame(frame);
@@ -132,7 +175,7 @@ async function main(): Promise<void> {
   console.log(`bench:ui — ${MESSAGES} messages; ${new Date().toISOString()}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const server = await startServerProcess({ env: { WEB_ROOT: path.join(REPO_ROOT, 'dist/web') } });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     console.log(`server ${server.url}; seeding (RSA-4096 sign + 2 × encrypt per message, ${SEND_CONCURRENCY} at a time)…`);
     const seedStart = performance.now();
@@ -143,6 +186,7 @@ async function main(): Promise<void> {
     // tsx compiles this file with esbuild's keepNames, which wraps inner functions of the page.evaluate
     // callbacks in a `__name(...)` helper that only exists in Node; give the page a no-op one.
     await context.addInitScript('globalThis.__name = (fn) => fn;');
+    await context.addInitScript(WORKER_LOG_SCRIPT);
     const page = await context.newPage();
     console.log(`browser: Chromium ${browser.version()}, viewport 1200×800`);
     const openTimes: number[] = [];
@@ -161,7 +205,9 @@ async function main(): Promise<void> {
     page.on('request', (request) => {
       if (/\/messages\/[0-9a-f-]{36}$/.test(new URL(request.url()).pathname)) reads++;
     });
+    const cpuBefore = threadCpu();
     const scroll = await fastScroll(page);
+    const cpuAfter = threadCpu();
     const frames = stats(scroll.frames);
     const over50 = scroll.frames.filter((f) => f > 50).length;
     console.log(
@@ -172,7 +218,15 @@ async function main(): Promise<void> {
       `frame intervals: median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, p99 ${frames.p99.toFixed(1)} ms, ` +
         `max ${frames.max.toFixed(1)} ms; ${over50} over 50 ms (goal: none)`,
     );
-    console.log(`messages fetched to decrypt during the scroll: ${reads} of ${MESSAGES} (only rows that were on screen)`);
+    console.log(`messages fetched to decrypt during the scroll: ${reads} of ${MESSAGES}`);
+    const answers = scroll.workerLog.map(([, kind]) => kind);
+    console.log(
+      `worker answers during the scroll: ${answers.filter((k) => k.startsWith('read')).length} decrypted batches, ` +
+        `${answers.filter((k) => k.startsWith('page')).length} pages of headers`,
+    );
+    console.log(summarizeLongFrames(scroll.longFrames));
+    for (const line of describeLongFrames(scroll)) console.log(line);
+    console.log(describeCpu(cpuBefore, cpuAfter, scroll.seconds));
     await context.close();
   } finally {
     await browser.close();
