@@ -20,12 +20,11 @@ import type { ChatMethod } from '../../renderer/src/api/ipc-contract.js';
 import { answerAppRequest, APP_ORIGIN } from '../../electron/main/app-scheme.js';
 import { createDesktopCore, type DesktopCore } from '../../electron/main/desktop-core.js';
 import type { Keychain } from '../../electron/main/stay-signed-in.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/playwright-settings.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { fixtureAccount, registerFixtureAccount, REPO_ROOT } from './support.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-test.skip(!existsSync(CHROMIUM), `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+test.skip(!existsSync(CHROMIUM_PATH), `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium)`);
 test.describe.configure({ mode: 'serial' });
 
 const ALICE = fixtureAccount('alice');
@@ -99,7 +98,7 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => windowServer.listen(0, '127.0.0.1', resolve));
   windowOrigin = `http://127.0.0.1:${(windowServer.address() as AddressInfo).port}`;
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

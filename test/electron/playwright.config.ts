@@ -4,18 +4,12 @@
 //   desktop-window.spec.ts — the desktop build of the window, the real preload bundle and the real
 //     main-process core, in Debian's Chromium (runs wherever Chromium is installed).
 import { defineConfig } from '@playwright/test';
+import { ON_FAILURE, SERIAL_RUN } from '../support/playwright-settings.js';
 
 export default defineConfig({
   testDir: '.',
   testMatch: ['app.spec.ts', 'desktop-window.spec.ts'],
   outputDir: '../../test-results/electron',
-  // Building the app, then sign-in stretches the password twice: allow for a slow machine.
-  timeout: 240_000,
-  expect: { timeout: 45_000 },
-  workers: 1,
-  fullyParallel: false,
-  retries: 0,
-  forbidOnly: !!process.env.CI,
-  reporter: [['list']],
-  use: { screenshot: 'only-on-failure', trace: 'retain-on-failure', actionTimeout: 30_000 },
+  ...SERIAL_RUN,
+  use: ON_FAILURE,
 });
