@@ -3,20 +3,17 @@
 // login, send, read and live events; then the refusals a person must get — the same server without the
 // CA, and plain http to a machine that is not this one.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import vectors from '../../core/test-fixtures/test-vectors.json' with { type: 'json' };
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { alice, aliceRegistration } from './support/alice.js';
 import { apacheUnavailable, startApache, type RunningApache } from './support/apache.js';
 import { CliWatch, runCli } from './support/cli.js';
 import { handshake, httpsRequest } from './support/https-probe.js';
-import { makeTestCertificates, type TestCertificates } from './support/tls.js';
+import { makeCertificateFolder, type TestCertificates } from './support/tls.js';
 
 const unavailable = apacheUnavailable();
-const alice = { username: 'alice', ...vectors.accounts.alice };
-const aliceAuthHash = vectors.authHash.find((a) => a.username === 'alice')!.authHash;
 /** Registrations per client address; the test registers two accounts before it tries to exceed it. */
 const REGISTRATION_LIMIT = 6;
 
@@ -42,20 +39,11 @@ describe.skipIf(unavailable !== undefined)(`the terminal client through Apache${
   let ca: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'chat-apache-'));
-    certs = makeTestCertificates(dir);
-    ca = readFileSync(certs.caCert, 'utf8');
+    ({ dir, certs, ca } = makeCertificateFolder('chat-apache-'));
     server = await startServerProcess({ env: { TRUST_PROXY: 'loopback', REGISTRATIONS_PER_ADDRESS: String(REGISTRATION_LIMIT) } });
     apache = await startApache({ dir, backendUrl: server.url, certFile: certs.serverCert, keyFile: certs.serverKey });
     // alice from the shared test vectors (no RSA key generation); bob registers through the client below.
-    const registered = await httpsRequest('POST', `${apache.httpsUrl}/users`, ca, {
-      username: alice.username,
-      authHash: aliceAuthHash,
-      publicKey: alice.publicKey,
-      encryptedPrivateKey: alice.encryptedPrivateKey,
-      kdfSalt: alice.kdfSalt,
-      kdfIterations: alice.kdfIterations,
-    });
+    const registered = await httpsRequest('POST', `${apache.httpsUrl}/users`, ca, aliceRegistration);
     if (registered.status !== 201) throw new Error(`registering alice through Apache: ${registered.status} ${registered.body}`);
   }, 60_000);
 

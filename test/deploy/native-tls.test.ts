@@ -1,18 +1,14 @@
 // The server's own HTTPS (TLS_CERT/TLS_KEY, no Apache): TLS 1.2+ only, HSTS, and the terminal client
 // working with the test certificate authority and refusing without it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:tls';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import vectors from '../../core/test-fixtures/test-vectors.json' with { type: 'json' };
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { alice, aliceRegistration } from './support/alice.js';
 import { runCli } from './support/cli.js';
 import { handshake, httpsRequest } from './support/https-probe.js';
-import { makeTestCertificates, type TestCertificates } from './support/tls.js';
-
-const alice = { username: 'alice', ...vectors.accounts.alice };
-const aliceAuthHash = vectors.authHash.find((a) => a.username === 'alice')!.authHash;
+import { makeCertificateFolder, type TestCertificates } from './support/tls.js';
 
 describe('native TLS (TLS_CERT and TLS_KEY)', () => {
   let dir: string;
@@ -21,9 +17,7 @@ describe('native TLS (TLS_CERT and TLS_KEY)', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'chat-native-tls-'));
-    certs = makeTestCertificates(dir);
-    ca = readFileSync(certs.caCert, 'utf8');
+    ({ dir, certs, ca } = makeCertificateFolder('chat-native-tls-'));
     server = await startServerProcess({ env: { TLS_CERT: certs.serverCert, TLS_KEY: certs.serverKey } });
   }, 60_000);
 
@@ -64,14 +58,7 @@ describe('native TLS (TLS_CERT and TLS_KEY)', () => {
   });
 
   it('serves the terminal client that trusts the CA, and refuses one that does not', async () => {
-    const registered = await httpsRequest('POST', `${server.url}/users`, ca, {
-      username: alice.username,
-      authHash: aliceAuthHash,
-      publicKey: alice.publicKey,
-      encryptedPrivateKey: alice.encryptedPrivateKey,
-      kdfSalt: alice.kdfSalt,
-      kdfIterations: alice.kdfIterations,
-    });
+    const registered = await httpsRequest('POST', `${server.url}/users`, ca, aliceRegistration);
     expect(registered.status).toBe(201);
     const as = ['--server', server.url, '--user', 'alice', '--ca-cert', certs.caCert, '--data-dir', path.join(dir, 'data-alice')];
 

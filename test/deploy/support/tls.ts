@@ -1,7 +1,8 @@
 // Test-only certificate authority and server certificate, made with the openssl CLI (as a sysadmin
 // running their own CA would), so that the client's --ca-cert path is exercised with real PEM files.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface TestCertificates {
@@ -50,4 +51,24 @@ export function makeTestCertificates(dir: string): TestCertificates {
     dir,
   );
   return { caCert, serverCert, serverKey };
+}
+
+export interface CertificateFolder {
+  /** A new temporary folder, which the test removes when it ends. */
+  dir: string;
+  certs: TestCertificates;
+  /** The CA certificate's PEM text, for the test's own HTTPS requests. */
+  ca: string;
+}
+
+/** Makes the test certificates in a new temporary folder whose name starts with `prefix`. */
+export function makeCertificateFolder(prefix: string): CertificateFolder {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    const certs = makeTestCertificates(dir);
+    return { dir, certs, ca: readFileSync(certs.caCert, 'utf8') };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
