@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { json, login, registerAll, sendFields, sequential, SERVER_ENV, summarize, USERS, type Load, type Timing } from './bench/server-api.js';
+import { json, latencyAt, login, registerAll, sendFields, SERVER_ENV, summarize, USERS, type Load, type Timing } from './bench/server-api.js';
 import { fillMessages } from './bench/server-fill.js';
 import { postgresBench } from './bench/server-postgres.js';
-import { buildServer, startBenchServer, type BenchServer } from './bench/server-process.js';
+import { buildServer, startBenchServer } from './bench/server-process.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -73,42 +73,18 @@ async function throughput(): Promise<void> {
   }
 }
 
-async function latencyAt(count: number): Promise<Timing & { bytes: number }> {
+/** The SQLite file is filled directly, in the server's schema (scripts/bench/server-fill.ts). */
+function sqliteLatencyAt(count: number): Promise<Timing> {
   const databaseUrl = sqliteUrl();
   const file = databaseUrl.slice('sqlite:'.length);
-  let server: BenchServer = await startBenchServer(databaseUrl, SERVER_ENV);
-  const accounts = await registerAll(server.url);
-  await server.stop();
-  const started = Date.now();
-  await fillMessages(file, USERS, count, (done) => {
-    if (count >= 100_000) process.stdout.write(`\r  filling: ${done.toLocaleString('en')} / ${count.toLocaleString('en')} messages (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  });
-  if (count >= 100_000) process.stdout.write('\n');
-  server = await startBenchServer(databaseUrl, SERVER_ENV);
-  try {
-    const token = await login(server.url, accounts[0]!);
-    const auth = { authorization: `Bearer ${token}` };
-    const results: Record<string, Timing> = {};
-    for (const query of ['limit=50', 'order=desc&limit=50', 'peer=bob&order=desc&limit=50']) {
-      const url = `${server.url}/messages?${query}`;
-      await sequential(url, auth, 300); // warm-up
-      results[query] = await sequential(url, auth, LATENCY_REQUESTS);
-    }
-    const main = results['limit=50']!;
-    console.log(`  ${count.toLocaleString('en').padStart(9)} messages (${(statSync(file).size / 1e6).toFixed(0)} MB):`);
-    for (const [query, r] of Object.entries(results)) {
-      console.log(`    GET /messages?${query.padEnd(30)} mean ${r.mean.toFixed(3)} ms  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`);
-    }
-    return { ...main, bytes: statSync(file).size };
-  } finally {
-    await server.stop();
-  }
+  const database = { url: databaseUrl, fill: (n: number, onProgress: (done: number) => void) => fillMessages(file, USERS, n, onProgress), bytes: () => statSync(file).size };
+  return latencyAt(database, count, LATENCY_REQUESTS);
 }
 
 async function latency(): Promise<void> {
   console.log(`\n2. GET /messages latency vs stored messages (one request at a time, ${LATENCY_REQUESTS} requests each, user in 2 of ${USERS.length} messages)`);
-  const small = await latencyAt(1_000);
-  const big = await latencyAt(BIG);
+  const small = await sqliteLatencyAt(1_000);
+  const big = await sqliteLatencyAt(BIG);
   console.log(
     `  GET /messages?limit=50 latency ${BIG.toLocaleString('en')} / 1,000 messages: mean ${(big.mean / small.mean).toFixed(2)}x, p50 ${(big.p50 / small.p50).toFixed(2)}x, p99 ${(big.p99 / small.p99).toFixed(2)}x (goal <= 2)`,
   );

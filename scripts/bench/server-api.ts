@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import autocannon from 'autocannon';
+import { startBenchServer } from './server-process.js';
 
 export const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
 export const PUBLIC_KEY = (JSON.parse(readFileSync(new URL('../../server/test-fixtures/public-keys.json', import.meta.url), 'utf8')) as { valid: { alice: string } }).valid.alice;
@@ -97,4 +98,44 @@ export async function sequential(url: string, headers: Record<string, string>, c
   }
   times.sort((a, b) => a - b);
   return { mean: times.reduce((a, b) => a + b, 0) / times.length, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** A database a latency run can fill with messages directly (far faster than through the server). */
+export interface FillableDatabase {
+  url: string;
+  fill(count: number, onProgress: (done: number) => void): Promise<void>;
+  bytes(): number | Promise<number>;
+}
+
+/**
+ * GET /messages latency with `count` stored messages: registers USERS, fills the database with the server
+ * stopped, then times each query one request at a time after a warm-up, and prints the figures.
+ */
+export async function latencyAt(database: FillableDatabase, count: number, requests: number): Promise<Timing> {
+  let server = await startBenchServer(database.url, SERVER_ENV);
+  const accounts = await registerAll(server.url);
+  await server.stop();
+  const started = Date.now();
+  await database.fill(count, (done) => {
+    if (count >= 100_000) process.stdout.write(`\r  filling: ${done.toLocaleString('en')} / ${count.toLocaleString('en')} messages (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  });
+  if (count >= 100_000) process.stdout.write('\n');
+  server = await startBenchServer(database.url, SERVER_ENV);
+  try {
+    const token = await login(server.url, accounts[0]!);
+    const headers = { authorization: `Bearer ${token}` };
+    const results: Record<string, Timing> = {};
+    for (const query of ['limit=50', 'order=desc&limit=50', 'peer=bob&order=desc&limit=50']) {
+      const url = `${server.url}/messages?${query}`;
+      await sequential(url, headers, 300); // warm-up
+      results[query] = await sequential(url, headers, requests);
+    }
+    console.log(`  ${count.toLocaleString('en').padStart(9)} messages (${((await database.bytes()) / 1e6).toFixed(0)} MB):`);
+    for (const [query, r] of Object.entries(results)) {
+      console.log(`    GET /messages?${query.padEnd(30)} mean ${r.mean.toFixed(3)} ms  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`);
+    }
+    return results['limit=50']!;
+  } finally {
+    await server.stop();
+  }
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { b64, json, login, percentile, registerAll, sendFields, sequential, SERVER_ENV, summarize, USERS, type Load, type Timing } from './server-api.js';
+import { b64, json, latencyAt, login, percentile, registerAll, sendFields, SERVER_ENV, summarize, USERS, type Load, type Timing } from './server-api.js';
 import { startBenchServer, type BenchServer } from './server-process.js';
 
 export interface PostgresBenchOptions {
@@ -262,40 +262,16 @@ async function databaseSize(databaseUrl: string): Promise<number> {
   }
 }
 
-async function latencyAt(serverUrl: string, count: number, options: PostgresBenchOptions): Promise<Timing> {
+async function postgresLatencyAt(serverUrl: string, count: number, options: PostgresBenchOptions): Promise<Timing> {
   const databaseUrl = await createDatabase(serverUrl);
-  let server = await startBenchServer(databaseUrl, SERVER_ENV);
-  const accounts = await registerAll(server.url);
-  await server.stop();
-  const started = Date.now();
-  await fillPostgres(databaseUrl, count, (done) => {
-    if (count >= 100_000) process.stdout.write(`\r  filling: ${done.toLocaleString('en')} / ${count.toLocaleString('en')} messages (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  });
-  if (count >= 100_000) process.stdout.write('\n');
-  server = await startBenchServer(databaseUrl, SERVER_ENV);
-  try {
-    const token = await login(server.url, accounts[0]!);
-    const headers = { authorization: `Bearer ${token}` };
-    const results: Record<string, Timing> = {};
-    for (const query of ['limit=50', 'order=desc&limit=50', 'peer=bob&order=desc&limit=50']) {
-      const url = `${server.url}/messages?${query}`;
-      await sequential(url, headers, 300); // warm-up
-      results[query] = await sequential(url, headers, options.latencyRequests);
-    }
-    console.log(`  ${count.toLocaleString('en').padStart(9)} messages (${((await databaseSize(databaseUrl)) / 1e6).toFixed(0)} MB):`);
-    for (const [query, r] of Object.entries(results)) {
-      console.log(`    GET /messages?${query.padEnd(30)} mean ${r.mean.toFixed(3)} ms  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`);
-    }
-    return results['limit=50']!;
-  } finally {
-    await server.stop();
-  }
+  const database = { url: databaseUrl, fill: (n: number, onProgress: (done: number) => void) => fillPostgres(databaseUrl, n, onProgress), bytes: () => databaseSize(databaseUrl) };
+  return latencyAt(database, count, options.latencyRequests);
 }
 
 async function latency(serverUrl: string, options: PostgresBenchOptions): Promise<void> {
   console.log(`\n5. PostgreSQL: GET /messages latency vs stored messages (one request at a time, ${options.latencyRequests} requests each, user in 2 of ${USERS.length} messages)`);
-  const small = await latencyAt(serverUrl, 1_000, options);
-  const big = await latencyAt(serverUrl, options.big, options);
+  const small = await postgresLatencyAt(serverUrl, 1_000, options);
+  const big = await postgresLatencyAt(serverUrl, options.big, options);
   console.log(
     `  GET /messages?limit=50 latency ${options.big.toLocaleString('en')} / 1,000 messages: mean ${(big.mean / small.mean).toFixed(2)}x, p50 ${(big.p50 / small.p50).toFixed(2)}x, p99 ${(big.p99 / small.p99).toFixed(2)}x`,
   );
