@@ -149,6 +149,22 @@ async function fastScroll(page: Page): Promise<ScrollResult> {
           return false;
         };
         const finish = (reachedStart: boolean, t: number) => {
+          // From here until the first message shows verified: the rows where a scroll stops get read.
+          (globalThis as unknown as { __benchSettled: Promise<number> }).__benchSettled = new Promise<number>((done) => {
+            const verified = () => {
+              for (const el of viewport.querySelectorAll('[role="listitem"]')) {
+                if (el.textContent?.includes(firstText) && el.textContent.includes('Verified')) return true;
+              }
+              return false;
+            };
+            if (verified()) return done(performance.now() - t);
+            const watch = new MutationObserver(() => {
+              if (!verified()) return;
+              watch.disconnect();
+              done(performance.now() - t);
+            });
+            watch.observe(viewport, { subtree: true, childList: true, characterData: true });
+          });
           // Entries of the last frames are delivered a little later.
           setTimeout(() => {
             keep(observer.takeRecords());
@@ -219,6 +235,10 @@ async function main(): Promise<void> {
         `max ${frames.max.toFixed(1)} ms; ${over50} over 50 ms (goal: none)`,
     );
     console.log(`messages fetched to decrypt during the scroll: ${reads} of ${MESSAGES}`);
+    if (scroll.reachedStart) {
+      const settled = await page.evaluate(() => (globalThis as unknown as { __benchSettled: Promise<number> }).__benchSettled);
+      console.log(`end of the scroll → first message shown verified: ${settled.toFixed(0)} ms`);
+    }
     const answers = scroll.workerLog.map(([, kind]) => kind);
     console.log(
       `worker answers during the scroll: ${answers.filter((k) => k.startsWith('read')).length} decrypted batches, ` +
