@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeChatApi, FINGERPRINT_A, FINGERPRINT_B } from '../../test/fake-chat-api.js';
 import App from '../App.svelte';
 
@@ -55,6 +55,42 @@ describe('a conversation of 10,000 messages', () => {
     await waitFor(() => expect(viewport.scrollTop).toBeGreaterThan(5_000));
     expect(api.callsOf('conversation')).toHaveLength(2);
     expect(within(viewport).getAllByRole('listitem').length).toBeLessThan(30);
+  });
+
+  it('shows placeholders while the person scrolls fast, and decrypts what is on screen once the scroll settles', async () => {
+    const api = signedInWithBob();
+    for (let i = 0; i < 1_000; i++) api.addMessage('bob');
+    await openChatWithBob(api);
+    await waitFor(() => expect(within(messages()).getAllByText('Verified').length).toBeGreaterThan(5));
+    const askedBefore = api.callsOf('readMessages').length;
+
+    // The list's clock stands still while the scroll happens, so every step counts as one fast scroll
+    // however slowly this machine runs the test.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const viewport = messages();
+      const passed = new Set<string>();
+      for (let step = 0; step < 6; step++) {
+        viewport.scrollTop -= 400;
+        await fireEvent.scroll(viewport);
+        for (const row of within(viewport).getAllByRole('listitem')) passed.add(row.dataset.key!);
+      }
+      expect(within(viewport).queryAllByText('Verified')).toEqual([]);
+      expect(within(viewport).getAllByText(/^Decrypting message from bob$/).length).toBeGreaterThan(5);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(api.callsOf('readMessages')).toHaveLength(askedBefore);
+
+      vi.advanceTimersByTime(1_000);
+      await waitFor(() => expect(within(viewport).getAllByText('Verified').length).toBeGreaterThan(5));
+      const onScreen = new Set(within(viewport).getAllByRole('listitem').map((row) => row.dataset.key!));
+      const asked = api.callsOf('readMessages').slice(askedBefore).flatMap(([ids]) => ids as string[]);
+      expect(asked.length).toBeGreaterThan(5);
+      // Only rows where the scroll stopped were read, none of those it carried past.
+      expect(asked.filter((id) => !onScreen.has(id))).toEqual([]);
+      expect([...passed].filter((key) => !onScreen.has(key)).length).toBeGreaterThan(20);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

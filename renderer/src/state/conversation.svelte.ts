@@ -48,6 +48,8 @@ export class ConversationState {
   readonly #hooks: ConversationHooks;
   /** Ids on screen now, oldest first. */
   #wanted: readonly string[] = [];
+  /** The person is scrolling fast: rows on screen now will be gone in a frame or two. */
+  #scrolling = false;
   #inFlight = false;
   /** Ids whose read failed; asked again only when they come on screen again. */
   readonly #unreadable = new Set<string>();
@@ -113,21 +115,27 @@ export class ConversationState {
     }
   }
 
-  /** The rows now on screen: decrypt what is not decrypted yet, and move the read marker. */
-  showing(ids: readonly string[]): void {
+  /**
+   * The rows now on screen: decrypt what is not decrypted yet (once the person is not scrolling fast any
+   * more), and move the read marker.
+   */
+  showing(ids: readonly string[], scrolling = false): void {
     const shown = new Set(ids);
     for (const id of this.#unreadable) if (!shown.has(id)) this.#unreadable.delete(id);
     this.#wanted = ids;
+    this.#scrolling = scrolling;
     this.#pump();
     this.#markRead(ids);
   }
 
-  // Decrypting is the costly part (an RSA-4096 private-key operation per message, which the browser runs
-  // on the page's thread). So at most one small batch is in flight, the next one waits for the next frame,
-  // and each batch is taken from what is on screen *now*: rows that a fast scroll carried past are never
-  // decrypted. The newest visible rows go first, as that is where a person looks.
+  // Decrypting is the costly part: an RSA-4096 private-key operation per message, plus its request to the
+  // server, on a machine whose cores also draw the frames. So nothing is asked while the person scrolls
+  // fast (those rows show a placeholder; the list says when the scroll settles), at most one small batch
+  // is in flight, the next one waits for the next frame, and each batch is taken from what is on screen
+  // *now*: a row that left the screen is never asked for. The newest visible rows go first, as that is
+  // where a person looks.
   #pump(): void {
-    if (this.#inFlight) return;
+    if (this.#inFlight || this.#scrolling) return;
     const batch: string[] = [];
     for (let i = this.#wanted.length - 1; i >= 0 && batch.length < READ_BATCH; i--) {
       const id = this.#wanted[i]!;

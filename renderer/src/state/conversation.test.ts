@@ -49,6 +49,22 @@ describe('ConversationState', () => {
     expect(views.slice(0, 9).some((v) => conversation.views.has(v.id))).toBe(false);
   });
 
+  it('asks nothing while the person scrolls fast, and reads what is on screen once the scroll settles', async () => {
+    const { api, conversation } = setup();
+    const views = Array.from({ length: 30 }, () => api.addMessage('bob'));
+    await conversation.open();
+    conversation.showing(views.slice(20, 25).map((v) => v.id), true);
+    conversation.showing(views.slice(10, 15).map((v) => v.id), true);
+    conversation.showing(views.slice(0, 5).map((v) => v.id), true);
+    await settle();
+    expect(api.callsOf('readMessages')).toEqual([]);
+    expect(conversation.views.size).toBe(0);
+    // The scroll settled on rows 0–4: those are read, and none of the rows it carried past.
+    conversation.showing(views.slice(0, 5).map((v) => v.id), false);
+    await expect.poll(() => views.slice(0, 5).every((v) => conversation.views.has(v.id))).toBe(true);
+    expect(api.callsOf('readMessages').flatMap(([ids]) => ids as string[]).sort()).toEqual(views.slice(0, 5).map((v) => v.id).sort());
+  });
+
   it('moves the read marker only while the window is visible', async () => {
     const hidden = setup(false);
     const view = hidden.api.addMessage('bob');
