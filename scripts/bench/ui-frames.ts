@@ -109,6 +109,16 @@ function readStat(file: string): { comm: string; ppid: number; ticks: number } |
   }
 }
 
+/** Chromium's process type (renderer, gpu-process, utility…) from its command line, as ":type". */
+function processType(pid: number): string {
+  try {
+    const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+    return type ? `:${type[1]}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** CPU milliseconds of every thread of `root` and its descendant processes, keyed "process/thread". */
 export function threadCpu(root: number = process.pid): Map<string, number> {
   const parent = new Map<number, number>();
@@ -134,7 +144,7 @@ export function threadCpu(root: number = process.pid): Map<string, number> {
     } catch {
       continue;
     }
-    const processName = pid === root ? 'bench' : comm.get(pid) ?? String(pid);
+    const processName = pid === root ? 'bench' : `${comm.get(pid) ?? pid}${processType(pid)}`;
     for (const tid of tasks) {
       const stat = readStat(`/proc/${pid}/task/${tid}/stat`);
       if (!stat) continue;
