@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian packages the browser, keyring, Apache and PostgreSQL tests need (installed when missing, as root).
+bash scripts/ci/system-packages.sh
+
 # Types first: TypeScript strict over core, server, cli, electron and the tests; svelte-check over the window.
 npm run typecheck
 

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../core/protocol/base64.js';
 import { messageHeader, openMessage, signedBytes, verifyOpened, bodyAad, signatureAad } from '../core/crypto/message-crypto.js';
 import { sign, wrapKey, type PrivateKeys, type PublicKeys } from '../core/crypto/rsa.js';
+import { skipForMissingTool } from './support/required-tool.js';
 import { keyFixture, importedKeys } from '../core/test-fixtures/vectors.js';
 
 function hasOpenssl(): boolean {
@@ -20,12 +21,11 @@ function hasOpenssl(): boolean {
   }
 }
 const available = hasOpenssl();
-if (!available) console.warn('openssl-interop: skipped, the openssl command is not installed (apt-get install openssl)');
 
 const OAEP = ['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha512', '-pkeyopt', 'rsa_mgf1_md:sha512'];
 const PSS = ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:64', '-sigopt', 'rsa_mgf1_md:sha512'];
 
-describe.skipIf(!available)('OpenSSL command-line interoperability', () => {
+describe.skipIf(skipForMissingTool(available ? undefined : 'the openssl command is not installed (apt-get install openssl)'))('OpenSSL command-line interoperability', () => {
   let dir: string;
   let alice: { privateKey: PrivateKeys; publicKey: PublicKeys };
   let bob: { privateKey: PrivateKeys; publicKey: PublicKeys };

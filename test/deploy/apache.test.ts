@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipForMissingTool } from '../support/required-tool.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { alice, aliceRegistration } from './support/alice.js';
 import { apacheUnavailable, startApache, type RunningApache } from './support/apache.js';
@@ -31,7 +32,7 @@ function registration(username: string, spoofedAddress: string) {
   };
 }
 
-describe.skipIf(unavailable !== undefined)(`the terminal client through Apache${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
+describe.skipIf(skipForMissingTool(unavailable))(`the terminal client through Apache${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
   let dir: string;
   let certs: TestCertificates;
   let server: ServerProcess;
