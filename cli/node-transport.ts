@@ -1,13 +1,15 @@
 // Node side (CLI and Electron main): the transport for ChatClient — an https.Agent that trusts a custom CA
-// (a self-hosted server's PEM) in addition to the system's authorities.
+// (a self-hosted server's PEM) in addition to the system's authorities — and the cap on a JSON answer's size, so
+// an endless answer ends as "The server's answer was too large." instead of filling memory.
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import type { Transport } from '../core/client/http-api.js';
+import { MAX_ANSWER_BYTES, type Transport } from '../core/client/http-api.js';
 
 export function transportWithCa(caCertificatePem: string | null): Transport {
-  if (caCertificatePem === null) return { streamAdapter: 'http' };
+  if (caCertificatePem === null) return { streamAdapter: 'http', maxAnswerBytes: MAX_ANSWER_BYTES };
   return {
     httpsAgent: new Agent({ ca: [...rootCertificates, caCertificatePem] }),
     streamAdapter: 'http',
+    maxAnswerBytes: MAX_ANSWER_BYTES,
   };
 }

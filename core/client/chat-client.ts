@@ -28,12 +28,13 @@ import { deriveAuthHash, deriveKek } from '../crypto/kdf.js';
 import { newMessageId, openMessage, sealMessage, verifyOpened } from '../crypto/message-crypto.js';
 import { canonicalSpki, importPrivateKey, importPublicKey, publicSpkiOfPrivateKey, type PrivateKeys, type PublicKeys } from '../crypto/rsa.js';
 import { subtle, toHex, utf8 } from '../crypto/webcrypto.js';
+import { BoundedMap, BoundedSet } from './bounded.js';
 import { ConversationIndex } from './conversation-index.js';
 import { ChatError, notSignedIn, toChatError, wrongPassword } from './errors.js';
 import { errorFromResponse, HttpApi, isTransient, parseAnswer, type Transport } from './http-api.js';
 import { LiveSync } from './live-sync.js';
 import { Outbox } from './outbox.js';
-import { Pins } from './pins.js';
+import { Pins, type EarlierKey } from './pins.js';
 import {
   conversationPageRequestSchema,
   credentialsSchema,
@@ -48,9 +49,11 @@ import {
 } from './request-schemas.js';
 import type { KeyValueStore } from './store.js';
 import { safeServerUrl } from './transport-safety.js';
+import { VerifiedLog } from './verified-log.js';
 import type {
   AccountView,
   ChatEvent,
+  ConnectionState,
   ContactDetails,
   ContactView,
   ConversationPage,
@@ -108,6 +111,7 @@ interface Session {
   pins: Pins;
   index: ConversationIndex;
   outbox: Outbox;
+  verified: VerifiedLog;
   secret: { authHash: string; pkcs8: string } | null;
 }
 
@@ -115,8 +119,8 @@ interface PinState {
   /** base64 SPKI of the pinned key */
   pinned: string;
   pinnedFingerprint: string;
-  /** base64 SPKI of keys the person trusted before the pinned one. */
-  previouslyTrusted: string[];
+  /** Keys the person trusted before the pinned one, newest first. */
+  earlier: EarlierKey[];
   /** What the server shows now; null when it could not be fetched. */
   server: ServerKey | null;
   changed: boolean;
@@ -132,6 +136,26 @@ const DEFAULT_SEND_RETRY_DELAYS_MS = [500, 1_500, 4_000];
 /** While live, a catch-up this often keeps the sliding token fresh (servers default to a 1-hour token). */
 const LIVE_REFRESH_MS = 5 * 60_000;
 const SERVER_KEY_TTL_MS = 30_000;
+const MAX_SERVER_KEYS = 500;
+const MAX_READ_CACHE = 2_000;
+const MAX_TIMESTAMPS = 5_000;
+const MAX_WARNED = 1_000;
+const MAX_LISTED = 10_000;
+const MAX_RECORDS = 200;
+/** Entries of a catch-up page tried from its end before the page is given up (each costs one fetch). */
+const CONFIRM_TRIES = 3;
+const DEVICE_CREDENTIAL_PATTERN = /^[\x21-\x7e]{1,4096}$/;
+const blocksResponseSchema = z.object({ blocked: z.array(usernameSchema).max(1_000_000) });
+const MISPLACED_REASON = 'The server listed this message in the wrong conversation.';
+const STALLED_SYNC = 'The server kept sending messages already seen; stopped syncing.';
+
+interface Listing {
+  header: MessageHeader;
+  /** Conversations (peers) it was listed in. */
+  peers: string[];
+  /** Listed twice with different fields: an honest server never does that. */
+  conflict: boolean;
+}
 const PROGRESS_LABELS: Record<ProgressPhase, string> = {
   generating_key: 'Making your encryption key',
   deriving_login_key: 'Checking your password',
@@ -152,10 +176,15 @@ export class ChatClient {
   #live: LiveSync | null = null;
   #refresh: ReturnType<typeof setInterval> | undefined;
   #serial: Promise<unknown> = Promise.resolve();
-  readonly #serverKeys = new Map<string, ServerKey>();
-  readonly #readCache = new Map<string, MessageView>();
-  readonly #timestamps = new Map<number, string>();
-  readonly #warned = new Set<string>();
+  readonly #serverKeys = new BoundedMap<string, ServerKey>(MAX_SERVER_KEYS);
+  readonly #readCache = new BoundedMap<string, MessageView>(MAX_READ_CACHE);
+  readonly #timestamps = new BoundedMap<number, string>(MAX_TIMESTAMPS);
+  readonly #warned = new BoundedSet<string>(MAX_WARNED);
+  /** The header each id was listed or announced with, and the conversations it was listed in. */
+  readonly #listed = new BoundedMap<string, Listing>(MAX_LISTED);
+  /** Records fetched to confirm a list entry or event, kept briefly so reading them does not fetch again. */
+  readonly #records = new BoundedMap<string, unknown>(MAX_RECORDS);
+  #connectionState: ConnectionState = 'offline';
 
   constructor(options: ChatClientOptions) {
     this.serverUrl = safeServerUrl(options.serverUrl);
@@ -229,6 +258,7 @@ export class ChatClient {
         if (response.status !== 201) throw this.#unexpected(response, 'POST /users');
         const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users');
         if (token.username !== username) throw new ChatError('protocol_violation', 'The server registered a different username.');
+        await this.#keepDeviceCredential(username, response);
         this.#api.token = token.token;
         const profile = await this.#ownProfile(username);
         this.#progress('unlocking', 0);
@@ -354,12 +384,14 @@ export class ChatClient {
         this.#progress('sealing', 1);
         const response = await this.#api.raw('POST', `/users/${s.username}/password`, {
           auth: true,
+          headers: await this.#deviceCredentialHeaders(s.username),
           body: { authHash: encodeBase64(currentAuth), newAuthHash: encodeBase64(newAuth), ...sealed },
         });
         if (response.status === 401) throw new ChatError('wrong_password', 'The current password is wrong.');
         if (response.status !== 200) throw this.#unexpected(response, 'POST /users/{username}/password');
         const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users/{username}/password');
         this.#api.token = token.token;
+        await this.#keepDeviceCredential(s.username, response);
         if (s.secret) s.secret.authHash = encodeBase64(newAuth);
         await this.#rememberKdf(s.username, sealed);
       } finally {
@@ -422,9 +454,75 @@ export class ChatClient {
         throw new ChatError('tampered', 'The server shows a key for you that is not yours; it cannot be accepted.');
       }
       await s.pins.set(peer, server.profile.publicKey, server.fingerprint);
-      for (const [id, view] of this.#readCache) if (view.sender === peer) this.#readCache.delete(id);
+      this.#forgetViewsOf(peer);
       return this.#details(peer, false);
     });
+  }
+
+  /** The person says every earlier key of this contact was never theirs: what those keys signed is failed. */
+  async disownEarlierKeys(username: string): Promise<ContactDetails> {
+    return this.#guard(async () => {
+      const peer = typedUsernameSchema.parse(username);
+      const s = this.#requireSession();
+      await s.pins.disownEarlier(peer);
+      this.#forgetViewsOf(peer);
+      return this.#details(peer, false);
+    });
+  }
+
+  /** PUT /blocks/{u}: the server refuses this contact's direct messages to the signed-in user. */
+  async blockContact(username: string): Promise<ContactDetails> {
+    return this.#guard(async () => {
+      const peer = typedUsernameSchema.parse(username);
+      const s = this.#requireSession();
+      if (peer === s.username) throw new ChatError('invalid_input', 'You cannot block yourself.');
+      await this.#setBlocked(peer, true);
+      return this.#details(peer, false);
+    });
+  }
+
+  /** DELETE /blocks/{u}. */
+  async unblockContact(username: string): Promise<ContactDetails> {
+    return this.#guard(async () => {
+      const peer = typedUsernameSchema.parse(username);
+      this.#requireSession();
+      await this.#setBlocked(peer, false);
+      return this.#details(peer, false);
+    });
+  }
+
+  async #setBlocked(peer: string, blocked: boolean): Promise<void> {
+    const method = blocked ? 'PUT' : 'DELETE';
+    const response = await this.#api.raw(method, `/blocks/${peer}`, { auth: true });
+    if (response.status === 204 || response.status === 200) return;
+    if (response.status === 404 || response.status === 405 || response.status === 501) {
+      if (response.status !== 404 || (await this.#blockedList()) === null) throw blockingUnsupported();
+      throw new ChatError('not_found', `There is no user named ${peer}.`);
+    }
+    throw this.#unexpected(response, `${method} /blocks/{username}`);
+  }
+
+  /** GET /blocks; null when the server does not support blocking (404). */
+  async #blockedList(): Promise<string[] | null> {
+    const response = await this.#api.raw('GET', '/blocks', { auth: true });
+    if (response.status === 404 || response.status === 405 || response.status === 501) return null;
+    if (response.status !== 200) throw this.#unexpected(response, 'GET /blocks');
+    return parseAnswer(blocksResponseSchema, response.data, 'GET /blocks').blocked;
+  }
+
+  /** GET /blocks for the details view: a failure other than a refused session shows "not blocked". */
+  async #blockedOrUnknown(): Promise<string[] | null> {
+    try {
+      return await this.#blockedList();
+    } catch (error) {
+      if (toChatError(error).info.code === 'unauthorized') throw error;
+      return null;
+    }
+  }
+
+  /** Cached views of this sender were judged with the keys pinned then. */
+  #forgetViewsOf(peer: string): void {
+    for (const [id, view] of this.#readCache) if (view.sender === peer) this.#readCache.delete(id);
   }
 
   // ---- messages ----
@@ -469,8 +567,12 @@ export class ChatClient {
   async readMessages(ids: string[]): Promise<MessageView[]> {
     return this.#guard(async () => {
       const list = messageIdsSchema.parse(ids);
-      this.#requireSession();
-      return Promise.all(list.map((id) => this.#readOne(id)));
+      const s = this.#requireSession();
+      try {
+        return await Promise.all(list.map((id) => this.#readOne(id)));
+      } finally {
+        await s.verified.flush();
+      }
     });
   }
 
@@ -560,8 +662,11 @@ export class ChatClient {
         openEvents: (lastEventId, signal) => this.#api.openEvents(lastEventId, signal),
         cursor: () => s.index.cursor,
         catchUp: () => this.#syncIndex(true),
-        deliver: (header) => this.#exclusive(() => this.#deliver(s, [header], true)),
-        onState: (state, detail) => this.#emit({ type: 'connection', state, detail }),
+        deliver: (header) => this.#exclusive(() => this.#deliverEvent(s, header)),
+        onState: (state, detail) => {
+          this.#connectionState = state;
+          this.#emit({ type: 'connection', state, detail });
+        },
         onFatal: (error) => void this.#liveLost(live, error),
       },
       this.#reconnectDelays,
@@ -652,12 +757,32 @@ export class ChatClient {
   }
 
   async #signIn(username: string, authHash: string): Promise<void> {
-    const response = await this.#api.raw('POST', '/login', { body: { username, authHash } });
+    const headers = await this.#deviceCredentialHeaders(username);
+    const response = await this.#api.raw('POST', '/login', { body: { username, authHash }, headers });
     if (response.status === 401) throw wrongPassword();
     if (response.status !== 200) throw this.#unexpected(response, 'POST /login');
     const token = parseAnswer(tokenResponseSchema, response.data, 'POST /login');
     if (token.username !== username) throw new ChatError('protocol_violation', 'The server signed in a different username.');
     this.#api.token = token.token;
+    await this.#keepDeviceCredential(username, response);
+  }
+
+  #deviceCredentialKey(username: string): string {
+    return `device-credential/${this.serverUrl}|${username}`;
+  }
+
+  /** The credential this device got from the server at its last sign-in (sent, never logged or shown). */
+  async #deviceCredentialHeaders(username: string): Promise<Record<string, string>> {
+    const credential = await this.#store.get(this.#deviceCredentialKey(username));
+    return credential !== null && DEVICE_CREDENTIAL_PATTERN.test(credential) ? { 'X-Device-Credential': credential } : {};
+  }
+
+  /** Keeps (replacing) the device credential a successful POST /login, POST /users or password change sent. */
+  async #keepDeviceCredential(username: string, response: AxiosResponse): Promise<void> {
+    const credential = response.headers['x-device-credential'];
+    if (typeof credential !== 'string' || !DEVICE_CREDENTIAL_PATTERN.test(credential)) return;
+    const key = this.#deviceCredentialKey(username);
+    if ((await this.#store.get(key)) !== credential) await this.#store.set(key, credential);
   }
 
   #kdfKey(username: string): string {
@@ -717,6 +842,7 @@ export class ChatClient {
       pins,
       index: await ConversationIndex.load(this.#store, namespace),
       outbox: new Outbox(this.#store, namespace),
+      verified: new VerifiedLog(this.#store, namespace),
       secret: authHash === null ? null : { authHash, pkcs8: encodeBase64(pkcs8) },
     };
   }
@@ -769,7 +895,7 @@ export class ChatClient {
     return {
       pinned: pin.publicKey,
       pinnedFingerprint: pin.fingerprint,
-      previouslyTrusted: (pin.previous ?? []).map((key) => key.publicKey),
+      earlier: pin.previous ?? [],
       server,
       changed,
     };
@@ -792,13 +918,16 @@ export class ChatClient {
   }
 
   async #details(peer: string, fresh: boolean): Promise<ContactDetails> {
-    const state = await this.#pinAndCompare(peer, fresh);
+    const me = this.#requireSession().username;
+    const [state, blocked] = await Promise.all([this.#pinAndCompare(peer, fresh), peer === me ? Promise.resolve([]) : this.#blockedOrUnknown()]);
     return {
       username: peer,
       keyStatus: state.server === null ? 'unknown' : state.changed ? 'changed' : 'pinned',
       pinnedFingerprint: formatFingerprint(state.pinnedFingerprint),
       serverFingerprint: state.changed ? formatFingerprint(state.server!.fingerprint) : null,
       createdAt: state.server?.profile.createdAt ?? null,
+      blocked: blocked?.includes(peer) ?? false,
+      earlierKeys: state.earlier.map((key) => ({ fingerprint: formatFingerprint(key.fingerprint), disowned: key.disowned === true })),
     };
   }
 
@@ -831,7 +960,20 @@ export class ChatClient {
         throw new ChatError('protocol_violation', `The server listed a message outside the conversation with ${query.peer}.`);
       }
     }
+    for (const h of data.messages) this.#noteListing(h, query.peer);
     return data.messages;
+  }
+
+  /** Remembers what the server said about a message before showing it, to compare with its record. */
+  #noteListing(header: MessageHeader, peer: string | undefined): void {
+    const known = this.#listed.get(header.id);
+    const peers = known ? [...known.peers] : [];
+    if (peer !== undefined && !peers.includes(peer)) peers.push(peer);
+    this.#listed.set(header.id, {
+      header: known?.header ?? header,
+      peers: peers.slice(0, 4),
+      conflict: (known?.conflict ?? false) || (known !== undefined && !sameHeader(known.header, header)) || peers.length > 4,
+    });
   }
 
   async #timestampOf(peer: string, seq: number): Promise<string | null> {
@@ -843,20 +985,102 @@ export class ChatClient {
 
   async #syncIndex(emit: boolean): Promise<void> {
     const s = this.#requireSession();
+    let rewound = false;
     for (;;) {
-      const page = await this.#listMessages({ after: s.index.cursor, order: 'asc', limit: MAX_PAGE_LIMIT });
-      await this.#exclusive(() => this.#deliver(s, page, emit));
-      if (page.length < MAX_PAGE_LIMIT) return;
+      const before = s.index.cursor;
+      let page: MessageHeader[];
+      try {
+        page = await this.#listMessages({ after: before, order: 'asc', limit: MAX_PAGE_LIMIT });
+      } catch (error) {
+        // A cursor the server refuses is not looped on: sync again from the start, once.
+        if (before > 0 && !rewound && toChatError(error).info.code === 'invalid_input') {
+          rewound = true;
+          await this.#rewind(s, 0);
+          continue;
+        }
+        throw error;
+      }
+      const dropped = await this.#exclusive(() => this.#deliver(s, page, emit));
+      if (dropped > 0) this.#report(`The server listed ${dropped} message${dropped === 1 ? '' : 's'} it could not show as listed; ignored.`);
+      if (page.length < MAX_PAGE_LIMIT) {
+        if (page.length === 0 && before > 0 && !rewound && (await this.#cursorBeyondServer(s, before))) {
+          rewound = true;
+          continue;
+        }
+        return;
+      }
+      if (s.index.cursor <= before) throw new ChatError('protocol_violation', STALLED_SYNC);
     }
   }
 
-  /** Records headers in seq order (skipping what is already known) and announces the new ones. */
-  async #deliver(s: Session, headers: MessageHeader[], emit: boolean): Promise<void> {
-    if (this.#session !== s) return;
-    const fresh = headers.filter((h) => s.index.record(h, s.username));
-    if (fresh.length === 0) return;
-    await s.index.save();
-    if (emit) for (const h of fresh) this.#emit({ type: 'message', message: this.#headerView(h, s.username) });
+  /**
+   * A stored cursor above the server's newest (confirmed) message cannot be the server's: it was poisoned, or
+   * the server was restored from a backup. Rewinds the cursor when so; true then.
+   */
+  async #cursorBeyondServer(s: Session, cursor: number): Promise<boolean> {
+    const [newest] = await this.#listMessages({ order: 'desc', limit: 1 });
+    if (newest && (newest.seq >= cursor || !(await this.#confirm(newest)))) return false;
+    await this.#rewind(s, newest?.seq ?? 0);
+    this.#report('The saved sync position was ahead of the server; syncing again from the start.');
+    return true;
+  }
+
+  async #rewind(s: Session, highestKnown: number): Promise<void> {
+    await this.#exclusive(async () => {
+      if (this.#session !== s) return;
+      s.index.rewind(highestKnown);
+      await s.index.save();
+    });
+  }
+
+  /** A sync problem that is not an error of the caller's request: shown as a detail of the connection state. */
+  #report(detail: string): void {
+    this.#emit({ type: 'connection', state: this.#connectionState, detail });
+  }
+
+  /**
+   * Records headers in seq order (skipping what is already known) and announces the new ones. The cursor moves
+   * only to a seq the server's record confirms: the last new entry is fetched (then the one before, up to
+   * CONFIRM_TRIES) and must carry the same fields. Returns how many new entries were dropped.
+   */
+  async #deliver(s: Session, headers: MessageHeader[], emit: boolean): Promise<number> {
+    if (this.#session !== s) return 0;
+    const fresh = headers.filter((h) => h.seq > s.index.cursor).sort((a, b) => a.seq - b.seq);
+    if (fresh.length === 0) return 0;
+    let confirmed = -1;
+    for (let i = fresh.length - 1; i >= 0 && fresh.length - 1 - i < CONFIRM_TRIES; i--) {
+      if (await this.#confirm(fresh[i]!)) {
+        confirmed = i;
+        break;
+      }
+    }
+    if (this.#session !== s) return 0;
+    const recorded = fresh.slice(0, confirmed + 1).filter((h) => s.index.record(h, s.username));
+    if (recorded.length > 0) {
+      await s.index.save();
+      if (emit) for (const h of recorded) this.#emit({ type: 'message', message: this.#headerView(h, s.username) });
+    }
+    return fresh.length - (confirmed + 1);
+  }
+
+  /** A live event: recorded once its record confirms it, else dropped with a reason. */
+  async #deliverEvent(s: Session, header: MessageHeader): Promise<void> {
+    if (this.#session !== s || header.seq <= s.index.cursor) return;
+    this.#noteListing(header, undefined);
+    if ((await this.#deliver(s, [header], true)) > 0) {
+      throw new ChatError('protocol_violation', 'The server announced a message whose record does not match the announcement; it was ignored.');
+    }
+  }
+
+  /** True when GET /messages/{id} shows a record with exactly this header (kept briefly for reading). */
+  async #confirm(header: MessageHeader): Promise<boolean> {
+    const response = await this.#api.raw('GET', `/messages/${header.id}`, { auth: true });
+    if (response.status === 404) return false;
+    if (response.status !== 200) throw this.#unexpected(response, 'GET /messages/{id}');
+    const record = messageHeaderSchema.safeParse(response.data);
+    if (!record.success || !sameHeader(record.data, header)) return false;
+    this.#records.set(header.id, response.data);
+    return true;
   }
 
   #exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -882,6 +1106,7 @@ export class ChatClient {
       try {
         const response = await this.#api.raw('POST', '/messages', { auth: true, body: payload });
         if (response.status === 404) throw new ChatError('not_found', `There is no user named ${payload.recipient}.`);
+        if (response.status === 403) throw new ChatError('forbidden', `${payload.recipient} does not accept your messages.`);
         if (response.status === 409) throw new ChatError('invalid_input', 'A different message with this id is already on the server.');
         if (response.status !== 201 && response.status !== 200) throw this.#unexpected(response, 'POST /messages');
         const header = parseAnswer(messageHeaderSchema, response.data, 'POST /messages');
@@ -898,13 +1123,38 @@ export class ChatClient {
   }
 
   async #readOne(id: string): Promise<MessageView> {
+    return this.#placed(await this.#readRecord(id));
+  }
+
+  /** What is shown comes from the record; a listing or event that said otherwise makes it 'misplaced'. */
+  #placed(view: MessageView): MessageView {
+    const listing = this.#listed.get(view.id);
+    if (!listing || view.sender === '') return view;
+    const h = listing.header;
+    const wrong =
+      listing.conflict ||
+      h.seq !== view.seq ||
+      h.sender !== view.sender ||
+      h.recipient !== view.recipient ||
+      h.timestamp !== view.timestamp ||
+      listing.peers.some((peer) => view.sender !== peer && view.recipient !== peer);
+    return wrong ? { ...view, text: null, status: 'misplaced', reason: MISPLACED_REASON } : view;
+  }
+
+  async #readRecord(id: string): Promise<MessageView> {
     const cached = this.#readCache.get(id);
     if (cached) return cached;
     const s = this.#requireSession();
-    const response = await this.#api.raw('GET', `/messages/${id}`, { auth: true });
-    if (response.status === 404) throw new ChatError('not_found', 'This message is not on the server (or is not yours).');
-    if (response.status !== 200) throw this.#unexpected(response, 'GET /messages/{id}');
-    const header = messageHeaderSchema.safeParse(response.data);
+    let data = this.#records.get(id);
+    if (data === undefined) {
+      const response = await this.#api.raw('GET', `/messages/${id}`, { auth: true });
+      if (response.status === 404) throw new ChatError('not_found', 'This message is not on the server (or is not yours).');
+      if (response.status !== 200) throw this.#unexpected(response, 'GET /messages/{id}');
+      data = response.data;
+    } else {
+      this.#records.delete(id);
+    }
+    const header = messageHeaderSchema.safeParse(data);
     if (!header.success || header.data.id !== id || (header.data.sender !== s.username && header.data.recipient !== s.username)) {
       return {
         id,
@@ -919,7 +1169,7 @@ export class ChatClient {
       };
     }
     const base = this.#headerView(header.data, s.username);
-    const record = messageRecordSchema.safeParse(response.data);
+    const record = messageRecordSchema.safeParse(data);
     if (!record.success) return this.#cache({ ...base, text: null, status: 'malformed', reason: 'The server sent this message with missing or badly formed encrypted fields.' });
     const opened = await openMessage(record.data, s.username, s.privateKey);
     if (!opened.ok) return this.#cache({ ...base, text: null, status: opened.code, reason: opened.reason });
@@ -940,13 +1190,25 @@ export class ChatClient {
       return { ...base, text: null, status: 'unknown_sender_key', reason: `The sender's key could not be fetched, so this message cannot be checked. ${detail}` };
     }
     if (await verifyOpened(opened, await importPublicKey(state.pinned))) {
+      await s.verified.add(sender, await signedDigest(opened), state.pinnedFingerprint);
       return this.#cache({ ...base, text: opened.text, status: 'verified', reason: null });
     }
-    // Written before the person accepted the contact's new key, with a key they trusted then.
-    for (const earlier of state.previouslyTrusted) {
-      if (await verifyOpened(opened, await importPublicKey(earlier))) {
+    // Signed with a key the person replaced: verified only if this device verified these very bytes with it
+    // before (server timestamps are not signed, so "written before the change" cannot be told otherwise).
+    for (const earlier of state.earlier) {
+      if (!(await verifyOpened(opened, await importPublicKey(earlier.publicKey)))) continue;
+      if (earlier.disowned) {
+        return this.#cache({ ...base, text: null, status: 'disowned_key', reason: `Signed with a key you said was never ${sender}'s.` });
+      }
+      if (await s.verified.has(sender, await signedDigest(opened), earlier.fingerprint)) {
         return this.#cache({ ...base, text: opened.text, status: 'verified', reason: null });
       }
+      return this.#cache({
+        ...base,
+        text: null,
+        status: 'earlier_key',
+        reason: `Signed with an earlier key of ${sender}'s, which you replaced; it was not checked on this device before, so it may be forged.`,
+      });
     }
     if (!state.changed) {
       // The key may have changed since the cached look: look again before concluding.
@@ -973,6 +1235,25 @@ export class ChatClient {
 function isRefusal(error: unknown): boolean {
   const code = toChatError(error).info.code;
   return code === 'invalid_input' || code === 'not_found' || code === 'forbidden';
+}
+
+function blockingUnsupported(): ChatError {
+  return new ChatError('not_found', 'This server does not support blocking.');
+}
+
+function sameHeader(a: MessageHeader, b: MessageHeader): boolean {
+  return a.id === b.id && a.seq === b.seq && a.sender === b.sender && a.recipient === b.recipient && a.timestamp === b.timestamp;
+}
+
+/** What identifies the verified content: the signed bytes and the signature, hashed. */
+async function signedDigest(opened: { signature: Uint8Array; signed: Uint8Array }): Promise<string> {
+  const length = new Uint8Array(4);
+  new DataView(length.buffer).setUint32(0, opened.signed.length);
+  const all = new Uint8Array(4 + opened.signed.length + opened.signature.length);
+  all.set(length, 0);
+  all.set(opened.signed, 4);
+  all.set(opened.signature, 4 + opened.signed.length);
+  return toHex(new Uint8Array(await subtle().digest('SHA-256', all)));
 }
 
 function badSignature(base: MessageHeaderView, sender: string): MessageView {

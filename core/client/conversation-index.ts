@@ -72,8 +72,25 @@ export class ConversationIndex {
       entry.lastSeq = header.seq;
       entry.lastActivity = header.timestamp;
     }
-    if (header.sender !== me && header.seq > entry.readSeq) entry.unread.push(header.seq);
+    // Re-recording after a rewind must not count a message as unread twice.
+    if (header.sender !== me && header.seq > entry.readSeq && !entry.unread.includes(header.seq)) entry.unread.push(header.seq);
     return true;
+  }
+
+  /**
+   * Sync starts again from seq 0 (the stored cursor was not the server's). Read markers stay; what was recorded
+   * above `highestKnown` (the server's newest confirmed seq) is forgotten, to be recorded again as it comes.
+   */
+  rewind(highestKnown: number): void {
+    this.#data.cursor = 0;
+    for (const entry of Object.values(this.#data.peers)) {
+      entry.unread = entry.unread.filter((seq) => seq <= highestKnown);
+      if (entry.lastSeq !== null && entry.lastSeq > highestKnown) {
+        entry.lastSeq = null;
+        entry.lastActivity = null;
+      }
+      if (entry.readSeq > highestKnown) entry.readSeq = highestKnown;
+    }
   }
 
   /** A conversation the person opened, listed even before any message. */

@@ -14,7 +14,14 @@ import { ChatError, rateLimitedMessage } from './errors.js';
 export interface Transport {
   httpsAgent?: unknown;
   streamAdapter?: 'http' | 'fetch';
+  /** Largest JSON answer accepted, in bytes (default MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
 }
+
+/** The largest honest JSON answer (a page of 1,000 headers, a message record) is far below this. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/** Encodings the HTTP layer decodes (anything else arrives as bytes no JSON parser can read). */
+const READABLE_ENCODINGS = new Set(['identity', 'gzip', 'x-gzip', 'deflate', 'br']);
 
 export function streamAdapterFor(transport: Transport | undefined): 'http' | 'fetch' {
   if (transport?.streamAdapter) return transport.streamAdapter;
@@ -58,6 +65,11 @@ function serverMessage(data: unknown): string | null {
   return parsed.data.error.message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200);
 }
 
+function serverCode(data: unknown): string | null {
+  const parsed = errorBodySchema.safeParse(data);
+  return parsed.success ? parsed.data.error.code : null;
+}
+
 function retryAfterSeconds(response: AxiosResponse): number | undefined {
   const raw = response.headers['retry-after'];
   if (typeof raw !== 'string') return undefined;
@@ -82,6 +94,9 @@ export function errorFromResponse(response: AxiosResponse, what: string): ChatEr
     case 409:
       return new ChatError('invalid_input', said ?? 'This conflicts with what the server already holds.');
     case 413:
+      if (serverCode(response.data) === 'quota_exceeded') {
+        return new ChatError('quota_exceeded', 'Your storage on this server is full. Delete something, or ask the server\'s operator for more room.');
+      }
       return new ChatError('invalid_input', 'This is too large for the server.');
     case 429: {
       const seconds = retryAfterSeconds(response);
@@ -97,6 +112,10 @@ export function errorFromResponse(response: AxiosResponse, what: string): ChatEr
 export function errorFromTransport(error: unknown, serverUrl: string): ChatError {
   if (error instanceof ChatError) return error;
   const code = isAxiosError(error) ? (error.code ?? '') : '';
+  const text = error instanceof Error ? error.message : '';
+  if (/maxContentLength|maxBodyLength|too large/i.test(text) || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
+    return new ChatError('protocol_violation', "The server's answer was too large.");
+  }
   const cause = (error as { cause?: { code?: string } })?.cause?.code ?? '';
   const tls = [code, cause].find((c) => TLS_ERROR_CODES.has(c) || c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL'));
   if (tls) {
@@ -119,7 +138,11 @@ export interface RequestOptions {
   body?: unknown;
   /** Send the bearer token (throws `locked` when there is none). */
   auth?: boolean;
+  /** Extra request headers (e.g. X-Device-Credential). */
+  headers?: Record<string, string>;
 }
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 const TOKEN_PATTERN = /^[\x21-\x7e]{1,4096}$/;
 
@@ -137,7 +160,8 @@ export class HttpApi {
       timeout: 30_000,
       maxRedirects: 0,
       // A hostile server must not make the client buffer without end (the largest honest answer is far smaller).
-      maxContentLength: 64 * 1024 * 1024,
+      maxContentLength: transport.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+      maxBodyLength: transport.maxAnswerBytes ?? MAX_ANSWER_BYTES,
       // Never route through a proxy taken from the environment: traffic goes only to the chosen server.
       proxy: false,
       validateStatus: () => true,
@@ -166,8 +190,8 @@ export class HttpApi {
   }
 
   /** Sends one request; returns the answer whatever its status (callers map statuses they expect). */
-  async raw(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<AxiosResponse> {
-    const headers = this.#headers(options.auth ?? false);
+  async raw(method: Method, path: string, options: RequestOptions = {}): Promise<AxiosResponse> {
+    const headers = { ...this.#headers(options.auth ?? false), ...options.headers };
     let response: AxiosResponse;
     try {
       response = await this.#http.request({
@@ -181,13 +205,22 @@ export class HttpApi {
     } catch (error) {
       throw errorFromTransport(error, this.serverUrl);
     }
+    const encoding = response.headers['content-encoding'];
+    if (typeof encoding === 'string' && encoding.trim() !== '') {
+      const names = encoding.toLowerCase().split(',').map((e) => e.trim());
+      const unreadable = names.find((e) => !READABLE_ENCODINGS.has(e));
+      if (unreadable !== undefined) {
+        const shown = unreadable.replace(/[^\x21-\x7e]/g, '?').slice(0, 40);
+        throw new ChatError('protocol_violation', `The server answered in an encoding this app cannot read (${shown}).`);
+      }
+    }
     if (options.auth && response.status < 400) this.#takeToken(response);
     return response;
   }
 
   /** A request whose answer must have one of `ok` statuses and match `schema`. */
   async call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: Method,
     path: string,
     schema: S,
     options: RequestOptions & { ok?: number[] } = {},
@@ -204,7 +237,7 @@ export class HttpApi {
   }
 
   /** A request with no answer body (204). */
-  async callEmpty(method: 'POST', path: string, options: RequestOptions = {}): Promise<void> {
+  async callEmpty(method: Method, path: string, options: RequestOptions = {}): Promise<void> {
     const response = await this.raw(method, path, options);
     if (response.status >= 300) throw errorFromResponse(response, `${method} ${path}`);
   }

@@ -24,6 +24,8 @@ export interface LiveSyncHooks {
 export const DEFAULT_RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** No byte for this long (the server sends a comment every HEARTBEAT_MS) means the connection is dead. */
 const SILENCE_LIMIT_MS = 2 * HEARTBEAT_MS + 5_000;
+/** Live events held while a catch-up runs; past this they are dropped and another catch-up fetches them. */
+export const MAX_HELD_EVENTS = 1_000;
 
 export class LiveSync {
   readonly #hooks: LiveSyncHooks;
@@ -62,6 +64,8 @@ export class LiveSync {
       this.#hooks.onState('connecting', null);
       let detail: string | null = null;
       try {
+        // The backoff starts over only once the connection proved healthy (a caught-up stream that sent a valid
+        // event or a heartbeat), not merely opened: a stream of garbage must not reconnect every second.
         await this.#connectOnce(() => {
           failures = 0;
         });
@@ -86,7 +90,7 @@ export class LiveSync {
     this.#hooks.onState('offline', null);
   }
 
-  async #connectOnce(onOpen: () => void): Promise<void> {
+  async #connectOnce(onHealthy: () => void): Promise<void> {
     const controller = new AbortController();
     this.#controller = controller;
     let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -97,13 +101,20 @@ export class LiveSync {
     try {
       const stream = await this.#hooks.openEvents(this.#hooks.cursor(), controller.signal);
       feed();
-      onOpen();
       this.#hooks.onState('online', null);
 
       let caughtUp = false;
+      let overflowed = false;
       const held: MessageHeader[] = [];
       let catchUpError: unknown = null;
-      const catchUp = this.#hooks.catchUp().then(
+      const catchUp = (async () => {
+        await this.#hooks.catchUp();
+        // Events dropped while holding: what they named is on the server; fetch again from the cursor.
+        while (overflowed && this.#running) {
+          overflowed = false;
+          await this.#hooks.catchUp();
+        }
+      })().then(
         () => {
           caughtUp = true;
           for (const header of held.splice(0)) this.#deliver(header);
@@ -116,13 +127,24 @@ export class LiveSync {
 
       const decoder = new TextDecoder();
       const parser = new SseParser();
+      let healthy = false;
       for await (const chunk of stream) {
         feed();
+        const comments = parser.comments;
+        let valid = false;
         for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
           if (event.event !== 'message') continue;
           const header = parseEvent(event.data);
+          valid = true;
           if (caughtUp) this.#deliver(header);
-          else held.push(header);
+          else if (held.length >= MAX_HELD_EVENTS) {
+            held.length = 0;
+            overflowed = true;
+          } else held.push(header);
+        }
+        if (!healthy && caughtUp && (valid || parser.comments > comments)) {
+          healthy = true;
+          onHealthy();
         }
         if (!this.#running) break;
       }

@@ -9,10 +9,17 @@ export interface PinnedKey {
   fingerprint: string;
   pinnedAt: string;
   /**
-   * Keys of this contact the person trusted before (newest first). Messages signed with them stay
-   * verified after the person accepts a new key; only `trust` adds to this list.
+   * Keys of this contact the person trusted before (newest first). After a key change, a message signed with
+   * one of them is verified only if this device verified it before (verified-log.ts); disowned ones never.
    */
-  previous?: { publicKey: string; fingerprint: string }[];
+  previous?: EarlierKey[];
+}
+
+export interface EarlierKey {
+  publicKey: string;
+  fingerprint: string;
+  /** The person said this key was never the contact's: nothing signed with it is shown as verified. */
+  disowned?: boolean;
 }
 
 export class Pins {
@@ -36,15 +43,24 @@ export class Pins {
     throw new Error(`the stored key pin of ${username} is damaged`);
   }
 
-  /** Pins `publicKey`; a different key pinned before is kept in `previous`, still trusted for old messages. */
+  /** Pins `publicKey`; a different key pinned before is kept in `previous` (verifying only what this device checked with it before). */
   async set(username: string, publicKey: string, fingerprint: string): Promise<PinnedKey> {
     const old = await this.get(username);
     const previous = old === null ? [] : [
-      ...(old.publicKey === publicKey ? [] : [{ publicKey: old.publicKey, fingerprint: old.fingerprint }]),
+      ...(old.publicKey === publicKey ? [] : [{ publicKey: old.publicKey, fingerprint: old.fingerprint } as EarlierKey]),
       ...(old.previous ?? []),
     ].filter((key) => key.publicKey !== publicKey);
     const pin: PinnedKey = { publicKey, fingerprint, pinnedAt: new Date().toISOString(), ...(previous.length ? { previous } : {}) };
     await this.#store.set(this.#prefix + username, JSON.stringify(pin));
     return pin;
+  }
+
+  /** Marks every earlier key of `username` as never theirs. */
+  async disownEarlier(username: string): Promise<PinnedKey | null> {
+    const pin = await this.get(username);
+    if (!pin?.previous?.length) return pin;
+    const updated: PinnedKey = { ...pin, previous: pin.previous.map((key) => ({ ...key, disowned: true })) };
+    await this.#store.set(this.#prefix + username, JSON.stringify(updated));
+    return updated;
   }
 }

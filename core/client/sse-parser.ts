@@ -1,5 +1,7 @@
 // Core side: a Server-Sent Events parser (the text/event-stream format of the HTML standard), fed decoded text
 // in arbitrary chunks. Only what GET /events uses: `id:`, `event:`, `data:`, comments; `retry:` is read too.
+import { ChatError } from './errors.js';
+
 export interface SseEvent {
   /** The `id:` of this event, or the last one seen before it. */
   id: string | null;
@@ -17,6 +19,8 @@ export class SseParser {
   #eventType = '';
   #data: string[] = [];
   #hasData = false;
+  /** Comment lines seen (the server's heartbeat is one). */
+  comments = 0;
   /** The last `retry:` value in milliseconds, if the server sent one. */
   retryMs: number | null = null;
 
@@ -35,14 +39,20 @@ export class SseParser {
       if (event) events.push(event);
     }
     if (this.#buffer.length > MAX_SSE_EVENT_CHARS || this.#dataChars > MAX_SSE_EVENT_CHARS) {
-      throw new Error('the event stream sent an event larger than any the protocol makes');
+      this.#buffer = '';
+      this.#data = [];
+      this.#dataChars = 0;
+      throw new ChatError('protocol_violation', 'The server sent a live event larger than any the protocol makes; reconnecting.');
     }
     return events;
   }
 
   #line(line: string): SseEvent | null {
     if (line === '') return this.#dispatch();
-    if (line.startsWith(':')) return null;
+    if (line.startsWith(':')) {
+      this.comments++;
+      return null;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);

@@ -7,7 +7,11 @@ export type FailureCode =
   | 'bad_signature' // opened, but the signature does not match the pinned key of the sender
   | 'key_changed' // the sender's key on the server differs from the pinned one, and was not accepted yet
   | 'unknown_sender_key' // the sender's key could not be fetched or parsed
-  | 'malformed'; // the record from the server is not a valid message
+  | 'malformed' // the record from the server is not a valid message
+  | 'misplaced' // the list entry or event naming it differs from the record (e.g. listed in the wrong conversation)
+  | 'earlier_key' // signed with a key of the sender's that was replaced, and not verified on this device before that
+  | 'disowned_key' // signed with an earlier key the person said was never the sender's
+  | 'unreadable_format'; // a message format or content type this version cannot show
 
 export type MessageStatus = 'verified' | FailureCode;
 
@@ -53,6 +57,17 @@ export interface ContactDetails {
   /** Fingerprint of the key the server shows now, when it differs from the pinned one. */
   serverFingerprint: string | null;
   createdAt: string | null;
+  /** True when the signed-in user blocked this contact (the server refuses their direct messages). */
+  blocked: boolean;
+  /** Keys of this contact the person trusted before the pinned one, newest first. */
+  earlierKeys: EarlierKeyView[];
+}
+
+export interface EarlierKeyView {
+  /** 16 groups of 4 hex digits. */
+  fingerprint: string;
+  /** True once the person said this key was never the contact's: messages signed with it are failed. */
+  disowned: boolean;
 }
 
 export interface KeyChange {
@@ -105,7 +120,8 @@ export type ChatErrorCode =
   | 'tampered'
   | 'key_changed' // a contact's key differs from the pinned one: sending is refused until the person accepts it
   | 'locked'
-  | 'keychain_unavailable';
+  | 'keychain_unavailable'
+  | 'quota_exceeded'; // the server's per-user storage quota is full
 
 /** The plain-data form of an error, as it crosses IPC or is printed by the CLI. */
 export interface ChatErrorInfo {

@@ -13,7 +13,7 @@ export interface Exchange {
 /** Returns a replacement answer, or undefined to pass the server's answer on. */
 export type Rewrite = (exchange: Exchange) => { status: number; json: unknown; headers?: Record<string, string> } | undefined;
 /** Answers a request before it reaches the server; undefined to forward it. */
-export type Intercept = (method: string, path: string, body: string) => { status: number; json: unknown; headers?: Record<string, string> } | undefined;
+export type Intercept = (method: string, path: string, body: string, headers: IncomingMessage['headers']) => { status: number; json: unknown; headers?: Record<string, string> } | undefined;
 
 export class TamperingProxy {
   readonly #target: URL;
@@ -24,6 +24,8 @@ export class TamperingProxy {
   /** While set, new /events requests wait for it to resolve before they are forwarded. */
   holdEvents: Promise<void> | null = null;
   eventConnections = 0;
+  /** Every request seen, as "METHOD path". */
+  readonly requests: string[] = [];
   url = '';
 
   constructor(target: string) {
@@ -49,12 +51,27 @@ export class TamperingProxy {
     this.#streams.clear();
   }
 
+  /** Writes one SSE event (or any raw text, with `raw`) into every open live stream, as the server would. */
+  injectEvent(data: unknown, options: { id?: number; event?: string; raw?: string } = {}): void {
+    const text =
+      options.raw ??
+      `${options.id === undefined ? '' : `id: ${options.id}\n`}event: ${options.event ?? 'message'}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+    for (const res of this.#streams) res.write(text);
+  }
+
+  /** How many requests matched since the proxy started. */
+  count(method: string, pathPrefix: string): number {
+    return this.requests.filter((r) => r.startsWith(`${method} ${pathPrefix}`)).length;
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const path = req.url ?? '/';
-    const own = this.intercept?.(req.method ?? 'GET', path, body.toString('utf8'));
+    this.requests.push(`${req.method ?? 'GET'} ${path}`);
+    if (this.requests.length > 100_000) this.requests.splice(0, 50_000);
+    const own = this.intercept?.(req.method ?? 'GET', path, body.toString('utf8'), req.headers);
     if (own) return send(res, own.status, own.json, own.headers);
     const isEvents = path.startsWith('/events');
     if (isEvents && this.holdEvents) await this.holdEvents;
@@ -82,8 +99,10 @@ export class TamperingProxy {
           const replaced = this.rewrite?.({ method: req.method ?? 'GET', path, status: answer.statusCode ?? 0, json });
           if (replaced) {
             const headers: Record<string, string> = { ...replaced.headers };
-            const token = answer.headers['x-auth-token'];
-            if (typeof token === 'string' && !('x-auth-token' in headers)) headers['x-auth-token'] = token;
+            for (const name of ['x-auth-token', 'x-device-credential']) {
+              const value = answer.headers[name];
+              if (typeof value === 'string' && !(name in headers)) headers[name] = value;
+            }
             return send(res, replaced.status, replaced.json, headers);
           }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
