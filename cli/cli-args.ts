@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeIssues } from '../core/protocol/schemas.js';
-import { typedUsernameSchema, userSearchSchema } from '../core/client/request-schemas.js';
+import { messageTextSchema, serverUrlSchema, typedUsernameSchema, userSearchSchema } from '../core/client/request-schemas.js';
 import { COMMANDS, type CommandName } from './help.js';
 
 export class UsageError extends Error {}
@@ -31,6 +31,9 @@ const COMMAND_OPTIONS: Record<CommandName, string[]> = {
   watch: [],
   fingerprint: [],
   trust: [],
+  disown: [],
+  block: [],
+  unblock: [],
   passwd: ['new-password-file'],
   logout: [],
 };
@@ -43,9 +46,22 @@ const POSITIONALS: Record<CommandName, [min: number, max: number]> = {
   watch: [0, 0],
   fingerprint: [0, 1],
   trust: [1, 1],
+  disown: [1, 1],
+  block: [1, 1],
+  unblock: [1, 1],
   passwd: [0, 0],
   logout: [0, 0],
 };
+
+/** Commands whose first argument is a username, checked with the same schema as --user. */
+const NAMED_COMMANDS: ReadonlySet<CommandName> = new Set(['send', 'trust', 'fingerprint', 'disown', 'block', 'unblock']);
+
+/** A file or folder name: not empty, no NUL, a sane length. */
+const pathSchema = z
+  .string()
+  .min(1, 'is empty')
+  .max(4096, 'is too long')
+  .refine((p) => !p.includes('\0'), 'holds a NUL character');
 
 const limitSchema = z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a whole number from 1 to 999').transform(Number);
 
@@ -98,17 +114,18 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (!result.success) throw new UsageError(`${what}: ${describeIssues(result.error)}`);
     return result.data;
   };
-  if (values.server !== undefined) args.server = values.server;
+  if (values.server !== undefined) args.server = check(serverUrlSchema, values.server, '--server');
   if (values.user !== undefined) args.user = check(typedUsernameSchema, values.user, '--user');
-  if (values['password-file'] !== undefined) args.passwordFile = values['password-file'];
-  if (values['new-password-file'] !== undefined) args.newPasswordFile = values['new-password-file'];
-  if (values['ca-cert'] !== undefined) args.caCert = values['ca-cert'];
-  if (values['data-dir'] !== undefined) args.dataDir = values['data-dir'];
+  if (values['password-file'] !== undefined) args.passwordFile = check(pathSchema, values['password-file'], '--password-file');
+  if (values['new-password-file'] !== undefined) args.newPasswordFile = check(pathSchema, values['new-password-file'], '--new-password-file');
+  if (values['ca-cert'] !== undefined) args.caCert = check(pathSchema, values['ca-cert'], '--ca-cert');
+  if (values['data-dir'] !== undefined) args.dataDir = check(pathSchema, values['data-dir'], '--data-dir');
   if (values.peer !== undefined) args.peer = check(typedUsernameSchema, values.peer, '--peer');
   if (values.limit !== undefined) args.limit = check(limitSchema, values.limit, '--limit');
   if (command === 'users' && rest[0] !== undefined) args.positionals = [check(userSearchSchema, rest[0], 'PREFIX')];
-  if ((command === 'send' || command === 'trust' || command === 'fingerprint') && rest[0] !== undefined) {
+  if (NAMED_COMMANDS.has(command) && rest[0] !== undefined) {
     args.positionals = [check(typedUsernameSchema, rest[0], command === 'send' ? 'RECIPIENT' : 'NAME'), ...rest.slice(1)];
   }
+  if (command === 'send' && rest[1] !== undefined) args.positionals[1] = check(messageTextSchema, rest[1], 'TEXT');
   return args;
 }

@@ -1,6 +1,6 @@
 // CLI side: the commands. Each signs in for itself (no token on disk), does one thing and ends the session.
 import { readFile } from 'node:fs/promises';
-import { ChatClient } from '../core/client/chat-client.js';
+import { ChatClient, type ChatClientOptions } from '../core/client/chat-client.js';
 import { ChatError } from '../core/client/errors.js';
 import type { ChatEvent, MessageView } from '../core/client/view.js';
 import { MAX_READ_BATCH } from '../core/client/request-schemas.js';
@@ -9,11 +9,16 @@ import { UsageError } from './cli-args.js';
 import { dataDir } from './config-dir.js';
 import { FileStore } from './node-file-store.js';
 import { transportWithCa } from './node-transport.js';
-import { formatMessage, messageJson } from './output.js';
+import { ConnectionReport } from './connection-report.js';
+import { formatMessage, messageJson, safeJson, safeLine, safeText } from './output.js';
 import { password, readStdinText, type Terminal } from './terminal.js';
 
 export interface CliIo extends Terminal {
   stdout: NodeJS.WriteStream;
+  /** Aborted on SIGINT/SIGTERM (reason: the signal's name); the command stops and its clients are closed. */
+  signal?: AbortSignal;
+  /** Makes the client (tests pass a fake); default: the real ChatClient. */
+  newClient?: (options: ChatClientOptions) => ChatClient;
 }
 
 interface Settings {
@@ -27,6 +32,10 @@ export class CliContext {
   readonly args: CliArgs;
   readonly io: CliIo;
   readonly store: FileStore;
+  /** Every client this command made, so a signal can close them. */
+  readonly clients = new Set<ChatClient>();
+  /** True once a contact's key was seen to differ from the pinned one (messages then exits with 5). */
+  keyChangeSeen = false;
 
   constructor(args: CliArgs, io: CliIo) {
     this.args = args;
@@ -76,13 +85,20 @@ export class CliContext {
   }
 
   async client(): Promise<ChatClient> {
-    const client = new ChatClient({
+    const options: ChatClientOptions = {
       serverUrl: await this.serverUrl(),
       store: this.store,
       transport: transportWithCa(await this.caCertificate()),
-    });
+    };
+    const client = this.io.newClient ? this.io.newClient(options) : new ChatClient(options);
+    this.clients.add(client);
     client.onEvent((event) => this.onEvent(event));
     return client;
+  }
+
+  /** Closes every client this command made (on a signal): live sync stops, the session is forgotten. */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.clients].map((client) => client.close()));
   }
 
   password(confirm = false): Promise<string> {
@@ -92,12 +108,13 @@ export class CliContext {
   /** Progress lines and loud warnings go to stderr, so stdout stays the command's result. */
   onEvent(event: ChatEvent): void {
     if (event.type === 'progress' && event.progress.phase !== 'unlocking' && (event.progress.fraction === 0 || event.progress.fraction === null)) {
-      this.io.stderr.write(`${event.progress.label}…\n`);
+      this.err(`${safeLine(event.progress.label)}…`);
     } else if (event.type === 'key_changed') {
-      const c = event.change;
-      this.io.stderr.write(
-        `WARNING: ${c.username}'s key has CHANGED.\n  pinned: ${c.pinnedFingerprint}\n  now:    ${c.newFingerprint}\n` +
-          `  Messages signed with the new key are not shown as verified. Compare fingerprints with ${c.username}, then run "encrypted-chat trust ${c.username}".\n`,
+      this.keyChangeSeen = true;
+      const name = safeLine(event.change.username);
+      this.err(
+        `WARNING: ${name}'s key has CHANGED.\n  pinned: ${safeLine(event.change.pinnedFingerprint)}\n  now:    ${safeLine(event.change.newFingerprint)}\n` +
+          `  Messages signed with the new key are not shown as verified. Compare fingerprints with ${name}, then run "encrypted-chat trust ${name}".`,
       );
     }
   }
@@ -111,8 +128,14 @@ export class CliContext {
     return client;
   }
 
+  /** A result line on stdout. Whatever it holds goes through the terminal sanitizer once more on the way out. */
   out(line: string): void {
-    this.io.stdout.write(`${line}\n`);
+    this.io.stdout.write(`${safeText(line)}\n`);
+  }
+
+  /** A progress or warning line on stderr, sanitized the same way. */
+  err(line: string): void {
+    this.io.stderr.write(`${safeText(line)}\n`);
   }
 }
 
@@ -142,8 +165,12 @@ const login: Command = async (ctx) => {
 
 const users: Command = async (ctx) => {
   const client = await ctx.client();
-  for (const name of await client.searchUsers(ctx.args.positionals[0] ?? '')) ctx.out(name);
-  return 0;
+  try {
+    for (const name of await client.searchUsers(ctx.args.positionals[0] ?? '')) ctx.out(safeLine(name));
+    return 0;
+  } finally {
+    await client.close();
+  }
 };
 
 const send: Command = async (ctx) => {
@@ -152,11 +179,11 @@ const send: Command = async (ctx) => {
   const client = await ctx.signedIn();
   try {
     const pending = await client.resendPending();
-    if (pending.sent.length > 0) ctx.io.stderr.write(`Sent ${pending.sent.length} message(s) that were waiting from an earlier failure.\n`);
-    for (const r of pending.refused) ctx.io.stderr.write(`A waiting message to ${r.recipient} was refused by the server and dropped: ${r.reason}\n`);
+    if (pending.sent.length > 0) ctx.err(`Sent ${pending.sent.length} message(s) that were waiting from an earlier failure.`);
+    for (const r of pending.refused) ctx.err(`A waiting message to ${safeLine(r.recipient)} was refused by the server and dropped: ${safeLine(r.reason)}`);
     text ??= await readStdinText(ctx.io);
     const sent = await client.send({ recipient, text, id: client.newMessageId() });
-    ctx.out(`Sent to ${sent.recipient} at ${sent.timestamp} (id ${sent.id}).`);
+    ctx.out(`Sent to ${safeLine(sent.recipient)} at ${safeLine(sent.timestamp)} (id ${safeLine(sent.id)}).`);
     return 0;
   } finally {
     await client.close();
@@ -175,7 +202,7 @@ const messages: Command = async (ctx) => {
     const headers = await client.recentMessages({ peer: ctx.args.peer, limit: ctx.args.limit ?? 50 });
     const views = await readAll(client, headers.map((h) => h.id));
     if (ctx.args.json) {
-      ctx.out(JSON.stringify(views.map(messageJson), null, 2));
+      ctx.out(safeJson(views.map(messageJson)));
     } else if (views.length === 0) {
       ctx.out(ctx.args.peer ? `No messages with ${ctx.args.peer} yet.` : 'No messages yet.');
     } else {
@@ -183,6 +210,8 @@ const messages: Command = async (ctx) => {
     }
     const last = headers.at(-1);
     if (ctx.args.peer && last) await client.markRead(ctx.args.peer, last.seq);
+    // A changed key is key trouble: exit 5, as for tampering (the warning itself went to stderr).
+    if (ctx.keyChangeSeen || views.some((v) => v.status === 'key_changed')) return 5;
     return 0;
   } finally {
     await client.close();
@@ -192,32 +221,26 @@ const messages: Command = async (ctx) => {
 const watch: Command = async (ctx) => {
   const client = await ctx.signedIn(true);
   const me = (await client.currentAccount())!.username;
+  const report = new ConnectionReport(me);
   let printing = Promise.resolve();
-  let announced = false;
   client.onEvent((event) => {
     if (event.type === 'message') {
       printing = printing.then(async () => {
         const [view] = await client.readMessages([event.message.id]);
         if (view) ctx.out(formatMessage(view));
       }).catch((error: unknown) => {
-        ctx.io.stderr.write(`Could not read a message: ${error instanceof ChatError ? error.info.message : String(error)}\n`);
+        ctx.err(`Could not read a message: ${safeLine(error instanceof ChatError ? error.info.message : String(error))}`);
       });
     } else if (event.type === 'connection') {
-      if (event.state === 'online' && !announced) {
-        announced = true;
-        ctx.io.stderr.write(`Watching for messages as ${me} (Ctrl-C to stop).\n`);
-      } else if (event.state === 'offline' && event.detail) {
-        ctx.io.stderr.write(`Connection lost: ${event.detail} Reconnecting…\n`);
-      }
+      const line = report.line(event.state, event.detail);
+      if (line !== null) ctx.err(line);
     }
   });
+  // SIGINT/SIGTERM are handled once, by the entry point: it aborts ctx.io.signal and runCli closes the client.
   const ended = new Promise<number>((resolve) => {
-    const stop = () => resolve(0);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     client.onEvent((event) => {
       if (event.type === 'signed_out') {
-        ctx.io.stderr.write(`${event.reason}\n`);
+        ctx.err(safeLine(event.reason));
         resolve(3);
       }
     });
@@ -239,9 +262,14 @@ const fingerprintCommand: Command = async (ctx) => {
       return 0;
     }
     const details = await client.contactDetails(name);
-    ctx.out(`${details.username}: ${details.pinnedFingerprint} (pinned on this device)`);
+    const who = safeLine(details.username);
+    ctx.out(`${who}: ${safeLine(details.pinnedFingerprint ?? '?')} (pinned on this device)`);
+    for (const key of details.earlierKeys ?? []) {
+      ctx.out(`${who}: ${safeLine(key.fingerprint)} (an earlier key${key.disowned ? ', disowned: never theirs' : ''})`);
+    }
+    if (details.blocked) ctx.out(`${who} is blocked (run "encrypted-chat unblock ${who}" to undo).`);
     if (details.keyStatus === 'changed') {
-      ctx.out(`${details.username}: ${details.serverFingerprint} (the server shows this DIFFERENT key now; see "encrypted-chat trust --help")`);
+      ctx.out(`${who}: ${safeLine(details.serverFingerprint ?? '?')} (the server shows this DIFFERENT key now; see "encrypted-chat trust --help")`);
       return 1;
     }
     return 0;
@@ -257,11 +285,55 @@ const trust: Command = async (ctx) => {
     const before = await client.contactDetails(name);
     const after = await client.trustContactKey(name);
     if (before.keyStatus === 'changed') {
-      ctx.out(`Now trusting ${name}'s new key: ${after.pinnedFingerprint}`);
-      ctx.out(`(was ${before.pinnedFingerprint})`);
+      ctx.out(`Now trusting ${name}'s new key: ${safeLine(after.pinnedFingerprint ?? '?')}`);
+      ctx.out(`(was ${safeLine(before.pinnedFingerprint ?? '?')})`);
+      ctx.out(`If that earlier key was never ${name}'s, run "encrypted-chat disown ${name}": messages signed with it then show as failed.`);
     } else {
-      ctx.out(`${name}'s key is unchanged: ${after.pinnedFingerprint}`);
+      ctx.out(`${name}'s key is unchanged: ${safeLine(after.pinnedFingerprint ?? '?')}`);
     }
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+const block: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  const client = await ctx.signedIn();
+  try {
+    const details = await client.blockContact(name);
+    ctx.out(`Blocked ${safeLine(details.username)}: the server now refuses their messages to you. Undo with "encrypted-chat unblock ${name}".`);
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+const unblock: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  const client = await ctx.signedIn();
+  try {
+    const details = await client.unblockContact(name);
+    ctx.out(`Unblocked ${safeLine(details.username)}: their messages reach you again.`);
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+const disown: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  const client = await ctx.signedIn();
+  try {
+    const details = await client.disownEarlierKeys(name);
+    const who = safeLine(details.username);
+    const disowned = (details.earlierKeys ?? []).filter((key) => key.disowned);
+    if (disowned.length === 0) {
+      ctx.out(`${who} has no earlier keys on this device: nothing to disown.`);
+      return 0;
+    }
+    ctx.out(`Disowned ${disowned.length} earlier key(s) of ${who}: messages signed with them now show as failed (disowned_key).`);
+    for (const key of disowned) ctx.out(`  ${safeLine(key.fingerprint)}`);
     return 0;
   } finally {
     await client.close();
@@ -303,6 +375,9 @@ export const COMMAND_RUNNERS: Record<string, Command> = {
   watch,
   fingerprint: fingerprintCommand,
   trust,
+  disown,
+  block,
+  unblock,
   passwd,
   logout,
 };

@@ -1,5 +1,5 @@
 // CLI side: the --help text of the program and of every command.
-export const COMMANDS = ['register', 'login', 'users', 'send', 'messages', 'watch', 'fingerprint', 'trust', 'passwd', 'logout'] as const;
+export const COMMANDS = ['register', 'login', 'users', 'send', 'messages', 'watch', 'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'logout'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL = `Options for every command:
@@ -24,10 +24,16 @@ Commands:
   watch                 print messages as they arrive, until Ctrl-C
   fingerprint [NAME]    show your key's fingerprint, or NAME's
   trust NAME            accept NAME's changed key after comparing fingerprints
+  disown NAME           say NAME's earlier keys were never NAME's (their messages then fail)
+  block NAME            have the server refuse NAME's messages to you
+  unblock NAME          undo block
   passwd                change your password
   logout                end every session of your account on the server
 
 ${GLOBAL}
+
+Exit codes: 0 done, 1 failed, 2 usage, 3 sign-in, 4 connection, 5 key change or tampering,
+130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
 
 Run "encrypted-chat <command> --help" for a command's details.`;
 
@@ -52,15 +58,17 @@ kept and sent again, byte for byte, by the next send.`,
   messages: `Usage: encrypted-chat messages [--peer NAME] [--json] [--limit N]
 
 Shows your newest messages (default 50), oldest first, decrypted and verified; with --peer only the
-conversation with NAME. A message that fails decryption or verification is shown as failed with the reason.
+conversation with NAME. A message that fails decryption or verification is shown as failed with the reason, never with its text.
+Exits with 5 when a contact's key has changed (the warning goes to standard error).
   --peer NAME   only the conversation with NAME
   --json        one JSON array of {id, sender, recipient, timestamp, text, status, reason};
                 status is "verified" or the failure code, and text is null on failure
   --limit N     how many (1 to 999)`,
   watch: `Usage: encrypted-chat watch
 
-Stays connected and prints each message as it arrives (sent or received), until Ctrl-C. Messages that
-arrived since the last watch on this device are printed first.`,
+Stays connected and prints each message as it arrives (sent or received), until Ctrl-C (exit 130) or
+SIGTERM (exit 143). Messages that arrived since the last watch on this device are printed first. A lost
+connection is reported once ("Connection lost"), and once more when it is back ("Connected again").`,
   fingerprint: `Usage: encrypted-chat fingerprint [NAME]
 
 Without NAME: your own key's fingerprint. With NAME: the fingerprint of NAME's key as pinned on this device
@@ -69,7 +77,19 @@ the person over another channel.`,
   trust: `Usage: encrypted-chat trust NAME
 
 Accepts the key the server now shows for NAME, replacing the pinned one. Only do this after comparing the
-new fingerprint with NAME in person or over another channel.`,
+new fingerprint with NAME in person or over another channel. The replaced key is kept as an earlier key;
+if it was never NAME's (someone else's key was pinned), run "encrypted-chat disown NAME".`,
+  disown: `Usage: encrypted-chat disown NAME
+
+Marks every earlier key of NAME on this device (keys trusted before the pinned one) as never NAME's:
+messages signed with them are then shown as failed (disowned_key) instead of verified. Use it when the key
+you replaced with "trust" belonged to someone pretending to be NAME.`,
+  block: `Usage: encrypted-chat block NAME
+
+Blocks NAME: the server refuses NAME's messages to you from now on. Undo with "encrypted-chat unblock NAME".`,
+  unblock: `Usage: encrypted-chat unblock NAME
+
+Unblocks NAME: their messages reach you again.`,
   passwd: `Usage: encrypted-chat passwd
 
 Changes your password: your private key is sealed again under the new password, and every older session

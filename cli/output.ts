@@ -1,22 +1,79 @@
-// CLI side: how messages and fingerprints are printed. Message text is printed as text, with control
-// characters (terminal escape sequences a sender could use to repaint the screen) made visible.
+// CLI side: how anything from the server or from other people is printed. ONE sanitizer (escapeForTerminal)
+// is used for every such string — message text, usernames, reasons, server error messages, connection
+// details — so none of them can drive the terminal: C0/C1 controls (ESC, the one-byte CSI U+009B and OSC
+// U+009D), DEL, bidi marks, embeddings, overrides and isolates, zero-width characters, line and paragraph
+// separators and every other invisible format character are shown escaped (`\u202e`), never passed through.
 import type { MessageView } from '../core/client/view.js';
 
+/**
+ * Everything that is not shown as itself: Cc (C0, DEL, C1), Cf (format: LRM/RLM/ALM U+200E/U+200F/U+061C,
+ * zero-width U+200B–U+200D/U+2060/U+FEFF, bidi U+202A–U+202E/U+2066–U+2069, soft hyphen, tags…), Zl/Zp
+ * (U+2028/U+2029), Cs (lone surrogates), and the invisible Hangul fillers and grapheme joiner that are not Cf.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0]/gu;
+
+function escapeCodePoint(c: string): string {
+  const cp = c.codePointAt(0)!;
+  return cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\u{${cp.toString(16)}}`;
+}
+
+/**
+ * The one sanitizer. `lines: true` keeps line feeds (and tabs) so multi-line text stays multi-line;
+ * `lines: false` escapes them too, for fields that must stay on one line (names, reasons, error messages).
+ */
+export function escapeForTerminal(text: string, options: { lines: boolean }): string {
+  return text.replace(UNSAFE, (c) => ((c === '\t' || (c === '\n' && options.lines)) ? c : escapeCodePoint(c)));
+}
+
+/** Multi-line text (message bodies): line feeds and tabs kept, everything else escaped. */
 export function safeText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeForTerminal(text, { lines: true });
+}
+
+/** One-line text (usernames, reasons, server messages): line feeds escaped as well. */
+export function safeLine(text: string): string {
+  return escapeForTerminal(text, { lines: false });
+}
+
+/** Continuation lines of a message start with this; a header line never does (it starts with "["). */
+export const CONTINUATION = '  │ ';
+
+/** JSON for the terminal: the same characters escaped as JSON \u escapes, so it still parses to the same value. */
+export function safeJson(value: unknown): string {
+  // Raw line feeds here are the indentation's (JSON.stringify escapes them inside strings); keep those.
+  return JSON.stringify(value, null, 2).replace(UNSAFE, (c) =>
+    c === '\n' ? c : [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
 }
 
 function when(timestamp: string): string {
-  return timestamp ? timestamp.replace('T', ' ').slice(0, 19) : '????-??-?? ??:??:??';
+  return timestamp ? safeLine(timestamp.replace('T', ' ').slice(0, 19)) : '????-??-?? ??:??:??';
+}
+
+/** Why a failed message is not shown, when the core gave no sentence. */
+const DEFAULT_REASONS: Record<string, string> = {
+  decrypt_failed: 'It could not be decrypted (tampered with, or not meant for you).',
+  bad_signature: "The signature does not match the sender's key.",
+  key_changed: "The sender's key changed and the new key was not accepted yet.",
+  unknown_sender_key: "The sender's key could not be fetched.",
+  malformed: 'The server sent a record that is not a valid message.',
+  misplaced: 'The server listed this message somewhere other than where it belongs.',
+  earlier_key: "It is signed with an earlier key of the sender's that this device never verified.",
+  disowned_key: "It is signed with an earlier key you said was never the sender's.",
+  unreadable_format: 'It is in a format this version cannot show.',
+};
+
+export function failureReason(view: Pick<MessageView, 'status' | 'reason'>): string {
+  return safeLine(view.reason || DEFAULT_REASONS[view.status] || 'It could not be verified.');
 }
 
 export function formatMessage(view: MessageView): string {
-  const head = `[${when(view.timestamp)}] ${view.sender || '?'} → ${view.recipient || '?'}`;
+  const head = `[${when(view.timestamp)}] ${safeLine(view.sender || '?')} → ${safeLine(view.recipient || '?')}`;
   if (view.status === 'verified') {
     const lines = safeText(view.text ?? '').split('\n');
-    return `${head}: ${lines.join('\n    ')}`;
+    return `${head}: ${lines.join(`\n${CONTINUATION}`)}`;
   }
-  return `${head}: ✗ NOT VERIFIED (${view.status}): ${view.reason ?? ''}`;
+  return `${head}: ✗ NOT VERIFIED (${safeLine(view.status)}): ${failureReason(view)}`;
 }
 
 export function messageJson(view: MessageView) {

@@ -6,6 +6,10 @@ export interface Terminal {
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadStream;
   stderr: NodeJS.WriteStream;
+  /** Aborted when the command is being stopped (SIGINT/SIGTERM): a prompt gives the terminal back. */
+  signal?: AbortSignal;
+  /** Called for Ctrl-C typed at a hidden prompt (the terminal is in raw mode, so no SIGINT comes). */
+  interrupt?: () => void;
 }
 
 export async function readFirstLine(file: string, what: string): Promise<string> {
@@ -22,7 +26,7 @@ export async function readFirstLine(file: string, what: string): Promise<string>
 
 /** A hidden prompt on the terminal: nothing typed is echoed. */
 export function promptHidden(term: Terminal, question: string): Promise<string> {
-  const { stdin, stderr } = term;
+  const { stdin, stderr, signal } = term;
   if (!stdin.isTTY) {
     return Promise.reject(
       new ChatError('invalid_input', 'No password given: set ENCRYPTED_CHAT_PASSWORD, use --password-file, or run in a terminal to be asked.'),
@@ -34,7 +38,9 @@ export function promptHidden(term: Terminal, question: string): Promise<string> 
     stdin.setRawMode(true);
     stdin.setEncoding('utf8');
     stdin.resume();
+    const onAbort = () => finish(new ChatError('invalid_input', 'Cancelled.'));
     const finish = (error: Error | null) => {
+      signal?.removeEventListener('abort', onAbort);
       stdin.off('data', onData);
       stdin.setRawMode(false);
       stdin.pause();
@@ -45,13 +51,18 @@ export function promptHidden(term: Terminal, question: string): Promise<string> 
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return finish(null);
-        if (ch === '\u0003') return finish(new ChatError('invalid_input', 'Cancelled.'));
+        if (ch === '\u0003') {
+          finish(new ChatError('invalid_input', 'Cancelled.'));
+          term.interrupt?.();
+          return;
+        }
         if (ch === '\u0004' && typed === '') return finish(new ChatError('invalid_input', 'Cancelled.'));
         if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
         else if (ch >= ' ') typed += ch;
       }
     };
     stdin.on('data', onData);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

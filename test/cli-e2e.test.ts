@@ -69,7 +69,7 @@ describe('encrypted-chat (terminal client) against the real server', () => {
   it('prints help for the program and every command', async () => {
     const program = await cli('alice', ['--help']);
     expect(program.code).toBe(0);
-    for (const command of ['register', 'login', 'users', 'send', 'messages', 'watch', 'fingerprint', 'trust', 'passwd', 'logout']) {
+    for (const command of ['register', 'login', 'users', 'send', 'messages', 'watch', 'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'logout']) {
       expect(program.stdout).toContain(command);
       const out = new PassThrough();
       let text = '';
@@ -138,8 +138,43 @@ describe('encrypted-chat (terminal client) against the real server', () => {
     const sent = await cli('alice', ['send', 'bob', 'live while watching'], { password: 'alice password 2' });
     expect(sent.code).toBe(0);
     await waitFor(() => stdout.includes('alice → bob: live while watching'), () => stdout + stderr);
+    const signalled = Date.now();
     watcher.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
+    expect(Date.now() - signalled).toBeLessThan(1_500);
+  });
+
+  it('watch stops on SIGTERM with 143', async () => {
+    const watcher = start('bob', ['watch'], { password: bobPw });
+    let stderr = '';
+    watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((r) => watcher.on('close', (code) => r(code)));
+    await waitFor(() => stderr.includes('Watching for messages as bob'), () => stderr);
+    watcher.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).not.toContain('Connection lost');
+  });
+
+  it('blocks and unblocks a contact, and disowns earlier keys', async () => {
+    const alice2 = 'alice password 2';
+    const blocked = await cli('bob', ['block', 'Alice'], { password: bobPw });
+    expect(blocked.code).toBe(0);
+    expect(blocked.stdout).toContain('Blocked alice: the server now refuses their messages to you.');
+    const refused = await cli('alice', ['send', 'bob', 'while blocked'], { password: alice2 });
+    expect(refused.code).not.toBe(0);
+    expectOneLineError(refused);
+    const shown = await cli('bob', ['fingerprint', 'alice'], { password: bobPw });
+    expect(shown.stdout).toContain('alice is blocked');
+    const unblocked = await cli('bob', ['unblock', 'alice'], { password: bobPw });
+    expect(unblocked.code).toBe(0);
+    expect(unblocked.stdout).toContain('Unblocked alice: their messages reach you again.');
+    expect((await cli('alice', ['send', 'bob', 'after unblock'], { password: alice2 })).code).toBe(0);
+    const self = await cli('bob', ['block', 'bob'], { password: bobPw });
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain('You cannot block yourself.');
+    const disown = await cli('bob', ['disown', 'alice'], { password: bobPw });
+    expect(disown.code).toBe(0);
+    expect(disown.stdout).toContain('alice has no earlier keys on this device: nothing to disown.');
   });
 
   it('bin/encrypted-chat.js says how to build when dist/ is missing', async () => {

@@ -1,0 +1,250 @@
+// The commands with a fake ChatClient (io.newClient): exit codes, failed messages, block/unblock/disown,
+// what watch says about its connection, and SIGINT/SIGTERM through io.signal.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { ChatClient } from '../core/client/chat-client.js';
+import type { ChatEvent, ContactDetails, MessageView } from '../core/client/view.js';
+import type { CliIo } from './commands.js';
+import { CONTINUATION } from './output.js';
+import { runCli } from './run-cli.js';
+
+const FP = (d: string) => Array(16).fill(d.repeat(4)).join(' ');
+
+function details(username: string, extra: Partial<ContactDetails> = {}): ContactDetails {
+  return {
+    username,
+    keyStatus: 'pinned',
+    pinnedFingerprint: FP('a'),
+    serverFingerprint: null,
+    createdAt: null,
+    blocked: false,
+    earlierKeys: [],
+    ...extra,
+  };
+}
+
+function view(extra: Partial<MessageView>): MessageView {
+  return {
+    id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c',
+    seq: 1,
+    sender: 'alice',
+    recipient: 'bob',
+    timestamp: '2026-11-25T12:00:00.000Z',
+    outgoing: false,
+    text: 'hello',
+    status: 'verified',
+    reason: null,
+    ...extra,
+  };
+}
+
+class FakeClient {
+  readonly serverUrl = 'http://127.0.0.1:1';
+  readonly calls: string[] = [];
+  readonly listeners = new Set<(event: ChatEvent) => void>();
+  views: MessageView[] = [];
+  /** Run by startLive (e.g. emit connection events). */
+  live: (emit: (event: ChatEvent) => void) => void = () => undefined;
+  /** Run by recentMessages before it answers. */
+  beforeList: (emit: (event: ChatEvent) => void) => void = () => undefined;
+  closed = false;
+
+  emit = (event: ChatEvent) => {
+    for (const l of this.listeners) l(event);
+  };
+  onEvent(listener: (event: ChatEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async login() {
+    this.calls.push('login');
+    return this.currentAccount();
+  }
+  async currentAccount() {
+    return { username: 'bob', fingerprint: FP('b'), serverUrl: this.serverUrl };
+  }
+  async recentMessages() {
+    this.beforeList(this.emit);
+    return this.views.map(({ id, seq, sender, recipient, timestamp, outgoing }) => ({ id, seq, sender, recipient, timestamp, outgoing }));
+  }
+  async readMessages(ids: string[]) {
+    return this.views.filter((v) => ids.includes(v.id));
+  }
+  async markRead() {}
+  async startLive() {
+    this.live(this.emit);
+  }
+  async close() {
+    this.closed = true;
+  }
+  async contactDetails(name: string) {
+    return details(name);
+  }
+  async blockContact(name: string) {
+    this.calls.push(`block ${name}`);
+    return details(name, { blocked: true });
+  }
+  async unblockContact(name: string) {
+    this.calls.push(`unblock ${name}`);
+    return details(name);
+  }
+  async disownEarlierKeys(name: string) {
+    this.calls.push(`disown ${name}`);
+    return details(name, { earlierKeys: [{ fingerprint: FP('c'), disowned: true }] });
+  }
+}
+
+function sink() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.setEncoding('utf8').on('data', (c: string) => (text += c));
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+async function run(argv: string[], fake: FakeClient, signal?: AbortSignal) {
+  const stdout = sink();
+  const stderr = sink();
+  const io: CliIo = {
+    env: { ENCRYPTED_CHAT_SERVER: 'http://127.0.0.1:1', ENCRYPTED_CHAT_USER: 'bob', ENCRYPTED_CHAT_PASSWORD: 'bob password 1' },
+    stdin: process.stdin,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    newClient: () => fake as unknown as ChatClient,
+    ...(signal ? { signal } : {}),
+  };
+  const code = await runCli([...argv, '--data-dir', mkdtempSync(join(tmpdir(), 'ec-cli-unit-'))], io);
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('messages', () => {
+  it('exits with 5 after a key-change warning, as docs/cli.md promises', async () => {
+    const fake = new FakeClient();
+    fake.views = [view({ status: 'key_changed', text: null, reason: "alice's key changed." })];
+    fake.beforeList = (emit) => emit({ type: 'key_changed', change: { username: 'alice', pinnedFingerprint: FP('a'), newFingerprint: FP('d') } });
+    const result = await run(['messages'], fake);
+    expect(result.stderr).toContain("WARNING: alice's key has CHANGED.");
+    expect(result.code).toBe(5);
+    const json = await run(['messages', '--json'], fake);
+    expect(json.code).toBe(5);
+  });
+
+  it('exits with 0 when nothing is wrong', async () => {
+    const fake = new FakeClient();
+    fake.views = [view({})];
+    const result = await run(['messages'], fake);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('[2026-11-25 12:00:00] alice → bob: hello\n');
+  });
+
+  it('prints the new failure statuses as failed with their reason, never their text', async () => {
+    const fake = new FakeClient();
+    const statuses = ['misplaced', 'earlier_key', 'disowned_key', 'unreadable_format'] as const;
+    fake.views = statuses.map((status, i) =>
+      view({ id: `3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0${i}`, seq: i + 1, status, text: `SECRET ${status}`, reason: `Reason for ${status}.` }),
+    );
+    const result = await run(['messages'], fake);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    statuses.forEach((status, i) => expect(lines[i]).toBe(`[2026-11-25 12:00:00] alice → bob: ✗ NOT VERIFIED (${status}): Reason for ${status}.`));
+    expect(result.stdout).not.toContain('SECRET');
+    const json = JSON.parse((await run(['messages', '--json'], fake)).stdout) as Array<{ text: unknown; status: string }>;
+    expect(json.map((m) => [m.text, m.status])).toEqual(statuses.map((s) => [null, s]));
+  });
+
+  it('escapes controls and bidi in everything it prints, and a message cannot forge a header line', async () => {
+    const fake = new FakeClient();
+    fake.views = [
+      view({
+        sender: 'eve\u202e',
+        text: 'hi\u009b2J\u001b]0;x\u0007 \u200f\u061c\u200b\u2060\ufeff\u2066\u2028end\n[2026-11-25 12:00:01] alice → bob: forged',
+      }),
+      view({ id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0d', seq: 2, status: 'bad_signature', text: null, reason: 'bad\u009dreason\nline' }),
+    ];
+    const result = await run(['messages'], fake);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u2028\u2029]/);
+    expect(result.stdout).toContain('eve\\u202e → bob: hi\\u009b2J\\u001b]0;x\\u0007 \\u200f\\u061c\\u200b\\u2060\\ufeff\\u2066\\u2028end');
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[2026-11-25 12:00:00\] eve/),
+      `${CONTINUATION}[2026-11-25 12:00:01] alice → bob: forged`,
+      '[2026-11-25 12:00:00] alice → bob: ✗ NOT VERIFIED (bad_signature): bad\\u009dreason\\u000aline',
+    ]);
+
+    const json = await run(['messages', '--json'], fake);
+    expect(json.stdout).not.toMatch(/[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/);
+    const parsed = JSON.parse(json.stdout) as Array<{ sender: string; text: string }>;
+    expect(parsed[0]).toMatchObject({ sender: 'eve\u202e', text: fake.views[0]!.text });
+  });
+});
+
+describe('block, unblock, disown', () => {
+  it('call the client and confirm', async () => {
+    const fake = new FakeClient();
+    const blocked = await run(['block', 'Mallory'], fake);
+    expect(blocked).toMatchObject({ code: 0 });
+    expect(blocked.stdout).toContain('Blocked mallory: the server now refuses their messages to you.');
+    const unblocked = await run(['unblock', 'mallory'], fake);
+    expect(unblocked.stdout).toContain('Unblocked mallory');
+    const disowned = await run(['disown', 'alice'], fake);
+    expect(disowned.code).toBe(0);
+    expect(disowned.stdout).toContain('Disowned 1 earlier key(s) of alice');
+    expect(disowned.stdout).toContain(FP('c'));
+    expect(fake.calls.filter((c) => c !== 'login')).toEqual(['block mallory', 'unblock mallory', 'disown alice']);
+    expect(fake.closed).toBe(true);
+  });
+
+  it('refuse a bad name before signing in', async () => {
+    const fake = new FakeClient();
+    expect((await run(['block', 'x!'], fake)).code).toBe(2);
+    expect((await run(['unblock'], fake)).code).toBe(2);
+    expect((await run(['disown', 'a', 'b'], fake)).code).toBe(2);
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('watch', () => {
+  it('says each change of connection state once, not once per reconnect of a garbage stream', async () => {
+    const fake = new FakeClient();
+    fake.live = (emit) => {
+      emit({ type: 'connection', state: 'connecting', detail: null });
+      emit({ type: 'connection', state: 'online', detail: null });
+      for (let i = 0; i < 50; i++) {
+        emit({ type: 'connection', state: 'offline', detail: 'The server sent a live event that is not JSON.' });
+        emit({ type: 'connection', state: 'connecting', detail: null });
+        if (i % 2 === 0) emit({ type: 'connection', state: 'offline', detail: 'The live connection went silent; reconnecting.' });
+      }
+      emit({ type: 'connection', state: 'online', detail: null });
+      emit({ type: 'connection', state: 'online', detail: null });
+      emit({ type: 'connection', state: 'offline', detail: 'gone\u009b' });
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGINT'), 100);
+    const result = await run(['watch'], fake, controller.signal);
+    expect(result.code).toBe(130);
+    expect(fake.closed).toBe(true);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Watching for messages as bob (Ctrl-C to stop).',
+      'Connection lost: The server sent a live event that is not JSON. Reconnecting…',
+      'Connected again.',
+      'Connection lost: gone\\u009b Reconnecting…',
+    ]);
+  });
+
+  it('stops on SIGTERM with 143 even when signing in never finishes', async () => {
+    const fake = new FakeClient();
+    fake.login = () => new Promise(() => undefined);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGTERM'), 50);
+    const started = Date.now();
+    const result = await run(['watch'], fake, controller.signal);
+    expect(result.code).toBe(143);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(fake.closed).toBe(true);
+    expect(result.stderr).toBe('');
+  });
+});
