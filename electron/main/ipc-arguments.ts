@@ -23,7 +23,7 @@ export const settingsUpdateSchema = z.strictObject({
   notificationContent: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
-/** A link from a message; whether it may be opened is decided by navigation.ts (checkExternalUrl). */
+/** A link from a message; whether it may be opened is decided by the link policy (navigation.ts, checkExternalUrl). */
 export const linkSchema = z.string({ error: 'must be text' }).min(1, 'is empty').max(2048, 'is too long');
 
 const none = z.tuple([]);
@@ -41,6 +41,9 @@ export const argumentSchemas: ArgumentSchemas = {
   contacts: none,
   contactDetails: z.tuple([typedUsernameSchema]),
   trustContactKey: z.tuple([typedUsernameSchema]),
+  disownEarlierKeys: z.tuple([typedUsernameSchema]),
+  blockContact: z.tuple([typedUsernameSchema]),
+  unblockContact: z.tuple([typedUsernameSchema]),
   conversation: z.tuple([conversationPageRequestSchema]),
   readMessages: z.tuple([messageIdsSchema]),
   send: z.tuple([sendRequestSchema]),

@@ -26,6 +26,9 @@ function fakeService(): FakeService {
     contacts: reply([]),
     contactDetails: reply({}),
     trustContactKey: reply({}),
+    disownEarlierKeys: reply({}),
+    blockContact: reply({}),
+    unblockContact: reply({}),
     conversation: reply({ messages: [], hasMore: false }),
     readMessages: reply([]),
     send: reply({}),
@@ -66,6 +69,10 @@ describe('dispatcher', () => {
     await dispatch('readMessages', fromWindow, [[messageId]]);
     expect(service.readMessages).toHaveBeenCalledWith([messageId]);
     expect(await dispatch('contacts', fromWindow, [])).toEqual({ ok: true, value: [] });
+    for (const method of ['disownEarlierKeys', 'blockContact', 'unblockContact'] as const) {
+      expect(await dispatch(method, fromWindow, [' Bob '])).toEqual({ ok: true, value: {} });
+      expect(service[method]).toHaveBeenCalledWith('bob');
+    }
   });
 
   it.each<[ChatMethod, unknown[]]>([
@@ -83,6 +90,11 @@ describe('dispatcher', () => {
     ['updateSettings', [{ staySignedIn: 'yes' }]],
     ['updateSettings', [{ serverUrl: 'https://sneaky.example' }]],
     ['openLink', [42]],
+    ['disownEarlierKeys', ['b!']],
+    ['disownEarlierKeys', []],
+    ['blockContact', [{ username: 'bob' }]],
+    ['blockContact', ['bob', 'extra']],
+    ['unblockContact', ['../users/bob']],
     ['conversation', [{ peer: 'bob', limit: 0 }]],
   ])('rejects invalid input to %s with invalid_input and never calls the session', async (method, args) => {
     const { service, dispatch } = setup();

@@ -14,6 +14,11 @@ describe('checkExternalUrl', () => {
     'data:text/html,<b>x</b>',
     'mailto:a@b.c',
     'https://user:pw@example.org/',
+    'https://a@b.example',
+    'https://@b.example',
+    'https://evil.example\\@good.example',
+    'https://evil.example\u202e/gpj.exe',
+    'https://exa\u200bmple.org/',
     'https://example.org/ space',
     'https://example.org/\nx',
     'https://',
@@ -26,8 +31,9 @@ describe('checkExternalUrl', () => {
     expect(checkExternalUrl(url)).toBeNull();
   });
 
-  it('returns the normalized URL', () => {
+  it('returns the normalized URL, a non-ASCII host as punycode', () => {
     expect(checkExternalUrl('HTTPS://Example.org')).toBe('https://example.org/');
+    expect(checkExternalUrl('https://раураl.com')).toBe('https://xn--l-7sba6dbr.com/');
   });
 });
 

@@ -2,27 +2,17 @@
 // is one page on app://chat/, it never navigates, never opens windows, never gets a permission. The only
 // way out is an http(s) link the person clicked, opened in the system browser after a check.
 // Electron is used through structural types only, so these rules run in tests without it.
-
-const MAX_EXTERNAL_URL_LENGTH = 2048;
+import { checkLink, REFUSED_LINK_MESSAGE } from '../../core/links/link-policy.js';
 
 /**
- * The URL to hand to the system browser, or null when it must not be opened: only http: and https:,
- * no embedded credentials, a real host name, no control characters or spaces, of reasonable length.
+ * The URL to hand to the system browser, or null when it must not be opened. The rule is the one link
+ * policy every client uses (core/links/link-policy.ts): only http: and https:, no user info, no backslash,
+ * no control, hidden or space characters, a real host, of reasonable length. The window already asked the
+ * person ("Open <host>?"); this is the check that does not trust the window.
  */
 export function checkExternalUrl(url: unknown): string | null {
-  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_EXTERNAL_URL_LENGTH) return null;
-  // Control characters and whitespace can make a shell or a desktop launcher read a different URL.
-  if (/[\u0000-\u0020\u007f-\u009f]/.test(url)) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
-  if (parsed.username !== '' || parsed.password !== '') return null;
-  if (parsed.hostname === '') return null;
-  return parsed.href;
+  const checked = checkLink(url);
+  return checked.ok ? checked.url : null;
 }
 
 /** The window never navigates: not to another app:// page, not to the web, not to a file. */
@@ -67,9 +57,7 @@ export function hardenWebContents(contents: HardenableContents): void {
 
 /** Opens a checked link in the system browser; rejects an unsafe one with a reason a person can read. */
 export async function openExternalLink(url: unknown, openExternal: (url: string) => Promise<void>): Promise<void> {
-  const checked = checkExternalUrl(url);
-  if (checked === null) {
-    throw new Error('Only web links (http:// or https://) without a user name or password can be opened.');
-  }
-  await openExternal(checked);
+  const checked = checkLink(url);
+  if (!checked.ok) throw new Error(`${REFUSED_LINK_MESSAGE} ${checked.reason}`);
+  await openExternal(checked.url);
 }

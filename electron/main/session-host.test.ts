@@ -41,6 +41,9 @@ class FakeClient implements HostedClient {
   readonly contacts = vi.fn(async () => this.unread);
   readonly contactDetails = vi.fn();
   readonly trustContactKey = vi.fn();
+  readonly disownEarlierKeys = vi.fn();
+  readonly blockContact = vi.fn();
+  readonly unblockContact = vi.fn();
   readonly conversation = vi.fn();
   readonly readMessages = vi.fn(async (): Promise<MessageView[]> => []);
   readonly send = vi.fn();

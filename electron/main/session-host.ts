@@ -35,6 +35,9 @@ export type HostedClient = Pick<
   | 'contacts'
   | 'contactDetails'
   | 'trustContactKey'
+  | 'disownEarlierKeys'
+  | 'blockContact'
+  | 'unblockContact'
   | 'conversation'
   | 'readMessages'
   | 'send'
@@ -224,6 +227,18 @@ export class SessionHost implements ChatService {
 
   trustContactKey(username: string) {
     return this.#requireClient().trustContactKey(username);
+  }
+
+  disownEarlierKeys(username: string) {
+    return this.#requireClient().disownEarlierKeys(username);
+  }
+
+  blockContact(username: string) {
+    return this.#requireClient().blockContact(username);
+  }
+
+  unblockContact(username: string) {
+    return this.#requireClient().unblockContact(username);
   }
 
   conversation(request: Parameters<ChatService['conversation']>[0]) {

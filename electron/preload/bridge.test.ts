@@ -22,8 +22,8 @@ describe('preload bridge', () => {
     expect(Object.keys(bridge).sort()).toEqual(
       [
         'getSettings', 'setServer', 'updateSettings', 'currentAccount', 'register', 'login', 'logout', 'changePassword',
-        'searchUsers', 'contacts', 'contactDetails', 'trustContactKey', 'conversation', 'readMessages', 'send', 'markRead',
-        'openLink', 'onEvent',
+        'searchUsers', 'contacts', 'contactDetails', 'trustContactKey', 'disownEarlierKeys', 'blockContact', 'unblockContact',
+        'conversation', 'readMessages', 'send', 'markRead', 'openLink', 'onEvent',
       ].sort(),
     );
     expect(Object.isFrozen(bridge)).toBe(true);
@@ -36,12 +36,18 @@ describe('preload bridge', () => {
     expect(await bridge.login({ username: 'alice', password: 'pw' })).toEqual({ ok: true, value: 'reply' });
     await bridge.markRead('bob', 3);
     await bridge.contacts();
+    await bridge.disownEarlierKeys('bob');
+    await bridge.blockContact('bob');
+    await (bridge.unblockContact as (...a: unknown[]) => Promise<unknown>)('bob', 'extra');
     // Extra arguments from the page are not forwarded.
     await (bridge.logout as (...a: unknown[]) => Promise<unknown>)('extra', { x: 1 });
     expect(ipc.invoke.mock.calls).toEqual([
       ['chat:login', { username: 'alice', password: 'pw' }],
       ['chat:markRead', 'bob', 3],
       ['chat:contacts'],
+      ['chat:disownEarlierKeys', 'bob'],
+      ['chat:blockContact', 'bob'],
+      ['chat:unblockContact', 'bob'],
       ['chat:logout'],
     ]);
   });

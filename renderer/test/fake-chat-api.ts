@@ -38,6 +38,11 @@ export class FakeChatApi implements ChatApi {
   details = new Map<string, ContactDetails>();
   /** Every stored message, oldest first. */
   messages: MessageView[] = [];
+  /**
+   * What a hostile server lists a message as (by id): the conversation list shows these sender/recipient
+   * names, while readMessages returns the record as it is.
+   */
+  listedAs = new Map<string, { sender: string; recipient: string }>();
   calls: { method: Method; args: unknown[] }[] = [];
   /** The next call of a method rejects with this (once). */
   failNext = new Map<Method, ChatErrorInfo>();
@@ -69,16 +74,27 @@ export class FakeChatApi implements ChatApi {
     return this.calls.filter((c) => c.method === method).map((c) => c.args);
   }
 
-  /** Adds a stored message between the account and `peer`. */
-  addMessage(peer: string, options: { outgoing?: boolean; text?: string | null; status?: MessageView['status']; reason?: string | null; timestamp?: string } = {}): MessageView {
+  /** Adds a stored message between the account and `peer` (or between `sender` and `recipient`, when given). */
+  addMessage(
+    peer: string,
+    options: {
+      outgoing?: boolean;
+      text?: string | null;
+      status?: MessageView['status'];
+      reason?: string | null;
+      timestamp?: string;
+      sender?: string;
+      recipient?: string;
+    } = {},
+  ): MessageView {
     const me = this.account?.username ?? 'alice';
-    const outgoing = options.outgoing ?? false;
+    const outgoing = options.sender !== undefined ? options.sender === me : (options.outgoing ?? false);
     const seq = ++this.#seq;
     const view: MessageView = {
       id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
       seq,
-      sender: outgoing ? me : peer,
-      recipient: outgoing ? peer : me,
+      sender: options.sender ?? (outgoing ? me : peer),
+      recipient: options.recipient ?? (outgoing ? peer : me),
       timestamp: options.timestamp ?? new Date(Date.UTC(2026, 10, 25, 12, 0, seq % 60)).toISOString(),
       outgoing,
       text: options.text === undefined ? `message ${seq}` : options.text,
@@ -160,16 +176,21 @@ export class FakeChatApi implements ChatApi {
   }
   contactDetails(username: string) {
     return this.#call('contactDetails', [username], () => {
-      return (
-        this.details.get(username) ?? {
-          username,
-          keyStatus: 'pinned' as const,
-          pinnedFingerprint: FINGERPRINT_B,
-          serverFingerprint: null,
-          createdAt: '2026-11-01T10:00:00.000Z',
-        }
-      );
+      return this.#detailsOf(username);
     });
+  }
+  #detailsOf(username: string): ContactDetails {
+    return (
+      this.details.get(username) ?? {
+        username,
+        keyStatus: 'pinned' as const,
+        pinnedFingerprint: FINGERPRINT_B,
+        serverFingerprint: null,
+        createdAt: '2026-11-01T10:00:00.000Z',
+        blocked: false,
+        earlierKeys: [],
+      }
+    );
   }
   trustContactKey(username: string) {
     return this.#call('trustContactKey', [username], () => {
@@ -180,17 +201,53 @@ export class FakeChatApi implements ChatApi {
         pinnedFingerprint: before?.serverFingerprint ?? FINGERPRINT_B,
         serverFingerprint: null,
         createdAt: before?.createdAt ?? null,
+        blocked: before?.blocked ?? false,
+        earlierKeys: [
+          ...(before?.pinnedFingerprint && before.serverFingerprint ? [{ fingerprint: before.pinnedFingerprint, disowned: false }] : []),
+          ...(before?.earlierKeys ?? []),
+        ],
       };
       this.details.set(username, trusted);
       return trusted;
     });
   }
+  disownEarlierKeys(username: string) {
+    return this.#call('disownEarlierKeys', [username], () => {
+      const before = this.#detailsOf(username);
+      const after: ContactDetails = { ...before, earlierKeys: before.earlierKeys.map((k) => ({ ...k, disowned: true })) };
+      this.details.set(username, after);
+      for (const m of this.messages) {
+        if (m.sender === username && m.status === 'earlier_key') {
+          m.status = 'disowned_key';
+          m.reason = `Signed with a key you said was never ${username}’s.`;
+        }
+      }
+      return after;
+    });
+  }
+  blockContact(username: string) {
+    return this.#call('blockContact', [username], () => {
+      const after: ContactDetails = { ...this.#detailsOf(username), blocked: true };
+      this.details.set(username, after);
+      return after;
+    });
+  }
+  unblockContact(username: string) {
+    return this.#call('unblockContact', [username], () => {
+      const after: ContactDetails = { ...this.#detailsOf(username), blocked: false };
+      this.details.set(username, after);
+      return after;
+    });
+  }
   conversation(request: ConversationPageRequest) {
     return this.#call('conversation', [request], (): ConversationPage => {
       const me = this.account?.username ?? 'alice';
-      const all = this.messages.filter(
-        (m) => (m.sender === request.peer && m.recipient === me) || (m.sender === me && m.recipient === request.peer),
-      );
+      const all = this.messages
+        .map((m) => {
+          const listed = this.listedAs.get(m.id);
+          return listed ? { ...m, ...listed, outgoing: listed.sender === me } : m;
+        })
+        .filter((m) => (m.sender === request.peer && m.recipient === me) || (m.sender === me && m.recipient === request.peer));
       const before = request.beforeSeq;
       const older = before === undefined ? all : all.filter((m) => m.seq < before);
       const limit = request.limit ?? 100;

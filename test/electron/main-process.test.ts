@@ -190,7 +190,7 @@ describe('desktop main process', () => {
     expect([...fake.state.handlers.keys()].sort()).toEqual(
       [
         'getSettings', 'setServer', 'updateSettings', 'currentAccount', 'register', 'login', 'logout', 'changePassword',
-        'searchUsers', 'contacts', 'contactDetails', 'trustContactKey', 'conversation', 'readMessages', 'send', 'markRead', 'openLink',
+        'searchUsers', 'contacts', 'contactDetails', 'trustContactKey', 'disownEarlierKeys', 'blockContact', 'unblockContact', 'conversation', 'readMessages', 'send', 'markRead', 'openLink',
       ].map((m) => `chat:${m}`).sort(),
     );
   });

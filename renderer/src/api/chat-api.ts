@@ -70,6 +70,11 @@ export interface ChatApi {
   contactDetails(username: string): Promise<ContactDetails>;
   /** Accepts a contact's changed key: pins the key the server shows now. */
   trustContactKey(username: string): Promise<ContactDetails>;
+  /** The person says the contact's earlier keys were never theirs: messages signed with them become failed. */
+  disownEarlierKeys(username: string): Promise<ContactDetails>;
+  /** Blocks a contact: the server refuses their direct messages to the signed-in user (PUT /blocks/{u}). */
+  blockContact(username: string): Promise<ContactDetails>;
+  unblockContact(username: string): Promise<ContactDetails>;
 
   conversation(request: ConversationPageRequest): Promise<ConversationPage>;
   /** Decrypts and verifies these messages (results are cached, so asking twice is cheap). */

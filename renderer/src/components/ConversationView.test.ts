@@ -76,7 +76,7 @@ describe('a conversation of 10,000 messages', () => {
         for (const row of within(viewport).getAllByRole('listitem')) passed.add(row.dataset.key!);
       }
       expect(within(viewport).queryAllByText('Verified')).toEqual([]);
-      expect(within(viewport).getAllByText(/^Decrypting message from bob$/).length).toBeGreaterThan(5);
+      expect(within(viewport).getAllByText(/^Decrypting message$/).length).toBeGreaterThan(5);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(api.callsOf('readMessages')).toHaveLength(askedBefore);
 
@@ -103,6 +103,7 @@ describe('messages', () => {
     expect(text.querySelector('img, b')).toBeNull();
     const link = within(messages()).getByRole('link', { name: 'https://example.org/a' });
     await user.click(link);
+    await user.click(within(screen.getByRole('dialog', { name: 'Open example.org?' })).getByRole('button', { name: 'Open example.org' }));
     expect(api.callsOf('openLink')).toEqual([['https://example.org/a']]);
   });
 
@@ -177,6 +178,8 @@ describe('a changed contact key', () => {
       pinnedFingerprint: FINGERPRINT_B,
       serverFingerprint: FINGERPRINT_A,
       createdAt: '2026-11-01T10:00:00.000Z',
+      blocked: false,
+      earlierKeys: [],
     });
     const user = await openChatWithBob(api);
     const banner = await screen.findByText('bob’s safety key has changed.');
@@ -200,7 +203,7 @@ describe('a changed contact key', () => {
   it('warns when a key_changed event arrives for the open conversation', async () => {
     const api = signedInWithBob();
     await openChatWithBob(api);
-    api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null });
+    api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null, blocked: false, earlierKeys: [] });
     api.emit({ type: 'key_changed', change: { username: 'bob', pinnedFingerprint: FINGERPRINT_B, newFingerprint: FINGERPRINT_A } });
     expect(await screen.findByText('bob’s safety key has changed.')).toBeInTheDocument();
     expect(within(screen.getByRole('navigation', { name: 'Contacts' })).getByText('Safety key changed')).toBeInTheDocument();
@@ -222,5 +225,83 @@ describe('finding people', () => {
     await user.click(within(found).getByRole('button', { name: /^bobby/ }));
     expect(await screen.findByRole('heading', { name: 'bobby', level: 2 })).toBeInTheDocument();
     expect(screen.getByText(/Messages to bobby are end-to-end encrypted/)).toBeInTheDocument();
+  });
+});
+
+describe('what the server lists is not what the window shows', () => {
+  it('shows messages listed in the wrong conversation as failed, with the reason and no text', async () => {
+    const api = signedInWithBob();
+    api.addMessage('bob', { text: 'real bob' });
+    const fromCarol = api.addMessage('carol', { text: 'carol secret' });
+    const otherPeople = api.addMessage('carol', { sender: 'dave', recipient: 'carol', text: 'not yours' });
+    const mineToCarol = api.addMessage('carol', { outgoing: true, text: 'to carol' });
+    api.listedAs.set(fromCarol.id, { sender: 'bob', recipient: 'alice' });
+    api.listedAs.set(otherPeople.id, { sender: 'bob', recipient: 'alice' });
+    api.listedAs.set(mineToCarol.id, { sender: 'alice', recipient: 'bob' });
+    await openChatWithBob(api);
+    await within(messages()).findByText('real bob');
+    await waitFor(() => expect(within(messages()).getAllByText('Listed in the wrong conversation')).toHaveLength(3));
+    for (const bubble of messages().querySelectorAll('[data-status="misplaced"]')) {
+      expect(bubble).toHaveTextContent('The server listed this message in the wrong conversation.');
+      expect(bubble).not.toHaveTextContent('Verified');
+    }
+    expect(within(messages()).queryByText(/carol secret|not yours|to carol/)).toBeNull();
+    expect(within(messages()).getAllByText('Verified')).toHaveLength(1);
+  });
+
+  it('shows earlier-key and disowned-key messages with their own warning, never as verified', async () => {
+    const api = signedInWithBob();
+    api.addMessage('bob', { text: null, status: 'earlier_key', reason: 'Signed with bob’s earlier key.' });
+    api.addMessage('bob', { text: null, status: 'disowned_key', reason: 'Signed with a key you said was never bob’s.' });
+    await openChatWithBob(api);
+    const earlier = (await within(messages()).findByText('Signed with an earlier key — not verified')).closest('[data-status]')!;
+    expect(earlier).toHaveTextContent('Signed with bob’s earlier key.');
+    expect(earlier).toHaveClass('warning');
+    const disowned = within(messages()).getByText('Signed with a key that was never theirs').closest('[data-status]')!;
+    expect(disowned).toHaveTextContent('Signed with a key you said was never bob’s.');
+    expect(within(messages()).queryByText('Verified')).toBeNull();
+  });
+});
+
+describe('contact details: earlier keys and blocking', () => {
+  it('disowns earlier keys after a confirm step, and blocks and unblocks', async () => {
+    const api = signedInWithBob();
+    api.details.set('bob', {
+      username: 'bob', keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt: null,
+      blocked: false, earlierKeys: [{ fingerprint: FINGERPRINT_A, disowned: false }],
+    });
+    const user = await openChatWithBob(api);
+    await user.click(screen.getByRole('button', { name: 'Contact details and safety key' }));
+    const dialog = screen.getByRole('dialog', { name: 'Contact details' });
+    expect(within(dialog).getByLabelText(`Earlier key of bob: ${FINGERPRINT_A}`)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'That key was never bob’s' }));
+    expect(api.callsOf('disownEarlierKeys')).toEqual([]);
+    await user.click(within(dialog).getByRole('button', { name: 'Yes, those keys were never bob’s' }));
+    expect(api.callsOf('disownEarlierKeys')).toEqual([['bob']]);
+    expect(await within(dialog).findByText('You said this key was never bob’s.')).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Block bob' }));
+    expect(api.callsOf('blockContact')).toEqual([['bob']]);
+    expect(await within(dialog).findByText('You blocked bob: they cannot send you messages')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Unblock bob' }));
+    expect(api.callsOf('unblockContact')).toEqual([['bob']]);
+    expect(await within(dialog).findByRole('button', { name: 'Block bob' })).toBeInTheDocument();
+  });
+});
+
+describe('opening links', () => {
+  it('asks "Open <host>?" with the host that really opens, and opens only on yes', async () => {
+    const api = signedInWithBob();
+    api.addMessage('bob', { text: 'pay at https://раураl.com/login now' });
+    const user = await openChatWithBob(api);
+    await user.click(await within(messages()).findByRole('link', { name: 'https://раураl.com/login' }));
+    const ask = screen.getByRole('dialog', { name: 'Open xn--l-7sba6dbr.com?' });
+    expect(ask).toHaveTextContent('https://xn--l-7sba6dbr.com/login');
+    expect(api.callsOf('openLink')).toEqual([]);
+    await user.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    expect(api.callsOf('openLink')).toEqual([]);
+    await user.click(within(messages()).getByRole('link', { name: 'https://раураl.com/login' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Open xn--l-7sba6dbr.com?' })).getByRole('button', { name: 'Open xn--l-7sba6dbr.com' }));
+    expect(api.callsOf('openLink')).toEqual([['https://xn--l-7sba6dbr.com/login']]);
   });
 });

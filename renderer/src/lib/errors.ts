@@ -21,6 +21,7 @@ const KNOWN_CODES: Record<ChatErrorCode, true> = {
   key_changed: true,
   locked: true,
   keychain_unavailable: true,
+  quota_exceeded: true,
 };
 const CODES: ReadonlySet<string> = new Set(Object.keys(KNOWN_CODES));
 

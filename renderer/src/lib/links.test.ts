@@ -9,22 +9,34 @@ describe('splitLinks', () => {
   it('finds http and https addresses and leaves the closing punctuation out', () => {
     expect(splitLinks('see https://example.org/a?b=1, and http://x.test/.')).toEqual([
       { kind: 'text', text: 'see ' },
-      { kind: 'link', text: 'https://example.org/a?b=1', url: 'https://example.org/a?b=1' },
+      { kind: 'link', text: 'https://example.org/a?b=1', url: 'https://example.org/a?b=1', host: 'example.org' },
       { kind: 'text', text: ', and ' },
-      { kind: 'link', text: 'http://x.test/', url: 'http://x.test/' },
+      { kind: 'link', text: 'http://x.test/', url: 'http://x.test/', host: 'x.test' },
       { kind: 'text', text: '.' },
     ]);
   });
 
   it('keeps a balanced closing parenthesis that belongs to the address', () => {
     const [, link, rest] = splitLinks('(https://en.wikipedia.org/wiki/Foo_(bar))');
-    expect(link).toEqual({ kind: 'link', text: 'https://en.wikipedia.org/wiki/Foo_(bar)', url: 'https://en.wikipedia.org/wiki/Foo_(bar)' });
+    expect(link).toEqual({ kind: 'link', text: 'https://en.wikipedia.org/wiki/Foo_(bar)', url: 'https://en.wikipedia.org/wiki/Foo_(bar)', host: 'en.wikipedia.org' });
     expect(rest).toEqual({ kind: 'text', text: ')' });
   });
 
   it('never makes links of other schemes', () => {
     const text = 'javascript:alert(1) data:text/html,<x> file:///etc/passwd';
     expect(splitLinks(text)).toEqual([{ kind: 'text', text }]);
+  });
+
+  it('leaves links the policy refuses as plain text: user info, backslash, control characters', () => {
+    for (const text of ['go https://user:pw@host.example/x now', 'see https://evil.example\\@good.example', 'a https://example.org/\u0007b', 'x https://evil.example\u202e/gpj.exe']) {
+      expect(splitLinks(text)).toEqual([{ kind: 'text', text }]);
+    }
+  });
+
+  it('links a non-ASCII host under the host that really opens (punycode)', () => {
+    expect(splitLinks('https://раураl.com')).toEqual([
+      { kind: 'link', text: 'https://раураl.com', url: 'https://xn--l-7sba6dbr.com/', host: 'xn--l-7sba6dbr.com' },
+    ]);
   });
 });
 

@@ -1,7 +1,12 @@
-// Message text is shown as text. Web addresses inside it become links, but only http(s) ones, and they are
-// opened only through ChatApi.openLink (which checks again), never by the page navigating itself.
+// Message text is shown as text. Web addresses inside it become links only when the one link policy
+// (core/links/link-policy.ts, shared with the desktop main process) accepts them; they are opened only
+// through ChatApi.openLink after the person confirmed the host (LinkConfirmDialog), never by the page
+// navigating itself.
+import { checkLink, linkText, safeLinkUrl } from '../../../core/links/link-policy.js';
 
-export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; url: string };
+export { checkLink, linkText, safeLinkUrl };
+
+export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; url: string; host: string };
 
 const CANDIDATE = /\bhttps?:\/\/[^\s<>"]+/gi;
 const TRAILING_CHAR = /[.,;:!?'")\]}]/;
@@ -10,19 +15,6 @@ function count(text: string, ch: string): number {
   let n = 0;
   for (const c of text) if (c === ch) n++;
   return n;
-}
-
-/** The URL in its normalized form when `text` is an absolute http(s) address, else null. */
-export function safeLinkUrl(text: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (!url.hostname) return null;
-  return url.href;
 }
 
 export function splitLinks(text: string): TextSegment[] {
@@ -36,11 +28,12 @@ export function splitLinks(text: string): TextSegment[] {
       if (tail === ')' && count(candidate, '(') >= count(candidate, ')')) break;
       candidate = candidate.slice(0, -1);
     }
-    const url = safeLinkUrl(candidate);
+    const checked = checkLink(candidate);
     const start = match.index;
-    if (url === null) continue;
+    // A refused address (user info, backslash, control or hidden characters…) stays plain text.
+    if (!checked.ok) continue;
     if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
-    segments.push({ kind: 'link', text: candidate, url });
+    segments.push({ kind: 'link', text: linkText(candidate), url: checked.url, host: checked.host });
     last = start + candidate.length;
   }
   if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) });

@@ -13,9 +13,11 @@ export class ChatState {
   readonly #api: ChatApi;
   readonly #conversations = new Map<string, ConversationState>();
   readonly #isVisible: () => boolean;
+  readonly #session: SessionState;
 
   constructor(api: ChatApi, session: SessionState, isVisible: () => boolean = defaultVisibility) {
     this.#api = api;
+    this.#session = session;
     this.#isVisible = isVisible;
     this.contacts = new ContactsState(api, () => session.account?.username ?? null);
   }
@@ -32,6 +34,7 @@ export class ChatState {
         onRead: (p) => this.contacts.markedRead(p),
         onKeyTrusted: (p) => this.contacts.keyTrusted(p),
         isVisible: this.#isVisible,
+        me: () => this.#session.account?.username ?? null,
       });
       this.#conversations.set(peer, conversation);
     }

@@ -25,6 +25,22 @@ export interface ConversationHooks {
   newId?: () => string;
   /** Whether the person can see the window now; read markers move only then. */
   isVisible?: () => boolean;
+  /** The signed-in user's name: a read message must be between them and the peer. */
+  me?: () => string | null;
+}
+
+export const MISPLACED_REASON = 'The server listed this message in the wrong conversation.';
+
+/**
+ * What the window shows of a message comes only from the view the core verified; and a view whose
+ * sender/recipient pair is not (me, peer) either way is failed here too, whatever the core said.
+ */
+export function placedView(view: MessageView, me: string | null, peer: string): MessageView {
+  if (view.status === 'misplaced') return { ...view, text: null, reason: view.reason ?? MISPLACED_REASON };
+  const mine = me !== null && view.sender === me && view.recipient === peer && view.outgoing;
+  const theirs = me !== null && view.sender === peer && view.recipient === me && !view.outgoing;
+  if (mine || theirs) return view;
+  return { ...view, text: null, status: 'misplaced', reason: MISPLACED_REASON };
 }
 
 export class ConversationState {
@@ -39,6 +55,8 @@ export class ConversationState {
   details = $state<ContactDetails | null>(null);
   detailsError = $state<ChatErrorInfo | null>(null);
   trusting = $state(false);
+  /** A block, unblock or disown request is in flight. */
+  changing = $state(false);
   draft = $state('');
   readonly views = new SvelteMap<string, MessageView>();
   readonly #rowBuilder = new RowBuilder();
@@ -145,7 +163,8 @@ export class ConversationState {
     this.#inFlight = true;
     this.#api.readMessages(batch).then(
       (views) => {
-        for (const view of views) this.views.set(view.id, view);
+        const asked = new Set(batch);
+        for (const view of views) if (asked.has(view.id)) this.#setView(view);
         // An id the core did not answer for is not asked again until it is on screen anew.
         for (const id of batch) if (!this.views.has(id)) this.#unreadable.add(id);
         this.readError = null;
@@ -221,7 +240,7 @@ export class ConversationState {
     if (!message) return;
     try {
       const view = await this.#api.send({ recipient: this.peer, text: message.text, id });
-      this.views.set(view.id, view);
+      this.#setView(view);
       this.#mergeHeaders([view]);
       this.pending = this.pending.filter((p) => p.id !== id);
     } catch (error) {
@@ -245,6 +264,40 @@ export class ConversationState {
       return false;
     } finally {
       this.trusting = false;
+    }
+  }
+
+  #setView(view: MessageView): void {
+    this.views.set(view.id, placedView(view, this.#hooks.me?.() ?? null, this.peer));
+  }
+
+  /** The person said the contact's earlier keys were never theirs: messages signed with them are read again. */
+  disownEarlierKeys(): Promise<boolean> {
+    return this.#change(() => this.#api.disownEarlierKeys(this.peer), ['earlier_key']);
+  }
+
+  block(): Promise<boolean> {
+    return this.#change(() => this.#api.blockContact(this.peer), []);
+  }
+
+  unblock(): Promise<boolean> {
+    return this.#change(() => this.#api.unblockContact(this.peer), []);
+  }
+
+  async #change(run: () => Promise<ContactDetails>, reread: MessageView['status'][]): Promise<boolean> {
+    this.changing = true;
+    try {
+      this.details = await run();
+      this.detailsError = null;
+      const stale = [...this.views.values()].filter((v) => reread.includes(v.status)).map((v) => v.id);
+      for (const id of stale) this.views.delete(id);
+      if (stale.length > 0) this.#pump();
+      return true;
+    } catch (error) {
+      this.detailsError = errorInfo(error);
+      return false;
+    } finally {
+      this.changing = false;
     }
   }
 

@@ -18,6 +18,9 @@ function fakeBridge(overrides: Partial<Record<keyof EncryptedChatBridge, unknown
     contacts: ok([]),
     contactDetails: ok({}),
     trustContactKey: ok({}),
+    disownEarlierKeys: ok({ username: 'bob', blocked: false }),
+    blockContact: ok({ username: 'bob', blocked: true }),
+    unblockContact: ok({ username: 'bob', blocked: false }),
     conversation: ok({ messages: [], hasMore: false }),
     readMessages: ok([]),
     send: ok({}),
@@ -36,6 +39,12 @@ describe('Electron ChatApi adapter', () => {
     expect(bridge.login).toHaveBeenCalledWith({ username: 'alice', password: 'pw' });
     await api.markRead('bob', 4);
     expect(bridge.markRead).toHaveBeenCalledWith('bob', 4);
+    expect(await api.disownEarlierKeys('bob')).toEqual({ username: 'bob', blocked: false });
+    expect(bridge.disownEarlierKeys).toHaveBeenCalledWith('bob');
+    expect(await api.blockContact('bob')).toEqual({ username: 'bob', blocked: true });
+    expect(bridge.blockContact).toHaveBeenCalledWith('bob');
+    expect(await api.unblockContact('bob')).toEqual({ username: 'bob', blocked: false });
+    expect(bridge.unblockContact).toHaveBeenCalledWith('bob');
   });
 
   it('rebuilds a failed reply as an Error with info', async () => {

@@ -4,7 +4,7 @@
 // core's session.
 import type { KeyValueStore } from '../../../../core/client/store.js';
 import type { ChatApi, ChatErrorInfo } from '../chat-api.js';
-import { safeLinkUrl } from '../../lib/links.js';
+import { checkLink, REFUSED_LINK_MESSAGE } from '../../../../core/links/link-policy.js';
 import { LocalStorageStore } from './local-storage-store.js';
 import { WebSettings } from './web-settings.js';
 import { connectSession, type PageToWorker, type PortLike, type SessionConnection, type WorkerToPage } from './worker-rpc.js';
@@ -69,6 +69,9 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
     contacts: () => session.call('contacts', []),
     contactDetails: (username) => session.call('contactDetails', [username]),
     trustContactKey: (username) => session.call('trustContactKey', [username]),
+    disownEarlierKeys: (username) => session.call('disownEarlierKeys', [username]),
+    blockContact: (username) => session.call('blockContact', [username]),
+    unblockContact: (username) => session.call('unblockContact', [username]),
 
     conversation: (request) => session.call('conversation', [request]),
     readMessages: (ids) => session.call('readMessages', [ids]),
@@ -77,9 +80,10 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
 
     openLink: (url) =>
       guarded(async () => {
-        const safe = safeLinkUrl(url);
-        if (!safe) throw chatError({ code: 'invalid_input', message: 'Only http and https links can be opened.' });
-        openTab(safe);
+        // The same policy as the desktop main process (core/links/link-policy.ts); the window asked first.
+        const checked = checkLink(url);
+        if (!checked.ok) throw chatError({ code: 'invalid_input', message: `${REFUSED_LINK_MESSAGE} ${checked.reason}` });
+        openTab(checked.url);
       }),
 
     onEvent: (listener) => session.onEvent(listener),

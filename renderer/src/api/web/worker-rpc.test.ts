@@ -78,6 +78,9 @@ describe('the page ↔ worker session protocol', () => {
     expect(await pageStore.get('last-login')).toBe('alice');
     await expect(connection.call('contacts', [])).resolves.toEqual([expect.objectContaining({ username: 'bob', pin: 'pinned-key' })]);
     await expect(connection.call('markRead', ['bob', 7])).resolves.toEqual({ method: 'markRead', args: ['bob', 7] });
+    for (const method of ['disownEarlierKeys', 'blockContact', 'unblockContact'] as const) {
+      await expect(connection.call(method, ['bob'])).resolves.toEqual({ method, args: ['bob'] });
+    }
   });
 
   it('delivers events, and refuses what is not a session method', async () => {
