@@ -179,7 +179,7 @@ async function fastScroll(page: Page): Promise<ScrollResult> {
 async function main(): Promise<void> {
   console.log(`bench:ui — ${MESSAGES} messages; ${new Date().toISOString()}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const server = await startServerProcess({ env: { WEB_ROOT: path.join(REPO_ROOT, 'dist/web') } });
+  const server = await startServerProcess({ env: { WEB_ROOT: path.join(REPO_ROOT, 'dist/web'), SENDS_PER_MINUTE: '0' } });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     console.log(`server ${server.url}; seeding (RSA-4096 sign + 2 × encrypt per message, ${SEND_CONCURRENCY} at a time)…`);

@@ -19,6 +19,7 @@ import { describeError, requestLogger } from './logging.js';
 import { MessageAppender } from './messages/append.js';
 import { REPO_ROOT } from './paths.js';
 import type { RouteContext } from './routes/context.js';
+import { blocksRouter } from './routes/blocks.js';
 import { healthRouter } from './routes/health.js';
 import { messagesRouter } from './routes/messages.js';
 import { sessionRouter } from './routes/session.js';
@@ -78,14 +79,19 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
   });
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
 
-  const context: RouteContext = { config, db, signer, auth, limits: createRateLimits(config) };
-  const appender = new MessageAppender(db, (header) => bus.publish(header));
-  const streams = new EventStreams(db, bus, config.heartbeatSeconds * 1000);
+  const limits = createRateLimits(config, signer.deviceCredentials(config.deviceCredentialTtlSeconds * 1000));
+  const context: RouteContext = { config, db, signer, auth, limits };
+  const appender = new MessageAppender(db, (header) => bus.publish(header), { quotaBytes: config.messageQuotaBytes });
+  const streams = new EventStreams(db, bus, config.heartbeatSeconds * 1000, {
+    perUser: config.streamsPerUser,
+    perAddress: config.streamsPerAddress,
+  });
 
   app.use(healthRouter(context, version));
   app.use(sessionRouter(context));
   app.use(usersRouter(context));
   app.use(messagesRouter(context, appender));
+  app.use(blocksRouter(context));
   app.get('/events', auth.required, noQuery, streams.handle);
   app.use(webClientRouter(path.resolve(REPO_ROOT, config.webRoot)));
 

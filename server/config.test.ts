@@ -19,7 +19,9 @@ describe('loadConfig', () => {
       loginWindowSeconds: 900,
       registrationsPerAddress: 30,
       registrationWindowSeconds: 3600,
-      sendsPerMinute: 0,
+      sendsPerMinute: 120,
+      messageQuotaBytes: 1024 ** 3,
+      deviceCredentialTtlSeconds: 180 * 86400,
       webRoot: 'dist/web',
     });
   });
@@ -38,6 +40,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(loadConfig({ TOKEN_TTL: '90' }).tokenTtlSeconds).toBe(90);
     expect(loadConfig({ BODY_LIMIT: '256KiB' }).bodyLimitBytes).toBe(262144);
+  });
+
+  it('reads MESSAGE_QUOTA as bytes or with a unit, 0 meaning off, and SENDS_PER_MINUTE=0 as off', () => {
+    expect(loadConfig({ MESSAGE_QUOTA: '1gb' }).messageQuotaBytes).toBe(1024 ** 3);
+    expect(loadConfig({ MESSAGE_QUOTA: '500mb' }).messageQuotaBytes).toBe(500 * 1024 ** 2);
+    expect(loadConfig({ MESSAGE_QUOTA: '123456' }).messageQuotaBytes).toBe(123456);
+    expect(loadConfig({ MESSAGE_QUOTA: '0' }).messageQuotaBytes).toBe(0);
+    expect(loadConfig({ SENDS_PER_MINUTE: '0' }).sendsPerMinute).toBe(0);
+    expect(loadConfig({ DEVICE_CREDENTIAL_TTL: '30d' }).deviceCredentialTtlSeconds).toBe(30 * 86400);
+    expect(() => loadConfig({ MESSAGE_QUOTA: 'lots' })).toThrow(/^MESSAGE_QUOTA \(--message-quota\)/);
+    expect(() => loadConfig({ MESSAGE_QUOTA: '-1' })).toThrow(/^MESSAGE_QUOTA/);
+    expect(() => loadConfig({ DEVICE_CREDENTIAL_TTL: '10s' })).toThrow(/^DEVICE_CREDENTIAL_TTL/);
   });
 
   it.each([

@@ -19,10 +19,20 @@ export interface ServerConfig {
   loginWindowSeconds: number;
   registrationsPerAddress: number;
   registrationWindowSeconds: number;
-  /** Messages one user may send per minute; 0 means no limit (the default). */
+  /** Messages one user may send per minute; 0 means no limit. */
   sendsPerMinute: number;
+  /** Total size (bytes of the encrypted fields) of the messages one user may have stored; 0 means no limit. */
+  messageQuotaBytes: number;
+  /** How long a device credential (X-Device-Credential) stays valid. */
+  deviceCredentialTtlSeconds: number;
   heartbeatSeconds: number;
   webRoot: string;
+  /** Live event streams one user may hold; opening one more closes that user's oldest. */
+  streamsPerUser: number;
+  /** Live event streams one client address may hold; beyond it GET /events answers 429. */
+  streamsPerAddress: number;
+  /** Open TCP connections one address may hold; 0 means no limit. Trusted proxies are not counted. */
+  connectionsPerAddress: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -77,6 +87,17 @@ const size: Parser<number> = (text) => {
   return bytes;
 };
 
+const QUOTA_UNITS: Record<string, number> = { ...SIZE_UNITS, gb: 1024 ** 3, gib: 1024 ** 3, tb: 1024 ** 4, tib: 1024 ** 4 };
+/** "0" (off), "1073741824", "500mb", "1gb". */
+const quota: Parser<number> = (text) => {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? QUOTA_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) fail('must be 0 (off) or a size like 1073741824, 500mb or 1gb');
+  const bytes = Number(match![1]) * unit!;
+  if (!Number.isSafeInteger(bytes) || bytes > 1024 ** 5) fail('must be from 0 to 1024tb');
+  return bytes;
+};
+
 const boolean: Parser<boolean> = (text) => {
   const t = text.toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(t)) return true;
@@ -124,13 +145,23 @@ const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] 
   { key: 'loginWindowSeconds', env: 'LOGIN_WINDOW', parse: duration(1), fallback: 15 * 60 },
   { key: 'registrationsPerAddress', env: 'REGISTRATIONS_PER_ADDRESS', parse: integer(1, 1_000_000), fallback: 30 },
   { key: 'registrationWindowSeconds', env: 'REGISTRATION_WINDOW', parse: duration(1), fallback: 3600 },
-  { key: 'sendsPerMinute', env: 'SENDS_PER_MINUTE', parse: integer(0, 1_000_000), fallback: 0 },
+  { key: 'sendsPerMinute', env: 'SENDS_PER_MINUTE', parse: integer(0, 1_000_000), fallback: 120 },
+  { key: 'messageQuotaBytes', env: 'MESSAGE_QUOTA', parse: quota, fallback: 1024 ** 3 },
+  { key: 'deviceCredentialTtlSeconds', env: 'DEVICE_CREDENTIAL_TTL', parse: duration(60), fallback: 180 * 86400 },
   // The protocol promises a comment line at least every 30 s.
   { key: 'heartbeatSeconds', env: 'HEARTBEAT_INTERVAL', parse: duration(1, 30), fallback: 20 },
   { key: 'webRoot', env: 'WEB_ROOT', parse: nonEmpty, fallback: 'dist/web' },
+  { key: 'streamsPerUser', env: 'STREAMS_PER_USER', parse: integer(1, 10_000), fallback: 10 },
+  { key: 'streamsPerAddress', env: 'STREAMS_PER_ADDRESS', parse: integer(1, 1_000_000), fallback: 50 },
+  { key: 'connectionsPerAddress', env: 'CONNECTIONS_PER_ADDRESS', parse: integer(0, 1_000_000), fallback: 256 },
 ];
 
 export const SETTING_NAMES = settings.map((s) => s.env);
+
+/** Every setting's variable, flag and default, in order (for `--help`). */
+export function describeSettings(): { env: string; flag: string; fallback: unknown }[] {
+  return settings.map((s) => ({ env: s.env, flag: flagName(s.env), fallback: s.fallback }));
+}
 
 function flagName(env: string): string {
   return '--' + env.toLowerCase().replace(/_/g, '-');

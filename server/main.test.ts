@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from '../test/support/database.js';
+import { describeSettings } from './config.js';
 import { outgoing, registration } from './testing/harness.js';
 
 function runMain(env: Record<string, string>, args: string[] = []) {
@@ -32,6 +33,29 @@ function runMain(env: Record<string, string>, args: string[] = []) {
 }
 
 describe('server/main.ts', () => {
+  it('--help and -h print every setting (variable, flag, default, meaning) and exit 0 without starting', async () => {
+    for (const args of [['--help'], ['-h'], ['--port', '1', '--help']]) {
+      // A bad setting in the environment does not matter to --help, and nothing is started or opened.
+      const run = runMain({ DATABASE_URL: 'mysql://nope', TOKEN_TTL: 'forever' }, args);
+      expect(await run.exit, args.join(' ')).toBe(0);
+      expect(run.err()).toBe('');
+      const out = run.out();
+      expect(out).toMatch(/^Usage: /);
+      expect(out).not.toMatch(/listening/);
+      expect(out).toMatch(/-h, --help/);
+      for (const { env, flag } of describeSettings()) {
+        const line = new RegExp(`^  ${env}, ${flag} <value>   \\(default: [^)]+\\)\\n      \\S.*$`, 'm');
+        expect(out, env).toMatch(line);
+        expect(out, env).not.toMatch(new RegExp(`^  ${env}, .*\\n      \\(not described yet\\)`, 'm'));
+      }
+    }
+    const out = runMain({}, ['--help']);
+    await out.exit;
+    expect(out.out()).toMatch(/STREAMS_PER_USER, --streams-per-user <value> {3}\(default: 10\)/);
+    expect(out.out()).toMatch(/TOKEN_TTL, --token-ttl <value> {3}\(default: 1h\)/);
+    expect(out.out()).toMatch(/CONNECTIONS_PER_ADDRESS, --connections-per-address <value> {3}\(default: 256\)/);
+  });
+
   it('stops a bad setting with exit 1 and one line naming it', async () => {
     const run = runMain({ DATABASE_URL: await freshDatabaseUrl() }, ['--token-ttl', 'forever']);
     expect(await run.exit).toBe(1);

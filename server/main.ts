@@ -1,12 +1,84 @@
 // Entry point: `node dist/server/main.js [--flags]` or `node --import tsx server/main.ts`. Prints exactly
 // one line on stdout when ready; a bad setting or a failed start is one line on stderr and exit 1.
-import { ConfigError, loadConfig } from './config.js';
+// `--help` (or `-h`) prints every setting and exits 0 without starting anything.
+import { ConfigError, describeSettings, loadConfig } from './config.js';
 import { startServer } from './server.js';
 
+/** One line per setting for --help; the default comes from config.ts itself. */
+const HELP: Record<string, { meaning: string; unit?: 'duration' | 'size' }> = {
+  PORT: { meaning: 'TCP port to listen on (0: any free port, printed)' },
+  HOST: { meaning: 'address to listen on' },
+  DATABASE_URL: { meaning: 'sqlite:<path> (relative to the working directory) or postgres://user:pw@host:5432/db' },
+  TLS_CERT: { meaning: 'PEM certificate chain: serve HTTPS (TLS 1.2+, ECDHE + AEAD suites) with HSTS; needs TLS_KEY' },
+  TLS_KEY: { meaning: 'PEM private key for TLS_CERT' },
+  TRUST_PROXY: { meaning: 'Express trust proxy: false, true, a hop count, or addresses/subnets (e.g. loopback)' },
+  TOKEN_TTL: { meaning: 'token lifetime, sliding (3600, 15m, 1h, 7d)', unit: 'duration' },
+  BODY_LIMIT: { meaning: 'largest request body (413 above)', unit: 'size' },
+  OPEN_REGISTRATION: { meaning: 'false: registration answers 403' },
+  LOG_LEVEL: { meaning: 'pino level on stderr: fatal, error, warn, info, debug, trace, silent' },
+  LOGIN_FAILURES_PER_USER: { meaning: 'failed logins per account per LOGIN_WINDOW (429 above)' },
+  LOGIN_FAILURES_PER_ADDRESS: { meaning: 'failed logins per client address per LOGIN_WINDOW (429 above)' },
+  LOGIN_WINDOW: { meaning: 'window of the failed-login limits', unit: 'duration' },
+  REGISTRATIONS_PER_ADDRESS: { meaning: 'registrations per client address per REGISTRATION_WINDOW (429 above)' },
+  REGISTRATION_WINDOW: { meaning: 'window of the registration limit', unit: 'duration' },
+  SENDS_PER_MINUTE: { meaning: 'messages one user may send per minute (0: no limit)' },
+  MESSAGE_QUOTA: { meaning: 'total size of the messages one user may have stored (0: no limit)', unit: 'size' },
+  DEVICE_CREDENTIAL_TTL: { meaning: 'how long a device credential (X-Device-Credential) stays valid', unit: 'duration' },
+  HEARTBEAT_INTERVAL: { meaning: 'comment lines on event streams (1 s to 30 s)', unit: 'duration' },
+  WEB_ROOT: { meaning: 'the built web client, relative to the project folder' },
+  STREAMS_PER_USER: { meaning: "live event streams per user; one more closes that user's oldest" },
+  STREAMS_PER_ADDRESS: { meaning: 'live event streams per client address (429 above)' },
+  CONNECTIONS_PER_ADDRESS: { meaning: 'open connections per address, trusted proxies not counted (0: no limit)' },
+};
+
+function formatDuration(seconds: number): string {
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
+function formatSize(bytes: number): string {
+  for (const [unit, size] of [['gb', 1024 ** 3], ['mb', 1024 ** 2], ['kb', 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
+function usage(): string {
+  const rows = describeSettings().map(({ env, flag, fallback }) => {
+    const help = HELP[env];
+    let shown: string;
+    if (fallback === undefined) shown = 'unset';
+    else if (help?.unit === 'duration' && typeof fallback === 'number') shown = formatDuration(fallback);
+    else if (help?.unit === 'size' && typeof fallback === 'number') shown = fallback === 0 ? '0' : formatSize(fallback);
+    else shown = String(fallback);
+    return `  ${env}, ${flag} <value>   (default: ${shown})\n      ${help?.meaning ?? '(not described yet)'}`;
+  });
+  return [
+    'Usage: node dist/server/main.js [--flag value | --flag=value ...]',
+    '       node --import tsx server/main.ts [...]',
+    '',
+    'Encrypted Chat server. Every setting is an environment variable or a flag; the flag wins.',
+    'Durations: seconds or with s, m, h, d (15m, 1h). Sizes: bytes or with kb, mb (256kb).',
+    '',
+    'Settings:',
+    ...rows,
+    '',
+    '  -h, --help  print this and exit',
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage());
+    process.exit(0);
+  }
   let config;
   try {
-    config = loadConfig(process.env, process.argv.slice(2));
+    config = loadConfig(process.env, argv);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`Encrypted Chat server: bad setting: ${error.message}\n`);

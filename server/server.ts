@@ -28,9 +28,62 @@ export interface StartOptions {
   /** Makes the event bus; the default follows the database: LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
   createBus?: (db: Database, logger: Logger) => Promise<EventBus>;
   logger?: Logger;
+  /** Tests only: shorter HTTP timeouts than HTTP_TIMEOUTS. */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 const FORCE_CLOSE_AFTER_MS = 10_000;
+
+/**
+ * TLS 1.2 suites: ECDHE key exchange only (forward secrecy; no static RSA, no DHE) with AEAD ciphers only
+ * (AES-GCM, ChaCha20-Poly1305; no CBC, so no SHA-1 or SHA-2 HMAC suites, and no CCM or ARIA), in the
+ * server's order (honorCipherOrder): AES-128-GCM first, as Mozilla's "intermediate" profile. TLS 1.3
+ * keeps its three AEAD suites. Both ECDSA and RSA certificates work.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+export interface HttpTimeouts {
+  /**
+   * 20 s to receive a request's headers (Node: 60 s). A real client sends them in one packet at once; a
+   * client that trickles them (slowloris) or connects and says nothing loses its socket after this.
+   */
+  headersTimeout: number;
+  /**
+   * 60 s to receive a whole request, body included (Node: 300 s). Bodies are at most BODY_LIMIT (256 KiB by
+   * default). Node applies it only while the request is being received (the parser's message is not yet
+   * complete), never to a response still being written, so it does not cut a long-lived GET /events
+   * stream (tested in server/http/connections.test.ts).
+   */
+  requestTimeout: number;
+  /**
+   * 5 s an idle keep-alive connection is kept between requests (Node's default, kept on purpose): long
+   * enough for a page's burst of requests, short enough that idle sockets do not fill
+   * CONNECTIONS_PER_ADDRESS. A proxy that pools connections should drop idle ones sooner (Apache: ttl).
+   */
+  keepAliveTimeout: number;
+  /** How often Node checks headersTimeout and requestTimeout (Node: every 30 s, far coarser than the timeouts). */
+  connectionsCheckingInterval: number;
+  /** 10 s to complete a TLS handshake (Node: 120 s): a connection that never finishes one is dropped. */
+  handshakeTimeout: number;
+}
+
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  headersTimeout: 20_000,
+  requestTimeout: 60_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 2_000,
+  handshakeTimeout: 10_000,
+};
 
 function formatUrl(protocol: string, address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -56,8 +109,21 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const signer = new TokenSigner(await loadTokenSecret(db.sequelize), config.tokenTtlSeconds * 1000);
     bus = options.createBus ? await options.createBus(db, logger) : await openEventBus(db, config.databaseUrl, logger);
     const { app, streams, appender } = createApp({ config, db, signer, bus, logger, version: APP_VERSION });
-    const server = tls ? https.createServer({ ...tls, minVersion: 'TLSv1.2' }, app) : http.createServer(app);
-    const connections = trackConnections(server, tls !== undefined);
+    const { handshakeTimeout, ...httpTimeouts } = { ...HTTP_TIMEOUTS, ...options.timeouts };
+    const server = tls
+      ? https.createServer({ ...tls, minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS, honorCipherOrder: true, handshakeTimeout, ...httpTimeouts }, app)
+      : http.createServer(httpTimeouts, app);
+    // Also as properties: not every Node 20 release reads all of them from the options.
+    server.headersTimeout = httpTimeouts.headersTimeout;
+    server.requestTimeout = httpTimeouts.requestTimeout;
+    server.keepAliveTimeout = httpTimeouts.keepAliveTimeout;
+    // Connections from a trusted proxy (TRUST_PROXY) carry many clients and are not capped; the proxy's own
+    // per-client limits apply there, and STREAMS_PER_ADDRESS still counts the real client (req.ip).
+    const trusted = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+    const connections = trackConnections(server, tls !== undefined, {
+      perAddress: config.connectionsPerAddress,
+      exempt: (address) => trusted(address, 0),
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {

@@ -23,7 +23,7 @@ export async function buildServer(): Promise<void> {
 export async function startBenchServer(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const child = spawn(process.execPath, [ENTRY], {
     cwd: REPO_ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SENDS_PER_MINUTE: '0', MESSAGE_QUOTA: '0', ...env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -3,6 +3,7 @@
 // fails. The HMAC secret lives in the database, made by whichever instance starts first.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
+import { DeviceCredentials } from './device-credentials.js';
 
 export interface TokenClaims {
   username: string;
@@ -23,6 +24,11 @@ export class TokenSigner {
 
   private mac(payload: string): Buffer {
     return createHmac('sha512', this.secret).update(payload).digest();
+  }
+
+  /** Device credentials signed with the same shared secret (so every instance accepts them). */
+  deviceCredentials(ttlMs: number): DeviceCredentials {
+    return new DeviceCredentials(this.secret, ttlMs);
   }
 
   issue(username: string, generation: number, now = Date.now()): string {

@@ -40,7 +40,7 @@ describe('copyDatabase', () => {
     await stops.pop()!();
 
     const to = await freshDatabaseUrl();
-    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 4, mailbox: 8, serverSecrets: 1 });
+    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 4, mailbox: 8, serverSecrets: 1, blocks: 0 });
 
     const moved = await serverOn(to);
     const after = await call(moved.url, 'GET', '/messages?full=1', { token: bob.token });

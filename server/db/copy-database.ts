@@ -14,6 +14,7 @@ export interface CopyReport {
   messages: number;
   mailbox: number;
   serverSecrets: number;
+  blocks: number;
 }
 
 export class CopyError extends Error {}
@@ -30,6 +31,7 @@ const TABLES: TableCopy[] = [
   { table: 'messages', key: 'messages', primaryKey: ['seq'] },
   { table: 'mailbox', key: 'mailbox', primaryKey: ['username', 'seq'] },
   { table: 'server_secrets', key: 'serverSecrets', primaryKey: ['name'] },
+  { table: 'blocks', key: 'blocks', primaryKey: ['blocker', 'blocked'] },
 ];
 
 const BATCH = 500;

@@ -12,6 +12,8 @@ export class UserRow extends Model {
   declare passwordHash: Buffer;
   /** Raised by logout and password change; a token carrying an older generation is refused. */
   declare tokenGeneration: number;
+  /** Stored size of every message this user sent (the four encrypted fields' lengths); kept by messages/append.ts. */
+  declare sentBytes: number;
   declare createdAt: number;
 }
 
@@ -34,10 +36,18 @@ export class MailboxRow extends Model {
   declare peer: string;
 }
 
+/** `blocker` accepts no direct messages from `blocked` (PROTOCOL.md v2, "Blocking"). */
+export class BlockRow extends Model {
+  declare blocker: string;
+  declare blocked: string;
+  declare createdAt: number;
+}
+
 export interface Models {
   User: typeof UserRow;
   Message: typeof MessageRow;
   Mailbox: typeof MailboxRow;
+  Block: typeof BlockRow;
 }
 
 /** Sequelize hands BIGINT back as a string on PostgreSQL; every number we store fits a double. */
@@ -54,6 +64,7 @@ export function defineModels(sequelize: Sequelize): Models {
   const User = class extends UserRow {};
   const Message = class extends MessageRow {};
   const Mailbox = class extends MailboxRow {};
+  const Block = class extends BlockRow {};
   User.init(
     {
       username: { type: DataTypes.STRING(32), primaryKey: true },
@@ -64,6 +75,7 @@ export function defineModels(sequelize: Sequelize): Models {
       serverSalt: { type: DataTypes.BLOB, allowNull: false, field: 'server_salt' },
       passwordHash: { type: DataTypes.BLOB, allowNull: false, field: 'password_hash' },
       tokenGeneration: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, field: 'token_generation' },
+      sentBytes: { ...bigintNumber('sentBytes'), defaultValue: 0, field: 'sent_bytes' },
       createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
     },
     { sequelize, modelName: 'User', tableName: 'users', timestamps: false },
@@ -90,5 +102,13 @@ export function defineModels(sequelize: Sequelize): Models {
     },
     { sequelize, modelName: 'Mailbox', tableName: 'mailbox', timestamps: false },
   );
-  return { User, Message, Mailbox };
+  Block.init(
+    {
+      blocker: { type: DataTypes.STRING(32), primaryKey: true },
+      blocked: { type: DataTypes.STRING(32), primaryKey: true },
+      createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
+    },
+    { sequelize, modelName: 'Block', tableName: 'blocks', timestamps: false },
+  );
+  return { User, Message, Mailbox, Block };
 }

@@ -1,7 +1,16 @@
-// GET /events: one Server-Sent Events stream per connection. Each stream keeps its own cursor (the last
-// seq it sent) and, whenever the bus says the user may have news or the client resumes with
-// Last-Event-ID, reads the user's messages after the cursor from the database, in seq order.
+// GET /events: Server-Sent Events streams, grouped by user. Each stream keeps its own cursor (the last seq
+// it sent), but a user's streams are read together: when the bus says the user may have news (or a
+// stream resumes with Last-Event-ID), one read of the user's messages after the lowest cursor of the
+// group serves every stream of the group, and each event is serialized once and written to every stream
+// that has not sent it yet. Pokes that arrive in the same tick (a committed batch announces each of its
+// messages in one synchronous loop) make one read, so a batch costs one database read per user, however
+// many streams that user has open.
+//
+// Limits: a user holds at most STREAMS_PER_USER streams (opening one more ends the user's oldest, which
+// loses nothing: a client that still wants it reconnects with Last-Event-ID) and a client address at
+// most STREAMS_PER_ADDRESS (beyond it: 429 rate_limited with Retry-After).
 import type { Request, Response } from 'express';
+import type { MessageHeader } from '../../core/protocol/schemas.js';
 import { requireCaller } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
@@ -10,35 +19,34 @@ import type { EventBus } from './bus.js';
 
 const READ_BATCH = 500;
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** What a client over STREAMS_PER_ADDRESS is told to wait, in seconds. */
+const STREAMS_RETRY_AFTER_SECONDS = 30;
+
+export interface StreamLimits {
+  perUser: number;
+  perAddress: number;
+}
 
 class EventStream {
-  private cursor = 0;
-  private reading = false;
-  private again = false;
-  private closed = false;
+  /** The last seq sent; meaningful once `ready`. */
+  cursor = 0;
+  /** Has its starting cursor and its response headers: the group may write to it. */
+  ready = false;
+  /** The group was poked before this stream was ready; it must look again once ready. */
+  missedPoke = false;
+  closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly db: Database,
-    private readonly username: string,
-    private readonly res: Response,
+    readonly res: Response,
+    readonly address: string,
     private readonly onClose: (stream: EventStream) => void,
-  ) {}
+  ) {
+    res.on('close', () => this.close());
+  }
 
-  async start(bus: EventBus, heartbeatMs: number, resumeAfter: number | undefined): Promise<void> {
-    // Listen before reading the starting point, so nothing committed in between is missed.
-    this.unsubscribe = bus.subscribe((header) => {
-      if (header.sender === this.username || header.recipient === this.username) this.poke();
-    });
-    this.res.on('close', () => this.close());
-    try {
-      this.cursor = resumeAfter ?? (await latestSeq(this.db));
-    } catch (error) {
-      this.close();
-      throw error;
-    }
-    if (this.closed) return;
+  open(cursor: number, heartbeatMs: number): void {
+    this.cursor = cursor;
     this.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -48,48 +56,30 @@ class EventStream {
     this.res.write(': connected\n\n');
     this.heartbeat = setInterval(() => this.res.write(': heartbeat\n\n'), heartbeatMs);
     this.heartbeat.unref();
-    if (resumeAfter !== undefined) this.poke();
+    this.ready = true;
   }
 
-  /** Reads and sends everything after the cursor; calls during a read make it look once more. */
-  poke(): void {
-    if (this.closed) return;
-    if (this.reading) {
-      this.again = true;
-      return;
+  /** Writes an already serialized event unless this stream sent it (or a later one) before. */
+  send(seq: number, event: string): void {
+    if (this.closed || seq <= this.cursor) return;
+    this.res.write(event);
+    this.cursor = seq;
+  }
+
+  /**
+   * A client that stops reading would make the server buffer without end; drop it instead. It loses
+   * nothing: it reconnects with Last-Event-ID and gets the rest from the database.
+   */
+  dropIfStalled(): void {
+    if (!this.closed && this.res.writableLength > MAX_BUFFERED_BYTES) this.end();
+  }
+
+  end(comment?: string): void {
+    // Before its headers went out a stream is only dropped (close() destroys the response).
+    if (!this.closed && this.ready) {
+      if (comment !== undefined) this.res.write(`: ${comment}\n\n`);
+      this.res.end();
     }
-    this.reading = true;
-    void this.read().finally(() => {
-      this.reading = false;
-    });
-  }
-
-  private async read(): Promise<void> {
-    try {
-      for (;;) {
-        this.again = false;
-        const headers = await messagesAfter(this.db, this.username, this.cursor, READ_BATCH);
-        if (this.closed) return;
-        for (const header of headers) {
-          this.res.write(`id: ${header.seq}\nevent: message\ndata: ${JSON.stringify(header)}\n\n`);
-          this.cursor = header.seq;
-        }
-        // A client that stops reading would make the server buffer without end; drop it instead. It
-        // loses nothing: it reconnects with Last-Event-ID and gets the rest from the database.
-        if (this.res.writableLength > MAX_BUFFERED_BYTES) {
-          this.end();
-          return;
-        }
-        if (headers.length < READ_BATCH && !this.again) return;
-      }
-    } catch {
-      // The database failed under us; ending the stream makes the client reconnect with Last-Event-ID.
-      this.end();
-    }
-  }
-
-  end(): void {
-    if (!this.closed) this.res.end();
     this.close();
   }
 
@@ -99,22 +89,89 @@ class EventStream {
     // A client that went away may leave its socket half open; do not keep it.
     if (!this.res.writableEnded) this.res.destroy();
     clearInterval(this.heartbeat);
-    this.unsubscribe?.();
     this.onClose(this);
   }
 }
 
+/** One user's open streams, oldest first, and the reads that serve them all. */
+class UserStreams {
+  readonly streams: EventStream[] = [];
+  private reading = false;
+  private scheduled = false;
+  private again = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly username: string,
+  ) {}
+
+  add(stream: EventStream): void {
+    this.streams.push(stream);
+  }
+
+  remove(stream: EventStream): void {
+    const i = this.streams.indexOf(stream);
+    if (i !== -1) this.streams.splice(i, 1);
+  }
+
+  /** Something may be new: read once, soon; pokes in the same tick or during a read add one read at most. */
+  poke(): void {
+    for (const stream of this.streams) if (!stream.ready) stream.missedPoke = true;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.reading = true;
+      void this.read().finally(() => {
+        this.reading = false;
+        if (this.again) this.poke();
+      });
+    });
+  }
+
+  private async read(): Promise<void> {
+    try {
+      for (;;) {
+        this.again = false;
+        // Only streams ready now take part: one that becomes ready during the read may have a lower
+        // cursor than this read starts from; its own poke brings it into the next read.
+        const live = this.streams.filter((s) => s.ready && !s.closed);
+        if (live.length === 0) return;
+        const from = Math.min(...live.map((s) => s.cursor));
+        const headers: MessageHeader[] = await messagesAfter(this.db, this.username, from, READ_BATCH);
+        for (const header of headers) {
+          const event = `id: ${header.seq}\nevent: message\ndata: ${JSON.stringify(header)}\n\n`;
+          for (const stream of live) stream.send(header.seq, event);
+        }
+        for (const stream of live) stream.dropIfStalled();
+        if (headers.length < READ_BATCH && !this.again) return;
+      }
+    } catch {
+      // The database failed under us; ending the streams makes the clients reconnect with Last-Event-ID.
+      for (const stream of [...this.streams]) if (stream.ready) stream.end();
+    }
+  }
+}
+
 export class EventStreams {
-  private readonly open = new Set<EventStream>();
+  private readonly byUser = new Map<string, UserStreams>();
+  private readonly byAddress = new Map<string, number>();
+  private total = 0;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly bus: EventBus,
     private readonly heartbeatMs: number,
+    private readonly limits: StreamLimits = { perUser: 10, perAddress: 50 },
   ) {}
 
   get count(): number {
-    return this.open.size;
+    return this.total;
   }
 
   handle = async (req: Request, res: Response): Promise<void> => {
@@ -131,13 +188,64 @@ export class EventStreams {
       res.status(200).type('text/event-stream').end();
       return;
     }
-    const stream = new EventStream(this.db, username, res, (s) => this.open.delete(s));
-    this.open.add(stream);
-    await stream.start(this.bus, this.heartbeatMs, resumeAfter);
+    const address = req.ip ?? req.socket.remoteAddress ?? '';
+    if ((this.byAddress.get(address) ?? 0) >= this.limits.perAddress) {
+      res.setHeader('Retry-After', String(STREAMS_RETRY_AFTER_SECONDS));
+      throw new ApiError('rate_limited', `too many event streams from this address. Try again in ${STREAMS_RETRY_AFTER_SECONDS} seconds.`);
+    }
+    const group = this.groupOf(username);
+    while (group.streams.length >= this.limits.perUser) group.streams[0]!.end('closed: this user opened too many event streams');
+
+    const stream = new EventStream(res, address, (s) => this.forget(username, s));
+    group.add(stream);
+    this.total++;
+    this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
+    // The group listens already, so nothing committed while the starting point is read is missed: a
+    // poke meanwhile sets missedPoke and the stream looks again once it has its cursor.
+    let cursor: number;
+    try {
+      cursor = resumeAfter ?? (await latestSeq(this.db));
+    } catch (error) {
+      stream.end();
+      throw error;
+    }
+    if (stream.closed) return;
+    stream.open(cursor, this.heartbeatMs);
+    if (resumeAfter !== undefined || stream.missedPoke) group.poke();
   };
 
   /** Ends every stream (shutdown); clients reconnect elsewhere with Last-Event-ID. */
   endAll(): void {
-    for (const stream of [...this.open]) stream.end();
+    for (const group of [...this.byUser.values()]) for (const stream of [...group.streams]) stream.end();
+  }
+
+  private groupOf(username: string): UserStreams {
+    let group = this.byUser.get(username);
+    if (!group) {
+      group = new UserStreams(this.db, username);
+      this.byUser.set(username, group);
+      this.unsubscribe ??= this.bus.subscribe((header) => {
+        this.byUser.get(header.sender)?.poke();
+        if (header.recipient !== header.sender) this.byUser.get(header.recipient)?.poke();
+      });
+    }
+    return group;
+  }
+
+  private forget(username: string, stream: EventStream): void {
+    this.total--;
+    const left = (this.byAddress.get(stream.address) ?? 1) - 1;
+    if (left > 0) this.byAddress.set(stream.address, left);
+    else this.byAddress.delete(stream.address);
+    const group = this.byUser.get(username);
+    if (!group) return;
+    group.remove(stream);
+    if (group.streams.length === 0) {
+      this.byUser.delete(username);
+      if (this.byUser.size === 0) {
+        this.unsubscribe?.();
+        this.unsubscribe = undefined;
+      }
+    }
   }
 }

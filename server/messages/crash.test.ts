@@ -15,7 +15,8 @@ async function registerAt(url: string, username: string): Promise<{ username: st
 
 describe('crash safety', () => {
   it('keeps every answered message across kill -9', async () => {
-    const first = await startServerProcess();
+    // Hundreds of sends from one user within seconds: no send limit here.
+    const first = await startServerProcess({ env: { SENDS_PER_MINUTE: '0' } });
     const alice = await registerAt(first.url, 'alice');
     await registerAt(first.url, 'bob');
     const answered = new Map<string, { message: Sent; seq: number; timestamp: string }>();

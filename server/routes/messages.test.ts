@@ -224,3 +224,80 @@ describe('GET /messages/:id', () => {
     expect((await call(url, 'GET', `/messages/${message.id}`)).status).toBe(401);
   });
 });
+
+describe('floods and storage', () => {
+  it('limits sends to SENDS_PER_MINUTE per user, 120 by default, and 0 turns it off', async () => {
+    const limited = await startTestServer();
+    try {
+      expect(limited.config.sendsPerMinute).toBe(120);
+      const [sender, other] = [await register(limited.url, 'flooder'), await register(limited.url, 'other')];
+      const sendAs = (user: TestUser) => call(limited.url, 'POST', '/messages', { token: user.token, body: outgoing('other') });
+      for (let i = 0; i < 120; i += 20) {
+        const replies = await Promise.all(Array.from({ length: 20 }, () => sendAs(sender)));
+        expect(replies.map((r) => r.status)).toEqual(Array(20).fill(201));
+      }
+      const refused = await sendAs(sender);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('rate_limited');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await sendAs(other)).status).toBe(201);
+    } finally {
+      await limited.close();
+    }
+    const open = await startTestServer({ sendsPerMinute: 0 });
+    try {
+      const sender = await register(open.url, 'flooder');
+      for (let i = 0; i < 140; i += 20) {
+        const replies = await Promise.all(
+          Array.from({ length: 20 }, () => call(open.url, 'POST', '/messages', { token: sender.token, body: outgoing('flooder') })),
+        );
+        expect(replies.map((r) => r.status)).toEqual(Array(20).fill(201));
+      }
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('refuses a send past MESSAGE_QUOTA with 413 quota_exceeded, counting what was stored, also after a restart', async () => {
+    const size = (m: ReturnType<typeof outgoing>) => m.sessionKey.length + m.senderSessionKey.length + m.body.length + m.signature.length;
+    const first = outgoing('bob');
+    const quota = 3 * size(first) - 1; // room for two messages of this size, not three
+    const one = await startTestServer({ messageQuotaBytes: quota });
+    const storedUrl = one.config.databaseUrl;
+    let sender: TestUser;
+    try {
+      sender = await register(one.url, 'alice');
+      await register(one.url, 'bob');
+      const sendAs = (body: object) => call(one.url, 'POST', '/messages', { token: sender.token, body });
+      expect((await sendAs(first)).status).toBe(201);
+      const secondMessage = outgoing('bob');
+      expect((await sendAs(secondMessage)).status).toBe(201);
+      const over = await sendAs(outgoing('bob'));
+      expect(over.status).toBe(413);
+      expect(over.body).toEqual({ error: { code: 'quota_exceeded', message: expect.stringMatching(/exceed .*limit of \d+ bytes per user/) } });
+      // A retry of a stored message is still answered with it.
+      expect((await sendAs(secondMessage)).status).toBe(200);
+      // Someone else's quota is their own.
+      const carolUser = await register(one.url, 'carol');
+      expect((await call(one.url, 'POST', '/messages', { token: carolUser.token, body: outgoing('alice') })).status).toBe(201);
+    } finally {
+      await one.close();
+    }
+    const again = await startTestServer({ databaseUrl: storedUrl, messageQuotaBytes: quota });
+    try {
+      const login = await call(again.url, 'POST', '/login', { body: { username: 'alice', authHash: sender!.authHash } });
+      const over = await call(again.url, 'POST', '/messages', { token: login.body.token, body: outgoing('bob') });
+      expect(over.status).toBe(413);
+      expect(over.body.error.code).toBe('quota_exceeded');
+    } finally {
+      await again.close();
+    }
+    const off = await startTestServer({ databaseUrl: storedUrl, messageQuotaBytes: 0 });
+    try {
+      const login = await call(off.url, 'POST', '/login', { body: { username: 'alice', authHash: sender!.authHash } });
+      expect((await call(off.url, 'POST', '/messages', { token: login.body.token, body: outgoing('bob') })).status).toBe(201);
+    } finally {
+      await off.close();
+    }
+  });
+});

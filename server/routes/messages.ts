@@ -11,6 +11,13 @@ import type { RouteContext } from './context.js';
 
 const pathSchema = z.strictObject({ id: messageIdSchema });
 
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
 export function messagesRouter({ db, auth, limits }: RouteContext, appender: MessageAppender): Router {
   const router = Router();
 
@@ -22,6 +29,17 @@ export function messagesRouter({ db, auth, limits }: RouteContext, appender: Mes
       throw new ApiError('conflict', `a different message with id ${message.id} already exists`);
     }
     if (result.outcome === 'unknown-recipient') throw new ApiError('not_found', `there is no user ${message.recipient}`);
+    if (result.outcome === 'blocked') throw new ApiError('forbidden', 'the recipient does not accept your messages');
+    if (result.outcome === 'quota-exceeded') {
+      // PROTOCOL.md v2's error code; core's v1 ErrorCode list does not have it, so it is written out here.
+      res.status(413).json({
+        error: {
+          code: 'quota_exceeded',
+          message: `your stored messages would exceed this server's limit of ${formatBytes(result.quotaBytes)} per user`,
+        },
+      });
+      return;
+    }
     if (result.outcome === 'repeated') res.status(200).json(result.record);
     else res.status(201).json(result.header);
   });

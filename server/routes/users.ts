@@ -11,6 +11,7 @@ import {
   type UserProfile,
 } from '../../core/protocol/schemas.js';
 import { caller, requireCaller } from '../auth/authenticate.js';
+import { DEVICE_CREDENTIAL_HEADER } from '../auth/device-credentials.js';
 import { checkPassword, storePassword } from '../auth/passwords.js';
 import { fingerprint, publicKeyProblem } from '../auth/public-key.js';
 import { ApiError, parseOr400 } from '../http/errors.js';
@@ -40,12 +41,14 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
         serverSalt,
         passwordHash,
         tokenGeneration: 0,
+        sentBytes: 0,
         createdAt: Date.now(),
       });
     } catch (error) {
       if (error instanceof UniqueConstraintError) throw new ApiError('conflict', `the username ${body.username} is taken`);
       throw error;
     }
+    res.setHeader(DEVICE_CREDENTIAL_HEADER, limits.deviceCredentials.issue(body.username));
     res.status(201).json({ username: body.username, token: signer.issue(body.username, 0) });
   });
 
@@ -86,8 +89,7 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
     '/users/:username/password',
     auth.required,
     noQuery,
-    limits.loginPerAddress,
-    limits.loginPerUser,
+    limits.passwordChange,
     async (req, res) => {
       const { username } = parseOr400(pathSchema, req.params, 'path');
       if (requireCaller(res) !== username) throw new ApiError('forbidden', "you cannot change another user's password");

@@ -1,5 +1,7 @@
 // Every migration, in order. Listed explicitly (not globbed) so the same code runs from .ts sources and
 // from the compiled dist/ output. Add new ones as NNN-what.ts and append them here; never edit an applied one.
 import * as initial from './001-initial.js';
+import * as sentBytes from './002-sent-bytes.js';
+import * as blocks from './003-blocks.js';
 
-export const migrations = [initial];
+export const migrations = [initial, sentBytes, blocks];

@@ -22,6 +22,30 @@ export function handshake(port: number, ca: string, version: SecureVersion): Pro
   });
 }
 
+export interface Negotiated {
+  protocol: string;
+  cipher: string;
+}
+
+/**
+ * A TLS 1.2 handshake offering only `ciphers` (OpenSSL names, in the client's order of preference):
+ * resolves with what was negotiated, or rejects with the handshake error. The probe allows every suite
+ * its OpenSSL knows (security level 0), so a refusal is the listener's.
+ */
+export function handshakeTls12(port: number, ca: string, ciphers: string): Promise<Negotiated> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2',
+      ciphers: `${ciphers}:@SECLEVEL=0` });
+    socket.setTimeout(5_000, () => socket.destroy(new Error('handshake timed out')));
+    socket.once('secureConnect', () => {
+      const negotiated = { protocol: socket.getProtocol() ?? 'unknown', cipher: socket.getCipher().name };
+      socket.destroy();
+      resolve(negotiated);
+    });
+    socket.once('error', reject);
+  });
+}
+
 export interface HttpsReply {
   status: number;
   headers: IncomingHttpHeaders;

@@ -17,8 +17,11 @@ function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Writes ca.pem, ca.key, server.pem, server.key into dir; EC P-256 keeps generation instant. */
-export function makeTestCertificates(dir: string): TestCertificates {
+/**
+ * Writes ca.pem, ca.key, server.pem, server.key into dir; EC P-256 keeps generation instant. `serverKey`
+ * 'rsa' gives the server an RSA-2048 key instead (for the TLS 1.2 RSA cipher suites).
+ */
+export function makeTestCertificates(dir: string, serverKeyType: 'ec' | 'rsa' = 'ec'): TestCertificates {
   const caKey = join(dir, 'ca.key');
   const caCert = join(dir, 'ca.pem');
   const serverKey = join(dir, 'server.key');
@@ -33,13 +36,14 @@ export function makeTestCertificates(dir: string): TestCertificates {
       '-out', caCert],
     dir,
   );
-  openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', serverKey], dir);
+  if (serverKeyType === 'rsa') openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', serverKey], dir);
+  else openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', serverKey], dir);
   openssl(['req', '-new', '-key', serverKey, '-subj', '/CN=localhost', '-out', serverCsr], dir);
   writeFileSync(
     extFile,
     [
       'basicConstraints=critical,CA:FALSE',
-      'keyUsage=critical,digitalSignature',
+      serverKeyType === 'rsa' ? 'keyUsage=critical,digitalSignature,keyEncipherment' : 'keyUsage=critical,digitalSignature',
       'extendedKeyUsage=serverAuth',
       'subjectAltName=IP:127.0.0.1,DNS:localhost',
       '',
@@ -62,10 +66,10 @@ export interface CertificateFolder {
 }
 
 /** Makes the test certificates in a new temporary folder whose name starts with `prefix`. */
-export function makeCertificateFolder(prefix: string): CertificateFolder {
+export function makeCertificateFolder(prefix: string, serverKeyType: 'ec' | 'rsa' = 'ec'): CertificateFolder {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
-    const certs = makeTestCertificates(dir);
+    const certs = makeTestCertificates(dir, serverKeyType);
     return { dir, certs, ca: readFileSync(certs.caCert, 'utf8') };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
