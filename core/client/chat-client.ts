@@ -1145,14 +1145,14 @@ export class ChatClient {
     const cached = this.#readCache.get(id);
     if (cached) return cached;
     const s = this.#requireSession();
-    let data = this.#records.get(id);
-    if (data === undefined) {
+    // Read from the server each time (not the copy fetched to check a seq): what is shown is what it stores now.
+    this.#records.delete(id);
+    let data: unknown;
+    {
       const response = await this.#api.raw('GET', `/messages/${id}`, { auth: true });
       if (response.status === 404) throw new ChatError('not_found', 'This message is not on the server (or is not yours).');
       if (response.status !== 200) throw this.#unexpected(response, 'GET /messages/{id}');
       data = response.data;
-    } else {
-      this.#records.delete(id);
     }
     const header = messageHeaderSchema.safeParse(data);
     if (!header.success || header.data.id !== id || (header.data.sender !== s.username && header.data.recipient !== s.username)) {
