@@ -1,4 +1,5 @@
 // ChatClient against the real server (a child process), through a proxy that can turn hostile.
+import { failure, until } from '../test-fixtures/waiting.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
 import { fingerprint } from '../crypto/fingerprint.js';
@@ -56,26 +57,6 @@ async function signIn(username: string, store = new MemoryStore(), options: { st
   return { client, events, store };
 }
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return toChatErrorInfo(error);
-  }
-  throw new Error('expected a failure');
-}
-
-function until(check: () => boolean, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() - started > 20_000) return reject(new Error(`gave up waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 const send = (client: ChatClient, recipient: string, text: string) => client.send({ recipient, text, id: client.newMessageId() });
 

@@ -1,5 +1,6 @@
 // ChatClient against the real server through a proxy that turns hostile: misplaced messages, replaced keys,
 // paging without progress, injected seqs, poisoned cursors, device credential, blocking, HTTP-layer failures.
+import { failure, until } from '../test-fixtures/waiting.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
 import { fingerprint } from '../crypto/fingerprint.js';
@@ -50,26 +51,6 @@ async function signIn(username: string, store = new MemoryStore()) {
   return { client, events, store };
 }
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return toChatErrorInfo(error);
-  }
-  throw new Error('expected a failure');
-}
-
-function until(check: () => boolean, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() - started > 20_000) return reject(new Error(`gave up waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 const send = (client: ChatClient, recipient: string, text: string) => client.send({ recipient, text, id: client.newMessageId() });
 const header = (m: { id: string; seq: number; timestamp: string }, sender: string, recipient: string) => ({ id: m.id, seq: m.seq, timestamp: m.timestamp, sender, recipient });
