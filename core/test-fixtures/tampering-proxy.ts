@@ -89,7 +89,8 @@ export class TamperingProxy {
         const parts: Buffer[] = [];
         answer.on('data', (c: Buffer) => parts.push(c));
         answer.on('end', () => {
-          const text = Buffer.concat(parts).toString('utf8');
+          const raw = Buffer.concat(parts);
+          const text = raw.toString('utf8');
           let json: unknown = undefined;
           try {
             json = text === '' ? undefined : JSON.parse(text);
@@ -106,7 +107,7 @@ export class TamperingProxy {
             return send(res, replaced.status, replaced.json, headers);
           }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
-          res.end(text);
+          res.end(raw);
         });
       },
     );

@@ -27,9 +27,9 @@ export interface Person {
   problems: string[];
 }
 
-/** A browser context for one person, watching for CSP violations and uncaught errors. */
-export async function person(browser: Browser, username: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL: serverUrl() });
+/** A browser context for one person (on the server, or on a proxy in front of it), watching for CSP violations and uncaught errors. */
+export async function person(browser: Browser, username: string, baseURL = serverUrl()): Promise<Person> {
+  const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
