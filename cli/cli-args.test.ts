@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { CONTINUATION, escapeForTerminal, formatMessage, messageJson, safeJson, safeLine, safeText } from './output.js';
-import type { MessageView } from '../core/client/view.js';
+import type { MessageView } from '../core/api/view.js';
 
 const usage = (argv: string[]) => {
   try {

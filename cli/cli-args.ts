@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeIssues } from '../core/protocol/schemas.js';
-import { messageTextSchema, serverUrlSchema, typedUsernameSchema, userSearchSchema } from '../core/client/request-schemas.js';
+import { messageTextSchema, serverUrlSchema, typedUsernameSchema, userSearchSchema } from '../core/api/schemas.js';
 import { COMMANDS, type CommandName } from './help.js';
 
 export class UsageError extends Error {}

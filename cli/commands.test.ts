@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ChatClient } from '../core/client/chat-client.js';
-import type { ChatEvent, ContactDetails, MessageView } from '../core/client/view.js';
+import type { ChatEvent, ContactDetails, MessageView } from '../core/api/view.js';
 import type { CliIo } from './commands.js';
 import { CONTINUATION } from './output.js';
 import { runCli } from './run-cli.js';

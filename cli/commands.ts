@@ -1,14 +1,14 @@
 // CLI side: the commands. Each signs in for itself (no token on disk), does one thing and ends the session.
 import { readFile } from 'node:fs/promises';
 import { ChatClient, type ChatClientOptions } from '../core/client/chat-client.js';
-import { ChatError } from '../core/client/errors.js';
-import type { ChatEvent, MessageView } from '../core/client/view.js';
-import { MAX_READ_BATCH } from '../core/client/request-schemas.js';
+import { ChatError } from '../core/api/errors.js';
+import type { ChatEvent, MessageView } from '../core/api/view.js';
+import { MAX_READ_BATCH } from '../core/api/schemas.js';
 import type { CliArgs } from './cli-args.js';
 import { UsageError } from './cli-args.js';
 import { dataDir } from './config-dir.js';
-import { FileStore } from './node-file-store.js';
-import { transportWithCa } from './node-transport.js';
+import { FileStore } from '../node/file-store.js';
+import { transportWithCa } from '../node/transport.js';
 import { ConnectionReport } from './connection-report.js';
 import { formatMessage, messageJson, safeJson, safeLine, safeText } from './output.js';
 import { password, readStdinText, type Terminal } from './terminal.js';

@@ -1,7 +1,7 @@
 // CLI side: what `watch` says about its live connection. One line per change of state, never one per
 // reconnect attempt: a server that keeps sending garbage (each stream refused, then retried) shows
 // "Connection lost" once, and "Connected again" once when a stream finally holds.
-import type { ConnectionState } from '../core/client/view.js';
+import type { ConnectionState } from '../core/api/view.js';
 import { safeLine } from './output.js';
 
 export class ConnectionReport {

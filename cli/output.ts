@@ -3,7 +3,7 @@
 // details — so none of them can drive the terminal: C0/C1 controls (ESC, the one-byte CSI U+009B and OSC
 // U+009D), DEL, bidi marks, embeddings, overrides and isolates, zero-width characters, line and paragraph
 // separators and every other invisible format character are shown escaped (`\u202e`), never passed through.
-import type { MessageView } from '../core/client/view.js';
+import type { MessageView } from '../core/api/view.js';
 
 /**
  * Everything that is not shown as itself: Cc (C0, DEL, C1), Cf (format: LRM/RLM/ALM U+200E/U+200F/U+061C,

@@ -1,6 +1,6 @@
 // CLI side: runs one command line and turns every failure into one line on stderr and an exit code.
-import { toChatErrorInfo } from '../core/client/errors.js';
-import type { ChatErrorCode } from '../core/client/view.js';
+import { carriedErrorInfo, toChatErrorInfo } from '../core/api/errors.js';
+import type { ChatErrorCode } from '../core/api/view.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { CliContext, COMMAND_RUNNERS, type CliIo } from './commands.js';
 import { commandHelp, PROGRAM_HELP } from './help.js';
@@ -49,8 +49,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 2;
       }
       const info = toChatErrorInfo(error);
+      // A bug's own words stay out of the sentence a boundary carries; on the person's own terminal they help.
+      const detail = carriedErrorInfo(error) === null && error instanceof Error && error.message ? ` (${error.message})` : '';
       // The message may carry text from the server: one line, every control and bidi character escaped.
-      io.stderr.write(`encrypted-chat: ${safeLine(info.message.replace(/\s*\n\s*/g, ' '))}\n`);
+      io.stderr.write(`encrypted-chat: ${safeLine(`${info.message}${detail}`.replace(/\s*\n\s*/g, ' '))}\n`);
       return EXIT_CODES[info.code] ?? 1;
     }
   })();

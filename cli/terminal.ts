@@ -1,6 +1,6 @@
 // CLI side: what comes from the person — passwords (environment, file or hidden prompt) and message text.
 import { readFile } from 'node:fs/promises';
-import { ChatError } from '../core/client/errors.js';
+import { ChatError } from '../core/api/errors.js';
 
 export interface Terminal {
   env: NodeJS.ProcessEnv;

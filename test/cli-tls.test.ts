@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient } from '../core/client/chat-client.js';
-import { toChatErrorInfo } from '../core/client/errors.js';
+import { toChatErrorInfo } from '../core/api/errors.js';
 import { MemoryStore } from '../core/client/store.js';
-import type { ChatEvent } from '../core/client/view.js';
+import type { ChatEvent } from '../core/api/view.js';
 import { registerFixture } from '../core/test-fixtures/accounts.js';
-import { transportWithCa } from '../cli/node-transport.js';
+import { transportWithCa } from '../node/transport.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -9,9 +9,9 @@ import { registerFixture } from '../test-fixtures/accounts.js';
 import { TamperingProxy } from '../test-fixtures/tampering-proxy.js';
 import { importedKeys, keyFixture, vectors } from '../test-fixtures/vectors.js';
 import { ChatClient } from './chat-client.js';
-import { toChatErrorInfo } from './errors.js';
+import { toChatErrorInfo } from '../api/errors.js';
 import { MemoryStore } from './store.js';
-import type { ChatEvent } from './view.js';
+import type { ChatEvent } from '../api/view.js';
 
 let server: ServerProcess;
 let proxy: TamperingProxy;

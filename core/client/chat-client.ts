@@ -1,5 +1,5 @@
 // Core side (runs in Node, Electron main and the browser page): one person's session with one server. Its
-// public methods mirror the session part of the ChatApi (renderer/src/api/chat-api.ts) name for name, so an
+// public methods mirror the session part of the ChatApi (SESSION_METHODS in core/api/methods.ts) name for name, so an
 // adapter only delegates. Private keys stay non-extractable CryptoKeys; the token and keys never leave here
 // except through sessionSnapshot(), which exists for the desktop app's "stay signed in".
 import type { AxiosResponse } from 'axios';
@@ -30,7 +30,8 @@ import { canonicalSpki, importPrivateKey, importPublicKey, publicSpkiOfPrivateKe
 import { subtle, toHex, utf8 } from '../crypto/webcrypto.js';
 import { BoundedMap, BoundedSet } from './bounded.js';
 import { ConversationIndex } from './conversation-index.js';
-import { ChatError, notSignedIn, toChatError, wrongPassword } from './errors.js';
+import { ChatError, notSignedIn, toChatError, wrongPassword } from '../api/errors.js';
+import { sessionSnapshotSchema, type SessionSnapshot } from '../api/session-snapshot.js';
 import { errorFromResponse, HttpApi, isTransient, parseAnswer, type Transport } from './http-api.js';
 import { LiveSync } from './live-sync.js';
 import { Outbox } from './outbox.js';
@@ -46,7 +47,7 @@ import {
   sessionOptionsSchema,
   typedUsernameSchema,
   userSearchSchema,
-} from './request-schemas.js';
+} from '../api/schemas.js';
 import type { KeyValueStore } from './store.js';
 import { safeServerUrl } from './transport-safety.js';
 import { VerifiedLog } from './verified-log.js';
@@ -65,7 +66,7 @@ import type {
   PasswordChange,
   ProgressPhase,
   SendRequest,
-} from './view.js';
+} from '../api/view.js';
 
 export type { Transport } from './http-api.js';
 
@@ -87,22 +88,6 @@ export interface SessionOptions {
 }
 
 /** What "stay signed in" stores (encrypted by the desktop helper): enough to sign in again without a password. */
-export interface SessionSnapshot {
-  serverUrl: string;
-  username: string;
-  /** base64, 64 bytes */
-  authHash: string;
-  /** base64 PKCS#8 DER of the private key */
-  privateKeyPkcs8: string;
-}
-
-export const sessionSnapshotSchema = z.strictObject({
-  serverUrl: z.string().min(1),
-  username: usernameSchema,
-  authHash: authHashSchema,
-  privateKeyPkcs8: z.string().min(1),
-});
-
 interface Session {
   username: string;
   privateKey: PrivateKeys;

@@ -3,7 +3,7 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { z } from 'zod';
 import { describeIssues, errorBodySchema } from '../protocol/schemas.js';
-import { ChatError, rateLimitedMessage } from './errors.js';
+import { ChatError, rateLimitedMessage } from '../api/errors.js';
 
 /**
  * How requests reach the server. `httpsAgent` goes to axios untouched (Node callers pass an https.Agent that

@@ -1,6 +1,6 @@
 // LiveSync on its own, with a fake server: the bound on held events and the reconnection backoff.
 import { describe, expect, it } from 'vitest';
-import { toChatErrorInfo } from './errors.js';
+import { toChatErrorInfo } from '../api/errors.js';
 import { LiveSync, MAX_HELD_EVENTS, type LiveSyncHooks } from './live-sync.js';
 import { MAX_SSE_EVENT_CHARS, SseParser } from './sse-parser.js';
 

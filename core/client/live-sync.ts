@@ -3,10 +3,10 @@
 // so the session's seq-ordered delivery sees nothing twice and misses nothing.
 import { HEARTBEAT_MS } from '../protocol/constants.js';
 import { messageHeaderSchema, type MessageHeader } from '../protocol/schemas.js';
-import { ChatError, toChatError } from './errors.js';
+import { ChatError, toChatError } from '../api/errors.js';
 import { parseAnswer } from './http-api.js';
 import { SseParser } from './sse-parser.js';
-import type { ConnectionState } from './view.js';
+import type { ConnectionState } from '../api/view.js';
 
 export interface LiveSyncHooks {
   openEvents(lastEventId: number, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>>;

@@ -1,6 +1,6 @@
 // Core side: a Server-Sent Events parser (the text/event-stream format of the HTML standard), fed decoded text
 // in arbitrary chunks. Only what GET /events uses: `id:`, `event:`, `data:`, comments; `retry:` is read too.
-import { ChatError } from './errors.js';
+import { ChatError } from '../api/errors.js';
 
 export interface SseEvent {
   /** The `id:` of this event, or the last one seen before it. */

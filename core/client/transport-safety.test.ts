@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ChatError, toChatErrorInfo } from './errors.js';
+import { ChatError, toChatErrorInfo } from '../api/errors.js';
 import { safeServerUrl } from './transport-safety.js';
-import { sendRequestSchema } from './request-schemas.js';
+import { sendRequestSchema } from '../api/schemas.js';
 
 function codeOf(run: () => unknown): string | null {
   try {

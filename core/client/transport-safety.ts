@@ -1,5 +1,5 @@
 // Core side: which server URLs a client may talk to. Plain http:// is allowed only to this machine.
-import { ChatError } from './errors.js';
+import { ChatError } from '../api/errors.js';
 
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');

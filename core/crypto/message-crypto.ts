@@ -2,7 +2,7 @@
 import { MESSAGE_HEADER_PREFIX, SESSION_KEY_BYTES } from '../protocol/constants.js';
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { SendMessageRequest } from '../protocol/schemas.js';
-import type { FailureCode } from '../client/view.js';
+import type { FailureCode } from '../api/view.js';
 import { importAesKey, open, seal } from './aead.js';
 import { sign, unwrapKey, verify, wrapKey, type PrivateKeys, type PublicKeys } from './rsa.js';
 import { concatBytes, fromUtf8, randomBytes, utf8 } from './webcrypto.js';

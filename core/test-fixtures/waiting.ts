@@ -1,5 +1,5 @@
 // Test support: the one wait-until and the one "expect this promise to fail" of the core's client tests.
-import { toChatErrorInfo } from '../client/errors.js';
+import { toChatErrorInfo } from '../api/errors.js';
 
 export async function failure(promise: Promise<unknown>) {
   try {

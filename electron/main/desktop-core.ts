@@ -2,10 +2,10 @@
 // client state on disk, the ChatClient factory, the session host and the IPC dispatcher. main.ts gives it
 // Electron's effects (window events, notifications, badge, browser); tests give it their own.
 import path from 'node:path';
-import { FileStore } from '../../cli/node-file-store.js';
-import { transportWithCa } from '../../cli/node-transport.js';
-import { ChatClient, sessionSnapshotSchema } from '../../core/client/chat-client.js';
-import { argumentSchemas } from './ipc-arguments.js';
+import { FileStore } from '../../node/file-store.js';
+import { transportWithCa } from '../../node/transport.js';
+import { sessionSnapshotSchema } from '../../core/api/session-snapshot.js';
+import { ChatClient } from '../../core/client/chat-client.js';
 import { createDispatcher, type Dispatch, type FrameLike } from './ipc-handlers.js';
 import { SessionHost, type SessionHostDeps } from './session-host.js';
 import { SettingsStore } from './settings-store.js';
@@ -45,7 +45,6 @@ export function createDesktopCore(params: {
   });
   const dispatch = createDispatcher({
     service: host,
-    schemas: argumentSchemas,
     mainFrame: params.mainFrame,
     onUnexpectedError: (method, error) => params.effects.logProblem(`answering ${method}`, error),
   });

@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ChatError } from '../../core/client/errors.js';
-import type { ChatMethod } from '../../renderer/src/api/ipc-contract.js';
-import { argumentSchemas } from './ipc-arguments.js';
-import { createDispatcher, isTrustedSender, registerChatHandlers, toErrorInfo, type ChatService, type FrameLike, type InvokeEventLike } from './ipc-handlers.js';
+import { ChatError } from '../../core/api/errors.js';
+import type { ChatMethod } from '../../core/api/methods.js';
+import { createDispatcher, isTrustedSender, registerChatHandlers, type ChatService, type FrameLike, type InvokeEventLike } from './ipc-handlers.js';
 
 const mainFrame: FrameLike = { url: 'app://chat/index.html', processId: 4, routingId: 1, parent: null };
 const fromWindow: InvokeEventLike = { senderFrame: { ...mainFrame } };
@@ -40,7 +39,7 @@ function fakeService(): FakeService {
 function setup() {
   const service = fakeService();
   const unexpected = vi.fn();
-  const dispatch = createDispatcher({ service: service as unknown as ChatService, schemas: argumentSchemas, mainFrame: () => mainFrame, onUnexpectedError: unexpected });
+  const dispatch = createDispatcher({ service: service as unknown as ChatService, mainFrame: () => mainFrame, onUnexpectedError: unexpected });
   return { service, dispatch, unexpected };
 }
 
@@ -144,18 +143,11 @@ describe('registerChatHandlers', () => {
     const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
     const ipc = { handle: vi.fn((c: string, l: never) => handlers.set(c, l)), removeHandler: vi.fn((c: string) => handlers.delete(c)) };
     const { dispatch, service } = setup();
-    const remove = registerChatHandlers(ipc, argumentSchemas, dispatch);
+    const remove = registerChatHandlers(ipc, dispatch);
     expect([...handlers.keys()].sort()).toEqual(Object.keys(service).map((m) => `chat:${m}`).sort());
     expect(await handlers.get('chat:searchUsers')!(fromWindow, 'AL')).toEqual({ ok: true, value: ['alice'] });
     expect(service.searchUsers).toHaveBeenCalledWith('al');
     remove();
     expect(handlers.size).toBe(0);
-  });
-});
-
-describe('toErrorInfo', () => {
-  it('keeps only the plain fields of an info', () => {
-    expect(toErrorInfo({ info: { code: 'not_found', message: 'No such user.', stack: 'x' } })).toEqual({ code: 'not_found', message: 'No such user.' });
-    expect(toErrorInfo('boom').code).toBe('server_error');
   });
 });

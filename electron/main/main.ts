@@ -4,9 +4,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, session, shell } from 'electron';
-import type { ChatEvent } from '../../renderer/src/api/chat-api.js';
-import type { ChatEventChannel } from '../../renderer/src/api/ipc-contract.js';
-import { argumentSchemas } from './ipc-arguments.js';
+import type { ChatEvent } from '../../core/api/chat-api.js';
+import { EVENT_CHANNEL } from '../../core/api/ipc-contract.js';
 import { registerChatHandlers } from './ipc-handlers.js';
 import { createDesktopCore } from './desktop-core.js';
 import { parseLaunchOptions, type LaunchOptions } from './launch-options.js';
@@ -18,7 +17,6 @@ import type { SessionHost } from './session-host.js';
 import type { SettingsStore } from './settings-store.js';
 import { createMainWindow } from './window.js';
 
-const EVENT_CHANNEL: ChatEventChannel = 'chat:event';
 /** Same as appId in electron-builder.yml. */
 const APP_ID = 'org.encryptedchat.desktop';
 const devTools = process.env.ENCRYPTED_CHAT_DEVTOOLS === '1';
@@ -119,7 +117,7 @@ function run(): void {
     });
     host = core.host;
     const { settings, dispatch } = core;
-    registerChatHandlers(ipcMain, argumentSchemas, dispatch);
+    registerChatHandlers(ipcMain, dispatch);
 
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageHeaderView, MessageView } from '../../renderer/src/api/chat-api.js';
+import type { MessageHeaderView, MessageView } from '../../core/api/chat-api.js';
 import { notificationText, shouldNotify, totalUnread, windowTitle } from './notifications.js';
 
 const header: MessageHeaderView = {

@@ -1,6 +1,6 @@
 // Main process, no Electron import: when a new message raises a desktop notification, what it says, and
 // the unread count shown on the dock/taskbar badge and in the window title.
-import type { MessageHeaderView, MessageView } from '../../renderer/src/api/chat-api.js';
+import type { MessageHeaderView, MessageView } from '../../core/api/chat-api.js';
 
 export const APP_NAME = 'Encrypted Chat';
 const MAX_BODY_CHARS = 140;

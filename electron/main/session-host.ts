@@ -2,8 +2,9 @@
 // the private key and the token live here, in main, and never cross to the window — and adds what only the
 // desktop has: settings on disk, "stay signed in" through the OS keychain, notifications, the unread badge.
 // Electron-specific effects (showing a notification, the badge, opening a link) come in as functions.
-import type { ChatClient, ChatClientOptions, SessionSnapshot, Transport } from '../../core/client/chat-client.js';
-import { ChatError, toChatError } from '../../core/client/errors.js';
+import type { ChatClient, ChatClientOptions, Transport } from '../../core/client/chat-client.js';
+import type { SessionSnapshot } from '../../core/api/session-snapshot.js';
+import { ChatError, toChatError } from '../../core/api/errors.js';
 import type { KeyValueStore } from '../../core/client/store.js';
 import type {
   AccountView,
@@ -14,7 +15,7 @@ import type {
   PasswordChange,
   ServerChoice,
   SettingsUpdate,
-} from '../../renderer/src/api/chat-api.js';
+} from '../../core/api/chat-api.js';
 import type { ChatService } from './ipc-handlers.js';
 import { openExternalLink } from './navigation.js';
 import { notificationText, shouldNotify, totalUnread, type NotificationText } from './notifications.js';

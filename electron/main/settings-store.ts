@@ -5,7 +5,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Theme } from '../../renderer/src/api/chat-api.js';
+import type { Theme } from '../../core/api/chat-api.js';
 import type { WindowBounds } from './window-options.js';
 
 export interface StoredSettings {

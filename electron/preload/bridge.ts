@@ -1,23 +1,20 @@
-// Preload, no Electron import: the one narrow object the window gets, composed from the domain modules.
-// Spelled out as one literal so the compiler proves every ChatApi method is present, and nothing more.
-import type { EncryptedChatBridge } from '../../renderer/src/api/ipc-contract.js';
-import { accountBridge } from './account.js';
-import { contactsBridge } from './contacts.js';
-import { eventsBridge } from './events.js';
-import { makeInvoke, type IpcRendererLike } from './invoke.js';
-import { linksBridge } from './links.js';
-import { messagesBridge } from './messages.js';
-import { settingsBridge } from './settings.js';
+// Preload, no Electron import: the one narrow object the window gets. One function per ChatApi method,
+// built from the method list (core/api/methods.ts): each invokes its own `chat:<method>` channel with
+// exactly the method's number of arguments, so the page cannot pass anything more, nor name a channel.
+import type { EncryptedChatBridge } from '../../core/api/ipc-contract.js';
+import { channelOf } from '../../core/api/ipc-contract.js';
+import { CHAT_METHODS, METHOD_ARITY } from '../../core/api/methods.js';
+import { eventsBridge, type IpcRendererLike } from './events.js';
+
+export type { IpcRendererLike } from './events.js';
 
 export function createBridge(ipc: IpcRendererLike): EncryptedChatBridge {
-  const invoke = makeInvoke(ipc);
-  const bridge: EncryptedChatBridge = {
-    ...settingsBridge(invoke),
-    ...accountBridge(invoke),
-    ...contactsBridge(invoke),
-    ...messagesBridge(invoke),
-    ...linksBridge(invoke),
-    ...eventsBridge(ipc),
-  };
-  return Object.freeze(bridge);
+  const calls = Object.fromEntries(
+    CHAT_METHODS.map((method) => {
+      const channel = channelOf(method);
+      const arity = METHOD_ARITY[method];
+      return [method, (...args: unknown[]) => ipc.invoke(channel, ...args.slice(0, arity))];
+    }),
+  );
+  return Object.freeze({ ...calls, ...eventsBridge(ipc) } as EncryptedChatBridge);
 }

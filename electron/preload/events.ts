@@ -1,10 +1,14 @@
 // Preload: live events from main on `chat:event`. The window's listener gets the ChatEvent only — never
 // Electron's IpcRendererEvent, which would hand the page a reference to ipcRenderer's sender.
-import type { ChatEvent } from '../../renderer/src/api/chat-api.js';
-import type { ChatEventChannel, EncryptedChatBridge } from '../../renderer/src/api/ipc-contract.js';
-import type { IpcRendererLike } from './invoke.js';
+import type { ChatEvent } from '../../core/api/chat-api.js';
+import { EVENT_CHANNEL, type EncryptedChatBridge } from '../../core/api/ipc-contract.js';
 
-const EVENT_CHANNEL: ChatEventChannel = 'chat:event';
+/** The parts of Electron's ipcRenderer the preload uses. */
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
 
 export function eventsBridge(ipc: Pick<IpcRendererLike, 'on' | 'removeListener'>): Pick<EncryptedChatBridge, 'onEvent'> {
   return {

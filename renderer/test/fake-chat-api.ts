@@ -16,7 +16,7 @@ import type {
   SendRequest,
   ServerChoice,
   SettingsUpdate,
-} from '../src/api/chat-api.js';
+} from '../../core/api/chat-api.js';
 
 type Method = Exclude<keyof ChatApi, 'onEvent'>;
 

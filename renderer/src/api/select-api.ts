@@ -1,7 +1,7 @@
 // The one place that chooses the ChatApi implementation. __DESKTOP__ is a compile-time constant
 // (renderer/vite.config.ts), so each build contains only its own adapter: the desktop bundle never
 // contains the in-page client core, and the web bundle never the Electron bridge adapter.
-import type { ChatApi } from './chat-api.js';
+import type { ChatApi } from '../../../core/api/chat-api.js';
 
 declare const __DESKTOP__: boolean;
 

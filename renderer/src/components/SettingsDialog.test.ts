@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { DesktopSettings } from '../api/chat-api.js';
+import type { DesktopSettings } from '../../../core/api/chat-api.js';
 import { FakeChatApi, FINGERPRINT_A } from '../../test/fake-chat-api.js';
 import App from '../App.svelte';
 

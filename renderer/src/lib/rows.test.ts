@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageHeaderView } from '../api/chat-api.js';
+import type { MessageHeaderView } from '../../../core/api/chat-api.js';
 import { buildRows, type PendingMessage } from './rows.js';
 
 function header(seq: number, timestamp: string): MessageHeaderView {

@@ -1,6 +1,6 @@
 // The conversation as a flat list of rows for the virtual list: a day separator before the first message
 // of each local day, then the messages, then what is still being sent.
-import type { MessageHeaderView } from '../api/chat-api.js';
+import type { MessageHeaderView } from '../../../core/api/chat-api.js';
 import { dayKey } from './time.js';
 
 export type SendState = 'pending' | 'failed';

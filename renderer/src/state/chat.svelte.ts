@@ -1,6 +1,6 @@
 // The signed-in window's state: contacts, the open conversation (kept per peer so drafts and unsent
 // messages survive switching), and the routing of live events to them.
-import type { ChatApi, ChatEvent } from '../api/chat-api.js';
+import type { ChatApi, ChatEvent } from '../../../core/api/chat-api.js';
 import { ContactsState } from './contacts.svelte.js';
 import { ConversationState } from './conversation.svelte.js';
 import type { SessionState } from './session.svelte.js';

@@ -1,6 +1,6 @@
 // The people list: contacts with unread counts and last activity, user search, and which one is open.
-import type { ChatApi, ChatErrorInfo, ChatEvent, ContactView } from '../api/chat-api.js';
-import { errorInfo } from '../lib/errors.js';
+import type { ChatApi, ChatErrorInfo, ChatEvent, ContactView } from '../../../core/api/chat-api.js';
+import { toChatErrorInfo } from '../../../core/api/errors.js';
 
 export class ContactsState {
   list = $state<ContactView[]>([]);
@@ -44,7 +44,7 @@ export class ContactsState {
           this.error = null;
           this.#merge(contacts);
         } catch (error) {
-          this.error = errorInfo(error);
+          this.error = toChatErrorInfo(error);
         }
       } while (this.#refreshAgain);
       this.#refreshing = null;
@@ -72,7 +72,7 @@ export class ContactsState {
     } catch (error) {
       if (serial !== this.#searchSerial) return;
       this.results = [];
-      this.searchError = errorInfo(error);
+      this.searchError = toChatErrorInfo(error);
     } finally {
       if (serial === this.#searchSerial) this.searching = false;
     }

@@ -8,8 +8,9 @@ import type {
   ContactDetails,
   MessageHeaderView,
   MessageView,
-} from '../api/chat-api.js';
-import { describeError, errorInfo } from '../lib/errors.js';
+} from '../../../core/api/chat-api.js';
+import { toChatErrorInfo } from '../../../core/api/errors.js';
+import { describeError } from '../lib/errors.js';
 import { RowBuilder, type PendingMessage, type Row } from '../lib/rows.js';
 
 export const PAGE_SIZE = 100;
@@ -100,7 +101,7 @@ export class ConversationState {
       this.hasMore = page.hasMore;
       this.error = null;
     } catch (error) {
-      this.error = errorInfo(error);
+      this.error = toChatErrorInfo(error);
       this.#opening = null;
     } finally {
       this.loaded = true;
@@ -118,7 +119,7 @@ export class ConversationState {
       this.hasMore = page.hasMore;
       this.error = null;
     } catch (error) {
-      this.error = errorInfo(error);
+      this.error = toChatErrorInfo(error);
     } finally {
       this.loadingOlder = false;
     }
@@ -129,7 +130,7 @@ export class ConversationState {
       this.details = await this.#api.contactDetails(this.peer);
       this.detailsError = null;
     } catch (error) {
-      this.detailsError = errorInfo(error);
+      this.detailsError = toChatErrorInfo(error);
     }
   }
 
@@ -171,7 +172,7 @@ export class ConversationState {
         this.#next();
       },
       (error: unknown) => {
-        this.readError = errorInfo(error);
+        this.readError = toChatErrorInfo(error);
         for (const id of batch) this.#unreadable.add(id);
         this.#next();
       },
@@ -244,7 +245,7 @@ export class ConversationState {
       this.#mergeHeaders([view]);
       this.pending = this.pending.filter((p) => p.id !== id);
     } catch (error) {
-      this.#updatePending(id, { state: 'failed', error: describeError(errorInfo(error)) });
+      this.#updatePending(id, { state: 'failed', error: describeError(toChatErrorInfo(error)) });
     }
   }
 
@@ -260,7 +261,7 @@ export class ConversationState {
       if (failed.length > 0) this.#pump();
       return true;
     } catch (error) {
-      this.detailsError = errorInfo(error);
+      this.detailsError = toChatErrorInfo(error);
       return false;
     } finally {
       this.trusting = false;
@@ -294,7 +295,7 @@ export class ConversationState {
       if (stale.length > 0) this.#pump();
       return true;
     } catch (error) {
-      this.detailsError = errorInfo(error);
+      this.detailsError = toChatErrorInfo(error);
       return false;
     } finally {
       this.changing = false;

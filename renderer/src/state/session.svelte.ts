@@ -8,8 +8,8 @@ import type {
   Credentials,
   PasswordChange,
   Progress,
-} from '../api/chat-api.js';
-import { errorInfo } from '../lib/errors.js';
+} from '../../../core/api/chat-api.js';
+import { toChatErrorInfo } from '../../../core/api/errors.js';
 
 export type SessionPhase = 'starting' | 'signed_out' | 'signed_in';
 
@@ -35,7 +35,7 @@ export class SessionState {
     try {
       this.#signedIn(await this.#api.currentAccount());
     } catch (error) {
-      this.error = errorInfo(error);
+      this.error = toChatErrorInfo(error);
       this.#signedIn(null);
     }
   }
@@ -53,7 +53,7 @@ export class SessionState {
       await this.#api.logout();
     } catch (error) {
       // Signing out locally must work even when the server cannot be told; say so.
-      this.error = errorInfo(error);
+      this.error = toChatErrorInfo(error);
     }
     this.signedOutReason = null;
     this.#signedIn(null);
@@ -68,7 +68,7 @@ export class SessionState {
       await this.#api.changePassword(change);
       return null;
     } catch (error) {
-      return errorInfo(error);
+      return toChatErrorInfo(error);
     } finally {
       this.busy = false;
       this.progress = null;
@@ -112,7 +112,7 @@ export class SessionState {
       this.#signedIn(await action());
       return true;
     } catch (error) {
-      this.error = errorInfo(error);
+      this.error = toChatErrorInfo(error);
       return false;
     } finally {
       this.busy = false;

@@ -1,7 +1,7 @@
 // What the person chose: server (desktop), theme, desktop-only switches. The theme is applied as a
 // data attribute on <html>; the stylesheet does the rest (no inline styles, so the CSP stays strict).
-import type { ChatApi, ChatErrorInfo, ClientSettings, ServerChoice, SettingsUpdate, Theme } from '../api/chat-api.js';
-import { errorInfo } from '../lib/errors.js';
+import type { ChatApi, ChatErrorInfo, ClientSettings, ServerChoice, SettingsUpdate, Theme } from '../../../core/api/chat-api.js';
+import { toChatErrorInfo } from '../../../core/api/errors.js';
 
 export class SettingsState {
   current = $state<ClientSettings | null>(null);
@@ -44,7 +44,7 @@ export class SettingsState {
       this.#set(await action());
       return true;
     } catch (error) {
-      this.error = errorInfo(error);
+      this.error = toChatErrorInfo(error);
       return false;
     } finally {
       this.busy = false;

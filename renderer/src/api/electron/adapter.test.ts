@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatEvent } from '../chat-api.js';
-import type { EncryptedChatBridge } from '../ipc-contract.js';
-import { ChatApiError, createElectronChatApi, electronBridge, unwrap } from './adapter.js';
+import type { ChatEvent } from '../../../../core/api/chat-api.js';
+import type { EncryptedChatBridge } from '../../../../core/api/ipc-contract.js';
+import { ChatError } from '../../../../core/api/errors.js';
+import { createElectronChatApi, electronBridge } from './adapter.js';
 
 function fakeBridge(overrides: Partial<Record<keyof EncryptedChatBridge, unknown>> = {}): EncryptedChatBridge {
   const ok = (value: unknown) => vi.fn(async () => ({ ok: true, value }));
@@ -52,16 +53,17 @@ describe('Electron ChatApi adapter', () => {
       fakeBridge({ login: vi.fn(async () => ({ ok: false, error: { code: 'rate_limited', message: 'Too many attempts.', retryAfterSeconds: 12 } })) }),
     );
     const error = await api.login({ username: 'alice', password: 'pw' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ChatApiError);
+    expect(error).toBeInstanceOf(ChatError);
     expect(error).toBeInstanceOf(Error);
-    expect((error as ChatApiError).info).toEqual({ code: 'rate_limited', message: 'Too many attempts.', retryAfterSeconds: 12 });
+    expect((error as ChatError).info).toEqual({ code: 'rate_limited', message: 'Too many attempts.', retryAfterSeconds: 12 });
     expect((error as Error).message).toBe('Too many attempts.');
   });
 
   it('turns a broken bridge (rejection, malformed reply) into a readable error', async () => {
-    await expect(unwrap(Promise.reject(new Error("No handler registered for 'chat:login'")))).rejects.toMatchObject({ info: { code: 'server_error' } });
-    await expect(unwrap(Promise.resolve('nonsense' as never))).rejects.toMatchObject({ info: { code: 'server_error' } });
-    await expect(unwrap(Promise.resolve({ ok: false } as never))).rejects.toBeInstanceOf(ChatApiError);
+    const broken = (reply: () => Promise<unknown>) => createElectronChatApi(fakeBridge({ login: vi.fn(reply) })).login({ username: 'alice', password: 'pw' });
+    await expect(broken(() => Promise.reject(new Error("No handler registered for 'chat:login'")))).rejects.toMatchObject({ info: { code: 'server_error', message: expect.stringMatching(/lost contact/) } });
+    await expect(broken(() => Promise.resolve('nonsense'))).rejects.toMatchObject({ info: { code: 'server_error' } });
+    await expect(broken(() => Promise.resolve({ ok: false }))).rejects.toBeInstanceOf(ChatError);
   });
 
   it('forwards event subscriptions', () => {

@@ -2,9 +2,8 @@
 // never blocks the page's frames and the private key and token never sit in the page's heap.
 import './zod-without-eval.js';
 import { ChatClient } from '../../../../core/client/chat-client.js';
-import { toChatErrorInfo } from '../../../../core/client/errors.js';
 import { serveSession, type PageToWorker, type PortLike, type Session, type WorkerToPage } from './worker-rpc.js';
 
 const port = self as unknown as PortLike<PageToWorker, WorkerToPage>;
 
-serveSession(port, (serverUrl, store) => new ChatClient({ serverUrl, store }) as unknown as Session, toChatErrorInfo);
+serveSession(port, (serverUrl, store) => new ChatClient({ serverUrl, store }) as unknown as Session);

@@ -1,10 +1,11 @@
 // Web adapter: the window settings a browser keeps (theme, last username). The server is fixed: it is the
 // origin that served this page, so there is nothing to choose and no certificate to add.
 import type { KeyValueStore } from '../../../../core/client/store.js';
-import type { ClientSettings, SettingsUpdate, Theme } from '../chat-api.js';
+import type { ClientSettings, SettingsUpdate, Theme } from '../../../../core/api/chat-api.js';
+import { themeSchema } from '../../../../core/api/settings.js';
+import { USERNAME_PATTERN } from '../../../../core/protocol/constants.js';
 
 const KEY = 'window-settings';
-const THEMES: readonly Theme[] = ['light', 'dark', 'system'];
 
 interface Stored {
   theme: Theme;
@@ -25,13 +26,10 @@ export class WebSettings {
     return { serverUrl: this.#serverUrl, caCertificatePem: null, lastUsername: stored.lastUsername, theme: stored.theme, desktop: null };
   }
 
-  /** Desktop-only switches have no meaning in the browser and are ignored. */
+  /** Checked by the ChatApi's schema before it gets here; desktop-only switches mean nothing in a browser. */
   async update(update: SettingsUpdate): Promise<ClientSettings> {
     const stored = await this.#read();
-    if (update.theme !== undefined) {
-      if (!THEMES.includes(update.theme)) throw new TypeError('theme must be light, dark or system');
-      stored.theme = update.theme;
-    }
+    if (update.theme !== undefined) stored.theme = update.theme;
     await this.#store.set(KEY, JSON.stringify(stored));
     return this.get();
   }
@@ -49,8 +47,8 @@ export class WebSettings {
     try {
       const value = JSON.parse(raw) as Partial<Stored>;
       return {
-        theme: THEMES.includes(value.theme as Theme) ? (value.theme as Theme) : 'system',
-        lastUsername: typeof value.lastUsername === 'string' && /^[a-z0-9_]{3,32}$/.test(value.lastUsername) ? value.lastUsername : null,
+        theme: themeSchema.safeParse(value.theme).data ?? 'system',
+        lastUsername: typeof value.lastUsername === 'string' && USERNAME_PATTERN.test(value.lastUsername) ? value.lastUsername : null,
       };
     } catch {
       return fallback;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../../core/client/store.js';
-import type { ChatErrorInfo, ChatEvent } from '../chat-api.js';
-import { connectSession, serveSession, SESSION_METHODS, type PageToWorker, type PortLike, type Session, type WorkerToPage } from './worker-rpc.js';
+import type { ChatErrorInfo, ChatEvent } from '../../../../core/api/chat-api.js';
+import { SESSION_METHODS } from '../../../../core/api/methods.js';
+import { connectSession, serveSession, type PageToWorker, type PortLike, type Session, type WorkerToPage } from './worker-rpc.js';
 
 const channels: MessageChannel[] = [];
 afterEach(() => {
@@ -22,10 +23,7 @@ function ports() {
   };
 }
 
-function toInfo(error: unknown): ChatErrorInfo {
-  const info = (error as { info?: ChatErrorInfo }).info;
-  return info ?? { code: 'server_error', message: error instanceof Error ? error.message : 'unknown' };
-}
+const LOST: ChatErrorInfo = { code: 'server_error', message: 'The worker is gone.' };
 
 /** A session whose methods echo, use the store, fail or emit, as a test asks. */
 function fakeSession(store: { current: import('../../../../core/client/store.js').KeyValueStore | null }) {
@@ -62,10 +60,10 @@ describe('the page ↔ worker session protocol', () => {
       serverUrl = url;
       storeRef.current = store;
       return fake.session;
-    }, toInfo);
+    });
     const pageStore = new MemoryStore();
     await pageStore.set('pin/bob', 'pinned-key');
-    const connection = connectSession(page, 'https://chat.example.org', pageStore);
+    const connection = connectSession(page, 'https://chat.example.org', pageStore, LOST);
 
     await expect(connection.call('login', [{ username: 'alice', password: 'wrong' }])).rejects.toMatchObject({
       info: { code: 'wrong_password', message: 'Wrong username or password.' },
@@ -86,19 +84,24 @@ describe('the page ↔ worker session protocol', () => {
   it('delivers events, and refuses what is not a session method', async () => {
     const { page, worker } = ports();
     const fake = fakeSession({ current: null });
-    serveSession(worker, () => fake.session, toInfo);
-    const connection = connectSession(page, 'https://chat.example.org', new MemoryStore());
+    serveSession(worker, () => fake.session);
+    const connection = connectSession(page, 'https://chat.example.org', new MemoryStore(), LOST);
     await connection.call('currentAccount', []);
     const events: ChatEvent[] = [];
     connection.onEvent((e) => events.push(e));
     fake.emit({ type: 'connection', state: 'online', detail: null });
     await expect.poll(() => events).toEqual([{ type: 'connection', state: 'online', detail: null }]);
-    await expect(connection.call('sessionSnapshot' as never, [])).rejects.toMatchObject({ info: { code: 'server_error' } });
+    await expect(connection.call('sessionSnapshot' as never, [])).rejects.toMatchObject({ info: { code: 'invalid_input' } });
+    // The worker checks arguments against the method's schema before the session sees them.
+    await expect(connection.call('markRead', ['bob', -1])).rejects.toMatchObject({ info: { code: 'invalid_input', message: expect.stringMatching(/not valid/) } });
+    // A message of no known type is dropped, not answered with something the page would misread.
+    (page as unknown as { postMessage(m: unknown): void }).postMessage({ type: 'call', id: 1, method: 'login', args: 'not an array' });
+    await expect(connection.call('currentAccount', [])).resolves.toEqual({ method: 'currentAccount', args: [] });
   });
 
   it('rejects calls in flight and later ones when the worker fails', async () => {
     const { page } = ports();
-    const connection = connectSession(page, 'https://chat.example.org', new MemoryStore());
+    const connection = connectSession(page, 'https://chat.example.org', new MemoryStore(), LOST);
     const inFlight = connection.call('contacts', []);
     connection.fail({ code: 'server_error', message: 'The part of this page that encrypts your messages stopped. Reload the page.' });
     await expect(inFlight).rejects.toMatchObject({ info: { code: 'server_error' } });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileStore, fileNameForKey } from './node-file-store.js';
+import { FileStore, fileNameForKey } from './file-store.js';
 
 describe('FileStore', () => {
   it('stores, replaces and deletes values under keys of any characters', async () => {

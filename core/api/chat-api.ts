@@ -1,6 +1,7 @@
 // The one interface the window talks to. Types only: the Electron bridge (electron/ + preload) and the
-// in-page client core (renderer/src/api/web/) both implement it. Nothing that crosses it is a private key,
-// a token or ciphertext. Every method rejects with an Error whose `info` is a ChatErrorInfo.
+// client core in the page's worker (renderer/src/api/web/) both implement it, method for method as listed in
+// methods.ts. Nothing that crosses it is a private key, a token or ciphertext. Every method rejects with a
+// ChatError (errors.ts), whose `info` is a ChatErrorInfo.
 import type {
   AccountView,
   ChatEvent,
@@ -12,43 +13,11 @@ import type {
   MessageView,
   PasswordChange,
   SendRequest,
-} from '../../../core/client/view.js';
+} from './view.js';
+import type { ClientSettings, ServerChoice, SettingsUpdate } from './settings.js';
 
-export type * from '../../../core/client/view.js';
-
-export type Theme = 'light' | 'dark' | 'system';
-
-export interface ClientSettings {
-  /** https://… (or http:// to a loopback address); null before first start. */
-  serverUrl: string | null;
-  /** PEM of an extra certificate authority to trust for a self-hosted server. */
-  caCertificatePem: string | null;
-  lastUsername: string | null;
-  theme: Theme;
-  /** Settings only the desktop app has; null in the browser. */
-  desktop: DesktopSettings | null;
-}
-
-export interface DesktopSettings {
-  staySignedIn: boolean;
-  /** False where no OS keychain is reachable; then staySignedIn cannot be turned on. */
-  keychainAvailable: boolean;
-  keychainDetail: string | null;
-  notifications: boolean;
-  notificationContent: boolean;
-}
-
-export interface SettingsUpdate {
-  theme?: Theme;
-  staySignedIn?: boolean;
-  notifications?: boolean;
-  notificationContent?: boolean;
-}
-
-export interface ServerChoice {
-  serverUrl: string;
-  caCertificatePem: string | null;
-}
+export type * from './view.js';
+export type * from './settings.js';
 
 export interface ChatApi {
   getSettings(): Promise<ClientSettings>;

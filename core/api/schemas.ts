@@ -1,5 +1,5 @@
-// Core side: one schema per input a session takes (the ChatApi, Electron IPC handlers and the CLI validate
-// with these). Usernames a person types are trimmed and lowercased here, before anything else sees them.
+// The input schemas of the ChatApi: one schema per input a session takes (the window adapters, the Electron
+// IPC, the worker and the CLI validate with these). Usernames a person types are trimmed and lowercased here.
 import { z } from 'zod';
 import { MAX_PAGE_LIMIT, USERNAME_PATTERN } from '../protocol/constants.js';
 import { messageIdSchema, seqSchema } from '../protocol/schemas.js';
@@ -74,3 +74,6 @@ export const serverChoiceSchema = z.strictObject({
 });
 
 export const sessionOptionsSchema = z.strictObject({ keepSessionSecret: z.boolean().optional() }).optional();
+
+/** A link from a message; whether it may be opened is the link policy's to decide (core/links/link-policy.ts). */
+export const linkSchema = z.string({ error: 'must be text' }).min(1, 'is empty').max(2048, 'is too long');

@@ -1,0 +1,74 @@
+// The ChatApi's methods as a list (no schemas here, so the sandboxed preload can bundle it without zod).
+// The preload, the main process, the worker and both window adapters are built from this list, so a new
+// ChatApi method needs no code of its own in any of them.
+import type { ChatApi } from './chat-api.js';
+
+/**
+ * Every request/reply method of the ChatApi (all but the event subscription) with how many arguments it
+ * takes: the preload forwards exactly that many, whatever the page passes. The type below proves each count
+ * against the interface, and that no method is missing or extra.
+ */
+export const METHOD_ARITY = {
+  getSettings: 0,
+  setServer: 1,
+  updateSettings: 1,
+  currentAccount: 0,
+  register: 1,
+  login: 1,
+  logout: 0,
+  changePassword: 1,
+  searchUsers: 1,
+  contacts: 0,
+  contactDetails: 1,
+  trustContactKey: 1,
+  disownEarlierKeys: 1,
+  blockContact: 1,
+  unblockContact: 1,
+  conversation: 1,
+  readMessages: 1,
+  send: 1,
+  markRead: 2,
+  openLink: 1,
+} as const satisfies { readonly [M in Exclude<keyof ChatApi, 'onEvent'>]: Parameters<ChatApi[M]>['length'] };
+
+export type ChatMethod = keyof typeof METHOD_ARITY;
+
+export const CHAT_METHODS = Object.keys(METHOD_ARITY) as ChatMethod[];
+
+/** The arguments a method carries, as the tuple an `invoke` spreads. */
+export type ChatRequest<M extends ChatMethod> = Parameters<ChatApi[M]>;
+
+/** What a method answers with when it succeeds. */
+export type ChatReply<M extends ChatMethod> = Awaited<ReturnType<ChatApi[M]>>;
+
+/**
+ * What the signed-in session itself serves (ChatClient has these, name for name); the rest — settings and
+ * links — belong to the app around it (the desktop main process, the web page).
+ */
+export const SESSION_METHODS = [
+  'currentAccount',
+  'register',
+  'login',
+  'logout',
+  'changePassword',
+  'searchUsers',
+  'contacts',
+  'contactDetails',
+  'trustContactKey',
+  'disownEarlierKeys',
+  'blockContact',
+  'unblockContact',
+  'conversation',
+  'readMessages',
+  'send',
+  'markRead',
+] as const satisfies readonly ChatMethod[];
+export type SessionMethod = (typeof SESSION_METHODS)[number];
+
+export function isChatMethod(value: unknown): value is ChatMethod {
+  return typeof value === 'string' && Object.hasOwn(METHOD_ARITY, value);
+}
+
+export function isSessionMethod(value: unknown): value is SessionMethod {
+  return typeof value === 'string' && (SESSION_METHODS as readonly string[]).includes(value);
+}

@@ -1,0 +1,20 @@
+// What "stay signed in" keeps in the OS keychain so a restarted desktop app resumes the session without the
+// password: the derived secrets only (never the password), checked with this schema when read back.
+import { z } from 'zod';
+import { authHashSchema, usernameSchema } from '../protocol/schemas.js';
+
+export interface SessionSnapshot {
+  serverUrl: string;
+  username: string;
+  /** base64, 64 bytes */
+  authHash: string;
+  /** base64 PKCS#8 DER of the private key */
+  privateKeyPkcs8: string;
+}
+
+export const sessionSnapshotSchema = z.strictObject({
+  serverUrl: z.string().min(1),
+  username: usernameSchema,
+  authHash: authHashSchema,
+  privateKeyPkcs8: z.string().min(1),
+});
