@@ -42,24 +42,37 @@ export interface SealInput {
 
 export async function sealMessage(input: SealInput): Promise<SendMessageRequest> {
   const header = messageHeader(input.sender, input.recipient, input.id);
+  const sealed = await sealUnder(header, input.plaintext, input.senderPrivateKey, [input.recipientPublicKey, input.senderPublicKey]);
+  return {
+    id: input.id,
+    recipient: input.recipient,
+    sessionKey: sealed.wrappedKeys[0]!,
+    senderSessionKey: sealed.wrappedKeys[1]!,
+    body: sealed.body,
+    signature: sealed.signature,
+  };
+}
+
+/**
+ * Seals a plaintext under header H (every format and kind of conversation shares this): a fresh K, wrapped for
+ * each of `wrapFor` in order, the body and the sealed signature, all base64.
+ */
+export async function sealUnder(
+  header: string,
+  plaintext: Uint8Array,
+  senderPrivateKey: PrivateKeys,
+  wrapFor: readonly PublicKeys[],
+): Promise<{ wrappedKeys: string[]; body: string; signature: string }> {
   const rawKey = randomBytes(SESSION_KEY_BYTES);
   try {
     const key = await importAesKey(rawKey);
-    // The signature (the costly private-key operation) runs beside the two wraps and the body.
-    const [sealedSignature, sessionKey, senderSessionKey, body] = await Promise.all([
-      sign(input.senderPrivateKey, signedBytes(header, input.plaintext)).then((signature) => seal(key, signature, signatureAad(header))),
-      wrapKey(input.recipientPublicKey, rawKey),
-      wrapKey(input.senderPublicKey, rawKey),
-      seal(key, input.plaintext, bodyAad(header)),
+    // The signature (the costly private-key operation) runs beside the wraps and the body.
+    const [sealedSignature, body, ...wrapped] = await Promise.all([
+      sign(senderPrivateKey, signedBytes(header, plaintext)).then((signature) => seal(key, signature, signatureAad(header))),
+      seal(key, plaintext, bodyAad(header)),
+      ...wrapFor.map((publicKey) => wrapKey(publicKey, rawKey)),
     ]);
-    return {
-      id: input.id,
-      recipient: input.recipient,
-      sessionKey: encodeBase64(sessionKey),
-      senderSessionKey: encodeBase64(senderSessionKey),
-      body: encodeBase64(body),
-      signature: encodeBase64(sealedSignature),
-    };
+    return { wrappedKeys: wrapped.map(encodeBase64), body: encodeBase64(body), signature: encodeBase64(sealedSignature) };
   } finally {
     rawKey.fill(0);
   }
@@ -95,7 +108,14 @@ export async function openMessage(
   if (field === null) return { ok: false, code: 'malformed', reason: 'This message is addressed neither to you nor from you.' };
   const wrapped = record[field];
 
-  const header = messageHeader(record.sender, record.recipient, record.id);
+  return openSealed(messageHeader(record.sender, record.recipient, record.id), wrapped, record.body, record.signature, privateKey);
+}
+
+/**
+ * Opens a sealed message under header H (every format and kind of conversation shares this): unwraps K,
+ * opens body and signature with the AADs of H. The plaintext must be UTF-8; what it means is the caller's.
+ */
+export async function openSealed(header: string, wrapped: string, body: string, sealedSignature: string, privateKey: PrivateKeys): Promise<OpenedMessage> {
   let rawKey: Uint8Array;
   try {
     rawKey = await unwrapKey(privateKey, decodeBase64(wrapped));
@@ -111,10 +131,10 @@ export async function openMessage(
   try {
     const key = await importAesKey(rawKey);
     [plaintext, signature] = await Promise.all([
-      open(key, decodeBase64(record.body), bodyAad(header)).catch(() => {
-        throw new Error('The message text could not be decrypted: it was altered, or its sender, recipient or id were changed.');
+      open(key, decodeBase64(body), bodyAad(header)).catch(() => {
+        throw new Error('The message text could not be decrypted: it was altered, or its sender, recipients, id or format were changed.');
       }),
-      open(key, decodeBase64(record.signature), signatureAad(header)).catch(() => {
+      open(key, decodeBase64(sealedSignature), signatureAad(header)).catch(() => {
         throw new Error('The message signature could not be decrypted: it was altered or belongs to another message.');
       }),
     ]);
