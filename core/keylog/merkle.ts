@@ -1,0 +1,141 @@
+// Core side (runs anywhere, WebCrypto only): RFC 9162's Merkle Tree Hash with SHA-512, as PROTOCOL.md "Key
+// transparency" fixes it — leaf and node hashes, the root of a list, inclusion and consistency proofs (making
+// them, for the server and for tests, and checking them, for every client).
+import { subtle } from '../crypto/webcrypto.js';
+
+export type Hash = Uint8Array<ArrayBuffer>;
+
+export async function sha512(...parts: Uint8Array[]): Promise<Hash> {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.length;
+  }
+  return new Uint8Array(await subtle().digest('SHA-512', joined));
+}
+
+const LEAF = Uint8Array.of(0x00);
+const NODE = Uint8Array.of(0x01);
+
+export const leafHash = (entry: Uint8Array) => sha512(LEAF, entry);
+export const nodeHash = (left: Uint8Array, right: Uint8Array) => sha512(NODE, left, right);
+export const emptyRoot = () => sha512();
+
+/** The largest power of two smaller than n (n ≥ 2): where RFC 9162 splits a tree. */
+export function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** MTH(D[n]) over leaf hashes. */
+export async function rootOf(leaves: readonly Hash[]): Promise<Hash> {
+  if (leaves.length === 0) return emptyRoot();
+  if (leaves.length === 1) return leaves[0]!;
+  const k = splitPoint(leaves.length);
+  const [left, right] = await Promise.all([rootOf(leaves.slice(0, k)), rootOf(leaves.slice(k))]);
+  return nodeHash(left, right);
+}
+
+/** PATH(m, D[n]): the inclusion proof of leaf m (RFC 9162 2.1.3.1). */
+export async function inclusionProof(leaves: readonly Hash[], m: number): Promise<Hash[]> {
+  if (m < 0 || m >= leaves.length) throw new RangeError(`no leaf ${m} in a tree of ${leaves.length}`);
+  if (leaves.length === 1) return [];
+  const k = splitPoint(leaves.length);
+  if (m < k) return [...(await inclusionProof(leaves.slice(0, k), m)), await rootOf(leaves.slice(k))];
+  return [...(await inclusionProof(leaves.slice(k), m - k)), await rootOf(leaves.slice(0, k))];
+}
+
+/** PROOF(m, D[n]): the consistency proof from size m to size n (RFC 9162 2.1.4.1), 0 < m < n. */
+export async function consistencyProof(leaves: readonly Hash[], m: number): Promise<Hash[]> {
+  if (!(m > 0 && m < leaves.length)) throw new RangeError(`no consistency proof from ${m} to ${leaves.length}`);
+  return subproof(leaves, m, true);
+}
+
+async function subproof(leaves: readonly Hash[], m: number, whole: boolean): Promise<Hash[]> {
+  const n = leaves.length;
+  if (m === n) return whole ? [] : [await rootOf(leaves)];
+  const k = splitPoint(n);
+  if (m <= k) return [...(await subproof(leaves.slice(0, k), m, whole)), await rootOf(leaves.slice(k))];
+  return [...(await subproof(leaves.slice(k), m - k, false)), await rootOf(leaves.slice(0, k))];
+}
+
+export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+const isSafeSize = (n: number) => Number.isSafeInteger(n) && n >= 0;
+
+/** RFC 9162 2.1.3.2: whether `leaf` is at `index` of the tree of `size` whose root is `root`. */
+export async function verifyInclusion(leaf: Hash, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean> {
+  if (!isSafeSize(index) || !isSafeSize(size) || index >= size) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r: Hash = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await nodeHash(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && sameHash(r, root);
+}
+
+/**
+ * RFC 9162 2.1.4.2: whether the tree of `second` (root `secondRoot`) extends the tree of `first`. Sizes equal:
+ * consistent when the roots are (PROTOCOL.md); size 0 is consistent with every tree.
+ */
+export async function verifyConsistency(first: number, second: number, proof: readonly Uint8Array[], firstRoot: Uint8Array, secondRoot: Uint8Array): Promise<boolean> {
+  if (!isSafeSize(first) || !isSafeSize(second) || first > second) return false;
+  if (first === second) return proof.length === 0 && sameHash(firstRoot, secondRoot);
+  if (first === 0) return true;
+  if (proof.length === 0) return false;
+  const path: Uint8Array[] = isExactPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
+  let fn = first - 1;
+  let sn = second - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0]! as Hash;
+  let sr = path[0]! as Hash;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && sameHash(fr, firstRoot) && sameHash(sr, secondRoot);
+}
+
+function isExactPowerOfTwo(n: number): boolean {
+  let x = n;
+  while (x > 1 && x % 2 === 0) x /= 2;
+  return x === 1;
+}
