@@ -112,7 +112,7 @@ export function replayMembership(input: MembershipInput): MembershipResult {
     if (m.content.type === 'group') {
       const c = m.content;
       // A reader's first announcement (again after being removed) is the one that adds it.
-      const first = state === null || !state.members.has(input.reader);
+      const first: boolean = state === null || !state.members.has(input.reader);
       const reason: InvalidReason | null = first ? (c.members.includes(m.sender) && c.members.includes(input.reader) ? null : 'not_in_members') : judge(state!, m.sender, c);
       if (reason) {
         invalid.set(m.seq, reason);

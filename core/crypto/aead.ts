@@ -6,8 +6,9 @@ export async function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
   return subtle().importKey('raw', ownBytes(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
-export async function seal(key: CryptoKey, data: Uint8Array, aad: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-  const iv = randomBytes(GCM_IV_BYTES);
+/** `iv` is for rebuilding fixed test vectors only; every real seal draws a fresh one. */
+export async function seal(key: CryptoKey, data: Uint8Array, aad: Uint8Array, iv: Uint8Array<ArrayBuffer> = randomBytes(GCM_IV_BYTES)): Promise<Uint8Array<ArrayBuffer>> {
+  if (iv.length !== GCM_IV_BYTES) throw new RangeError('an AES-GCM IV has 12 bytes');
   const ct = await subtle().encrypt(
     { name: 'AES-GCM', iv, additionalData: ownBytes(aad), tagLength: GCM_TAG_BYTES * 8 },
     key,

@@ -51,3 +51,8 @@ export function toHex(bytes: Uint8Array): string {
   for (const b of bytes) out += b.toString(16).padStart(2, '0');
   return out;
 }
+
+/** SHA-512 of the parts, joined. */
+export async function sha512(...parts: Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await subtle().digest('SHA-512', concatBytes(...parts)));
+}

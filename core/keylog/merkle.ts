@@ -1,20 +1,9 @@
 // Core side (runs anywhere, WebCrypto only): RFC 9162's Merkle Tree Hash with SHA-512, as PROTOCOL.md "Key
 // transparency" fixes it — leaf and node hashes, the root of a list, inclusion and consistency proofs (making
 // them, for the server and for tests, and checking them, for every client).
-import { subtle } from '../crypto/webcrypto.js';
+import { bytesEqual, sha512 } from '../crypto/webcrypto.js';
 
 export type Hash = Uint8Array<ArrayBuffer>;
-
-export async function sha512(...parts: Uint8Array[]): Promise<Hash> {
-  const length = parts.reduce((n, p) => n + p.length, 0);
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    joined.set(p, at);
-    at += p.length;
-  }
-  return new Uint8Array(await subtle().digest('SHA-512', joined));
-}
 
 const LEAF = Uint8Array.of(0x00);
 const NODE = Uint8Array.of(0x01);
@@ -62,12 +51,8 @@ async function subproof(leaves: readonly Hash[], m: number, whole: boolean): Pro
   return [...(await subproof(leaves.slice(k), m - k, false)), await rootOf(leaves.slice(0, k))];
 }
 
-export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
+/** Constant time, though roots are public: one comparison for every hash the log checks. */
+export const sameHash = bytesEqual;
 
 const isSafeSize = (n: number) => Number.isSafeInteger(n) && n >= 0;
 
