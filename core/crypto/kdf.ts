@@ -7,8 +7,13 @@ export function passwordBytes(password: string): Uint8Array<ArrayBuffer> {
   return utf8(password.normalize('NFC'));
 }
 
-async function pbkdf2(password: string, salt: Uint8Array, iterations: number, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  const base = await subtle().importKey('raw', passwordBytes(password), 'PBKDF2', false, ['deriveBits']);
+function pbkdf2(password: string, salt: Uint8Array, iterations: number, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  return pbkdf2Bytes(passwordBytes(password), salt, iterations, bytes);
+}
+
+/** PBKDF2-HMAC-SHA512 over raw secret bytes (a password's UTF-8, or a recovery code's 20 bytes). */
+export async function pbkdf2Bytes(secret: Uint8Array, salt: Uint8Array, iterations: number, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const base = await subtle().importKey('raw', ownBytes(secret), 'PBKDF2', false, ['deriveBits']);
   const bits = await subtle().deriveBits({ name: 'PBKDF2', hash: 'SHA-512', salt: ownBytes(salt), iterations }, base, bytes * 8);
   return new Uint8Array(bits);
 }
