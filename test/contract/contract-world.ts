@@ -1,0 +1,97 @@
+// What a ChatApi contract run needs from an implementation's setup (the world it runs in), and the checks of
+// shapes (views, events, errors) that the contract applies to every answer.
+import { expect } from 'vitest';
+import type { ChatApi, ChatErrorCode, ChatEvent, ContactDetails, Credentials, MessageHeaderView } from '../../core/api/chat-api.js';
+import { ChatError } from '../../core/api/errors.js';
+
+export interface ContractWorld {
+  /** The implementation under test, signed out. */
+  api: ChatApi;
+  /** An account that exists, with its password (signed out at first). */
+  me: Credentials;
+  /** Another account, who sends `me` messages through whatever the implementation has for that. */
+  peer: { username: string; send(text: string): Promise<void> };
+  /** A third account, that `me` writes to. */
+  third: string;
+  /** A valid username that no account has. */
+  nobody: string;
+  /** The common prefix of me, peer and third, and of no other account. */
+  prefix: string;
+  /** The links the implementation opened (in a tab, or in the system browser), in order. */
+  opened: string[];
+  close(): Promise<void>;
+}
+
+export type ContractSetup = () => Promise<ContractWorld>;
+
+export const FINGERPRINT = /^[0-9a-f]{4}( [0-9a-f]{4}){15}$/;
+
+/** An ISO 8601 UTC timestamp as the server assigns them. */
+export const isoTimestamp = () => expect.toSatisfy((t: unknown) => typeof t === 'string' && new Date(t).toISOString() === t, 'an ISO 8601 UTC timestamp');
+
+export const positiveInteger = () => expect.toSatisfy((n: unknown) => Number.isInteger(n) && (n as number) > 0, 'a positive integer');
+
+/** The ChatError a call rejects with; fails the test when it resolves or rejects with anything else. */
+export async function chatError(promise: Promise<unknown>, code: ChatErrorCode): Promise<ChatError> {
+  const outcome = await promise.then(
+    (value) => ({ resolved: value }),
+    (error: unknown) => ({ rejected: error }),
+  );
+  if ('resolved' in outcome) throw new Error(`expected a rejection with ${code}, got ${JSON.stringify(outcome.resolved)}`);
+  const error = outcome.rejected;
+  expect(error).toBeInstanceOf(ChatError);
+  const info = (error as ChatError).info;
+  expect(info).toEqual({ code, message: expect.stringMatching(/\S/) });
+  return error as ChatError;
+}
+
+/** A header as the window gets it from conversation() and message events: exactly these fields. */
+export function header(fields: Partial<MessageHeaderView> & { sender: string; recipient: string; outgoing: boolean }) {
+  return { id: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: positiveInteger(), timestamp: isoTimestamp(), ...fields };
+}
+
+export function details(username: string, fields: Partial<ContactDetails> = {}): ContactDetails {
+  return {
+    username,
+    keyStatus: 'pinned',
+    pinnedFingerprint: expect.stringMatching(FINGERPRINT),
+    serverFingerprint: null,
+    createdAt: isoTimestamp(),
+    blocked: false,
+    earlierKeys: [],
+    ...fields,
+  };
+}
+
+/** The shape view.ts gives each kind of event; an event of another kind, or with other fields, fails. */
+export function expectEventShape(event: ChatEvent): void {
+  switch (event.type) {
+    case 'message':
+      expect(event).toEqual({ type: 'message', message: header({ sender: expect.any(String), recipient: expect.any(String), outgoing: expect.any(Boolean) }) });
+      return;
+    case 'connection':
+      expect(event).toEqual({ type: 'connection', state: expect.toBeOneOf(['online', 'connecting', 'offline']), detail: expect.toBeOneOf([null, expect.any(String)]) });
+      return;
+    case 'progress':
+      expect(event).toEqual({
+        type: 'progress',
+        progress: {
+          phase: expect.toBeOneOf(['generating_key', 'deriving_login_key', 'deriving_storage_key', 'unlocking', 'sealing']),
+          fraction: expect.toBeOneOf([null, expect.toSatisfy((f: number) => f >= 0 && f <= 1)]),
+          label: expect.stringMatching(/\S/),
+        },
+      });
+      return;
+    case 'signed_out':
+      expect(event).toEqual({ type: 'signed_out', reason: expect.stringMatching(/\S/) });
+      return;
+    case 'key_changed':
+      expect(event).toEqual({
+        type: 'key_changed',
+        change: { username: expect.any(String), pinnedFingerprint: expect.stringMatching(FINGERPRINT), newFingerprint: expect.stringMatching(FINGERPRINT) },
+      });
+      return;
+    default:
+      throw new Error(`an event of no known type: ${JSON.stringify(event)}`);
+  }
+}
