@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import { importAesKey, seal as sealChunk } from './aead.js';
 import { blobLength, chunkAad, CHUNK_BYTES, CHUNK_OVERHEAD, openAttachment, sealAttachment } from './attachment-crypto.js';
-import { sha512 } from './webcrypto.js';
+import { concatBytes, sha512 } from './webcrypto.js';
 
 interface FileObject {
   size: number;
@@ -39,15 +39,7 @@ function recipe(length: number): Uint8Array<ArrayBuffer> {
 const bytes = (b64: string) => decodeBase64(b64) as Uint8Array<ArrayBuffer>;
 const digestOf = async (blob: Uint8Array) => encodeBase64(await sha512(blob));
 const seal = (length: number, key: string, ivs: string[]) => sealAttachment(recipe(length), { key: bytes(key), ivs: ivs.map(bytes) });
-function join(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const join = concatBytes;
 const piece = (blob: Uint8Array, i: number) => blob.subarray(i * (CHUNK_BYTES + CHUNK_OVERHEAD), (i + 1) * (CHUNK_BYTES + CHUNK_OVERHEAD));
 
 describe('attachment blobs (v2 vectors)', () => {

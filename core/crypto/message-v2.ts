@@ -2,7 +2,7 @@
 // messages — and the one reading of a stored record of any format, which picks the header H the record's own
 // fields say and the wrapped key that is the reader's.
 import type { FailureCode } from '../api/view.js';
-import { messageHeader, openSealed, sealUnder, type OpenedMessage } from './message-crypto.js';
+import { messageHeader, openSealed, sealUnder, type OpenedMessage, type SealInput } from './message-crypto.js';
 import type { PrivateKeys, PublicKeys } from './rsa.js';
 
 export const DIRECT_V2_PREFIX = 'encrypted-chat/v2/message';
@@ -18,17 +18,8 @@ export function groupHeader(sender: string, group: string, id: string, recipient
   return `${GROUP_PREFIX}\n${sender}\n${group}\n${id}\n${recipients.join(',')}`;
 }
 
-export interface DirectV2Input {
-  id: string;
-  sender: string;
-  recipient: string;
-  plaintext: Uint8Array;
-  senderPrivateKey: PrivateKeys;
-  senderPublicKey: PublicKeys;
-  recipientPublicKey: PublicKeys;
-}
-
-export async function sealDirectV2(input: DirectV2Input) {
+/** v1's construction under the v2 header; the plaintext is a format 2 content object. */
+export async function sealDirectV2(input: SealInput) {
   const header = directHeaderV2(input.sender, input.recipient, input.id);
   const sealed = await sealUnder(header, input.plaintext, input.senderPrivateKey, [input.recipientPublicKey, input.senderPublicKey]);
   return {

@@ -56,29 +56,58 @@ export const sameHash = bytesEqual;
 
 const isSafeSize = (n: number) => Number.isSafeInteger(n) && n >= 0;
 
+/**
+ * The position bookkeeping RFC 9162's verification algorithms share (2.1.3.2, 2.1.4.2): fn walks up from the
+ * node being proven, sn from the last node of the tree; each proof hash is a left or a right sibling.
+ */
+class ProofWalk {
+  #fn: number;
+  #sn: number;
+  #left = false;
+
+  constructor(fn: number, sn: number) {
+    this.#fn = fn;
+    this.#sn = sn;
+  }
+
+  get done(): boolean {
+    return this.#sn === 0;
+  }
+
+  /** Whether the next proof hash goes on the left (remembered: step() then moves up past it). */
+  nextIsLeft(): boolean {
+    this.#left = this.#fn % 2 === 1 || this.#fn === this.#sn;
+    return this.#left;
+  }
+
+  step(): void {
+    // A left sibling at an even fn means fn was the last node of its level: climb until fn is a right child.
+    if (this.#left && this.#fn % 2 === 0) while (this.#fn % 2 === 0 && this.#fn !== 0) this.#half();
+    this.#half();
+  }
+
+  /** 2.1.4.2: "If LSB(fn) is set, then right-shift both fn and sn equally until LSB(fn) is not set." */
+  skipRightChildren(): void {
+    while (this.#fn % 2 === 1) this.#half();
+  }
+
+  #half(): void {
+    this.#fn = Math.floor(this.#fn / 2);
+    this.#sn = Math.floor(this.#sn / 2);
+  }
+}
+
 /** RFC 9162 2.1.3.2: whether `leaf` is at `index` of the tree of `size` whose root is `root`. */
 export async function verifyInclusion(leaf: Hash, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean> {
   if (!isSafeSize(index) || !isSafeSize(size) || index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
+  const walk = new ProofWalk(index, size - 1);
   let r: Hash = leaf;
   for (const p of proof) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = await nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = await nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
+    if (walk.done) return false;
+    r = walk.nextIsLeft() ? await nodeHash(p, r) : await nodeHash(r, p);
+    walk.step();
   }
-  return sn === 0 && sameHash(r, root);
+  return walk.done && sameHash(r, root);
 }
 
 /**
@@ -91,32 +120,21 @@ export async function verifyConsistency(first: number, second: number, proof: re
   if (first === 0) return true;
   if (proof.length === 0) return false;
   const path: Uint8Array[] = isExactPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
-  let fn = first - 1;
-  let sn = second - 1;
-  while (fn % 2 === 1) {
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
+  const walk = new ProofWalk(first - 1, second - 1);
+  walk.skipRightChildren();
   let fr = path[0]! as Hash;
   let sr = path[0]! as Hash;
   for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
+    if (walk.done) return false;
+    if (walk.nextIsLeft()) {
       fr = await nodeHash(c, fr);
       sr = await nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
     } else {
       sr = await nodeHash(sr, c);
     }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
+    walk.step();
   }
-  return sn === 0 && sameHash(fr, firstRoot) && sameHash(sr, secondRoot);
+  return walk.done && sameHash(fr, firstRoot) && sameHash(sr, secondRoot);
 }
 
 function isExactPowerOfTwo(n: number): boolean {
