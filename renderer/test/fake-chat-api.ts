@@ -176,8 +176,10 @@ export class FakeChatApi implements ChatApi {
   register(credentials: Credentials) {
     return this.#call('register', [credentials], ({ username, password }) => {
       checkNewPassword(password);
+      if (this.users.includes(username)) throw new ChatError('username_taken', `The username ${username} is already taken.`);
       const account = this.#signIn(username);
-      if (!this.users.includes(username)) this.users.push(username);
+      this.users.push(username);
+      this.password = password;
       return account;
     });
   }
@@ -195,9 +197,9 @@ export class FakeChatApi implements ChatApi {
     });
   }
   changePassword(change: PasswordChange) {
-    return this.#call('changePassword', [change], ({ newPassword }) => {
+    return this.#call('changePassword', [change], ({ currentPassword, newPassword }) => {
       checkNewPassword(newPassword);
-      if (!this.account) throw notSignedIn();
+      if (currentPassword !== this.password) throw wrongPassword();
       this.password = newPassword;
     });
   }

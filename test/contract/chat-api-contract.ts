@@ -75,6 +75,17 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
       expect(await w.api.contacts()).toEqual([]);
     });
 
+    it('refuses a taken name with username_taken, and a wrong current password with wrong_password', async () => {
+      const taken = await chatError(w.api.register({ username: w.peer.username, password: 'a long enough password' }), 'username_taken');
+      expect(taken.info.message).toContain(w.peer.username);
+      expect(await w.api.currentAccount()).toBeNull();
+      await signIn();
+      await chatError(w.api.changePassword({ currentPassword: `${w.me.password}!`, newPassword: 'another long password 9' }), 'wrong_password');
+      // The password did not change: signing in again with it works.
+      await w.api.logout();
+      expect((await signIn()).username).toBe(w.me.username);
+    });
+
     it('finds users by prefix, normalising the query, and refuses a malformed one', async () => {
       await signIn();
       const everyone = [w.me.username, w.peer.username, w.third].sort();

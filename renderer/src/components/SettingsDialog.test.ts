@@ -55,7 +55,7 @@ describe('settings', () => {
   it('changes the password only with a strong new one, and reports a wrong current one', async () => {
     const api = new FakeChatApi({ account: ALICE });
     const { user, dialog } = await openSettings(api);
-    await user.type(within(dialog).getByLabelText('Current password'), 'whatever');
+    await user.type(within(dialog).getByLabelText('Current password'), 'wrong horse');
     await user.type(within(dialog).getByLabelText('New password'), 'password1');
     await user.type(within(dialog).getByLabelText('Repeat new password'), 'password1');
     await within(dialog).findByText(/Strength: (Very weak|Weak)/, {}, { timeout: 10_000 });
@@ -68,13 +68,14 @@ describe('settings', () => {
     await user.type(within(dialog).getByLabelText('New password'), 'lantern pebble orchid 77');
     await user.type(within(dialog).getByLabelText('Repeat new password'), 'lantern pebble orchid 77');
     await within(dialog).findByText(/Strength: (Strong|Very strong)/, {}, { timeout: 10_000 });
-    api.failNext.set('changePassword', { code: 'wrong_password', message: 'The current password is wrong.' });
     await user.click(within(dialog).getByRole('button', { name: 'Change password' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('The current password is wrong.');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Wrong username or password.');
 
+    await user.clear(within(dialog).getByLabelText('Current password'));
+    await user.type(within(dialog).getByLabelText('Current password'), api.password);
     await user.click(within(dialog).getByRole('button', { name: 'Change password' }));
     expect(await within(dialog).findByText(/Password changed/)).toBeInTheDocument();
-    expect(api.callsOf('changePassword').at(-1)).toEqual([{ currentPassword: 'whatever', newPassword: 'lantern pebble orchid 77' }]);
+    expect(api.callsOf('changePassword').at(-1)).toEqual([{ currentPassword: 'correct horse battery staple', newPassword: 'lantern pebble orchid 77' }]);
   });
 
   it('closes with Escape and logs out', async () => {
