@@ -109,11 +109,6 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (rest.length < min) throw new UsageError(`"${command}" needs ${min === 1 ? 'an argument' : `${min} arguments`} (run "encrypted-chat ${command} --help")`);
   if (rest.length > max) throw new UsageError(`too many arguments for "${command}": ${rest.slice(max).join(' ')}`);
 
-  const check = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
-    const result = schema.safeParse(value);
-    if (!result.success) throw new UsageError(`${what}: ${describeIssues(result.error)}`);
-    return result.data;
-  };
   if (values.server !== undefined) args.server = check(serverUrlSchema, values.server, '--server');
   if (values.user !== undefined) args.user = check(typedUsernameSchema, values.user, '--user');
   if (values['password-file'] !== undefined) args.passwordFile = check(pathSchema, values['password-file'], '--password-file');
@@ -128,4 +123,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (command === 'send' && rest[1] !== undefined) args.positionals[1] = check(messageTextSchema, rest[1], 'TEXT');
   return args;
+}
+
+/** `value` as `schema` reads it, or a UsageError naming `what` (an option or argument) and why. */
+export function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`${what}: ${describeIssues(result.error)}`);
+  return result.data;
 }

@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { json, latencyAt, login, registerAll, sendFields, SERVER_ENV, summarize, USERS, type Load, type Timing } from './bench/server-api.js';
+import { json, latencyAt, login, registerAll, sendFields, startBenchServer, summarize, USERS, type Load, type Timing } from './bench/server-api.js';
 import { fillMessages } from './bench/server-fill.js';
 import { postgresBench } from './bench/server-postgres.js';
-import { buildServer, startBenchServer } from './bench/server-process.js';
+import { buildServer } from '../test/support/server-process.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -42,7 +42,7 @@ function line(name: string, r: Load, baseline?: Load): string {
 
 async function throughput(): Promise<void> {
   console.log(`\n1. Throughput on one server, ${CONNECTIONS} connections, ${DURATION} s each (autocannon)`);
-  const server = await startBenchServer(sqliteUrl(), SERVER_ENV);
+  const server = await startBenchServer(sqliteUrl());
   try {
     const accounts = await registerAll(server.url);
     const token = await login(server.url, accounts[0]!);

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../cli/run-cli.js';
+import { until } from '../core/test-fixtures/waiting.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -134,10 +135,10 @@ describe('encrypted-chat (terminal client) against the real server', () => {
     watcher.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exited = new Promise<number | null>((r) => watcher.on('close', (code) => r(code)));
-    await waitFor(() => stderr.includes('Watching for messages as bob'), () => stderr);
+    await until(() => stderr.includes('Watching for messages as bob'), () => `the watch to start; output so far:\n${stderr}`, 30_000);
     const sent = await cli('alice', ['send', 'bob', 'live while watching'], { password: 'alice password 2' });
     expect(sent.code).toBe(0);
-    await waitFor(() => stdout.includes('alice → bob: live while watching'), () => stdout + stderr);
+    await until(() => stdout.includes('alice → bob: live while watching'), () => `the live message; output so far:\n${stdout + stderr}`, 30_000);
     const signalled = Date.now();
     watcher.kill('SIGINT');
     expect(await exited).toBe(130);
@@ -149,7 +150,7 @@ describe('encrypted-chat (terminal client) against the real server', () => {
     let stderr = '';
     watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exited = new Promise<number | null>((r) => watcher.on('close', (code) => r(code)));
-    await waitFor(() => stderr.includes('Watching for messages as bob'), () => stderr);
+    await until(() => stderr.includes('Watching for messages as bob'), () => `the watch to start; output so far:\n${stderr}`, 30_000);
     watcher.kill('SIGTERM');
     expect(await exited).toBe(143);
     expect(stderr).not.toContain('Connection lost');
@@ -211,15 +212,3 @@ describe('encrypted-chat (terminal client) against the real server', () => {
     expectOneLineError(nobody);
   });
 });
-
-function waitFor(check: () => boolean, seen: () => string): Promise<void> {
-  return new Promise((resolveWait, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (check()) return resolveWait();
-      if (Date.now() - started > 30_000) return reject(new Error(`gave up waiting; output so far:\n${seen()}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}

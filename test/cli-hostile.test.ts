@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../core/test-fixtures/waiting.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const servers: Server[] = [];
@@ -64,14 +65,6 @@ function start(serverUrl: string, args: string[]): Run {
   return { child, exited };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > 30_000) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('the CLI against a hostile server', () => {
   for (const [signal, code] of [
     ['SIGINT', 130],
@@ -80,7 +73,7 @@ describe('the CLI against a hostile server', () => {
     it(`watch stops on ${signal} within a second with exit code ${code}, though the server never answers`, async () => {
       const server = await fakeServer(() => undefined); // holds every request open, forever
       const run = start(server.url, ['watch']);
-      await until(() => server.requests.length > 0, 'the first request');
+      await until(() => server.requests.length > 0, 'the first request', 30_000);
       const sent = Date.now();
       run.child.kill(signal);
       const result = await Promise.race([run.exited, new Promise<null>((r) => setTimeout(() => r(null), 3_000))]);
@@ -97,7 +90,7 @@ describe('the CLI against a hostile server', () => {
       res.on('close', () => clearInterval(timer));
     });
     const run = start(server.url, ['messages']);
-    await until(() => server.requests.length > 0, 'the first request');
+    await until(() => server.requests.length > 0, 'the first request', 30_000);
     await new Promise((r) => setTimeout(r, 200));
     run.child.kill('SIGINT');
     const result = await Promise.race([run.exited, new Promise<null>((r) => setTimeout(() => r(null), 3_000))]);

@@ -10,6 +10,7 @@ import { toChatErrorInfo } from '../core/api/errors.js';
 import { MemoryStore } from '../core/client/store.js';
 import type { ChatEvent } from '../core/api/view.js';
 import { registerFixture } from '../core/test-fixtures/accounts.js';
+import { until } from '../core/test-fixtures/waiting.js';
 import { transportWithCa } from '../node/transport.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
@@ -82,19 +83,11 @@ describe('HTTPS with a self-hosted certificate authority', () => {
     const events: ChatEvent[] = [];
     bob.onEvent((e) => events.push(e));
     await bob.startLive();
-    await waitFor(() => events.some((e) => e.type === 'connection' && e.state === 'online'));
+    await until(() => events.some((e) => e.type === 'connection' && e.state === 'online'), 'the live connection');
     const sent = await alice.send({ recipient: 'bob', text: 'over TLS', id: alice.newMessageId() });
-    await waitFor(() => events.some((e) => e.type === 'message' && e.message.id === sent.id));
+    await until(() => events.some((e) => e.type === 'message' && e.message.id === sent.id), 'the message event');
     expect((await bob.readMessages([sent.id]))[0]).toMatchObject({ text: 'over TLS', status: 'verified' });
     await bob.close();
     await alice.close();
   });
 });
-
-function waitFor(check: () => boolean): Promise<void> {
-  return new Promise((done, fail) => {
-    const started = Date.now();
-    const tick = () => (check() ? done() : Date.now() - started > 20_000 ? fail(new Error('gave up waiting')) : setTimeout(tick, 20));
-    tick();
-  });
-}

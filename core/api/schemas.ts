@@ -1,7 +1,7 @@
 // The input schemas of the ChatApi: one schema per input a session takes (the window adapters, the Electron
 // IPC, the worker and the CLI validate with these). Usernames a person types are trimmed and lowercased here.
 import { z } from 'zod';
-import { MAX_PAGE_LIMIT, USERNAME_PATTERN } from '../protocol/constants.js';
+import { MAX_PAGE_LIMIT, USERNAME_PATTERN, USERNAME_PREFIX_PATTERN, USERNAME_RULE } from '../protocol/constants.js';
 import { messageIdSchema, seqSchema } from '../protocol/schemas.js';
 
 /** Longest message text, in UTF-8 bytes: keeps a sealed request well under the server's 256 KiB body limit. */
@@ -16,7 +16,7 @@ export const typedUsernameSchema = z
   .string({ error: 'must be text' })
   .trim()
   .toLowerCase()
-  .regex(USERNAME_PATTERN, 'must be 3 to 32 characters of a-z, 0-9 and _');
+  .regex(USERNAME_PATTERN, USERNAME_RULE);
 
 export const passwordSchema = z
   .string({ error: 'must be text' })
@@ -53,7 +53,7 @@ export const userSearchSchema = z
   .string({ error: 'must be text' })
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9_]{0,32}$/, 'may hold only a-z, 0-9 and _ (up to 32)');
+  .regex(USERNAME_PREFIX_PATTERN, 'may hold only a-z, 0-9 and _ (up to 32)');
 
 export const serverUrlSchema = z
   .string({ error: 'must be text' })

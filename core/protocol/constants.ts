@@ -2,7 +2,16 @@
 
 export const PROTOCOL_VERSION = 1;
 
-export const USERNAME_PATTERN = /^[a-z0-9_]{3,32}$/;
+// The one username rule. The server's token and credential patterns embed USERNAME_SOURCE, so a change
+// here reaches them too.
+const USERNAME_CHARS = '[a-z0-9_]';
+/** Regex source of one username (no anchors), for patterns that carry a username inside them. */
+export const USERNAME_SOURCE = `${USERNAME_CHARS}{3,32}`;
+export const USERNAME_PATTERN = new RegExp(`^${USERNAME_SOURCE}$`);
+/** The rule in words, as validation messages give it. */
+export const USERNAME_RULE = 'must be 3 to 32 characters of a-z, 0-9 and _';
+/** A user search: the start of a username, possibly empty. */
+export const USERNAME_PREFIX_PATTERN = new RegExp(`^${USERNAME_CHARS}{0,32}$`);
 export const MESSAGE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Standard base64 (RFC 4648 §4) with padding; URL-safe or unpadded forms are rejected. */
 export const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -15,11 +15,11 @@ import {
   SEALED_MIN_BYTES,
   TIMESTAMP_PATTERN,
   USERNAME_PATTERN,
+  USERNAME_PREFIX_PATTERN,
+  USERNAME_RULE,
 } from './constants.js';
 
-export const usernameSchema = z
-  .string()
-  .regex(USERNAME_PATTERN, 'must be 3 to 32 characters of a-z, 0-9 and _');
+export const usernameSchema = z.string().regex(USERNAME_PATTERN, USERNAME_RULE);
 
 export const messageIdSchema = z
   .string()
@@ -114,7 +114,7 @@ const limitQuerySchema = z
   .refine((n) => n <= MAX_PAGE_LIMIT, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`);
 
 export const usersQuerySchema = z.strictObject({
-  q: z.string().regex(/^[a-z0-9_]{0,32}$/, 'must be up to 32 characters of a-z, 0-9 and _').optional(),
+  q: z.string().regex(USERNAME_PREFIX_PATTERN, 'must be up to 32 characters of a-z, 0-9 and _').optional(),
   limit: limitQuerySchema.optional(),
   after: usernameSchema.optional(),
 });

@@ -1,4 +1,4 @@
-// Test support: the one wait-until and the one "expect this promise to fail" of the core's client tests.
+// Test support: the one wait-until and the one "expect this promise to fail" of every test (core, server, CLI).
 import { toChatErrorInfo } from '../api/errors.js';
 
 export async function failure(promise: Promise<unknown>) {
@@ -10,12 +10,16 @@ export async function failure(promise: Promise<unknown>) {
   throw new Error('expected a failure');
 }
 
-export function until(check: () => boolean, what: string): Promise<void> {
+/**
+ * Resolves once `check()` holds; rejects after `timeoutMs` with "gave up waiting for <what>". `what` may be a
+ * function so that the message can show what had arrived by then (a child process's output, say).
+ */
+export function until(check: () => boolean, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const tick = () => {
       if (check()) return resolve();
-      if (Date.now() - started > 20_000) return reject(new Error(`gave up waiting for ${what}`));
+      if (Date.now() - started > timeoutMs) return reject(new Error(`gave up waiting for ${typeof what === 'string' ? what : what()}`));
       setTimeout(tick, 20);
     };
     tick();

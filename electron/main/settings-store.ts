@@ -5,7 +5,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Theme } from '../../core/api/chat-api.js';
+import { themeSchema, type Theme } from '../../core/api/settings.js';
+import { USERNAME_PATTERN } from '../../core/protocol/constants.js';
 import type { WindowBounds } from './window-options.js';
 
 export interface StoredSettings {
@@ -42,8 +43,8 @@ const boundsSchema = z.object({
 const fieldSchemas: { [K in keyof StoredSettings]: z.ZodType<StoredSettings[K]> } = {
   serverUrl: z.string().url().max(2048).nullable(),
   caCertificatePem: z.string().max(65_536).nullable(),
-  lastUsername: z.string().regex(/^[a-z0-9_]{3,32}$/).nullable(),
-  theme: z.enum(['light', 'dark', 'system']),
+  lastUsername: z.string().regex(USERNAME_PATTERN).nullable(),
+  theme: themeSchema,
   windowBounds: boundsSchema.nullable(),
   staySignedIn: z.boolean(),
   notifications: z.boolean(),

@@ -4,12 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import autocannon from 'autocannon';
-import { startBenchServer } from './server-process.js';
+import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
 
 export const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
 export const PUBLIC_KEY = (JSON.parse(readFileSync(new URL('../../server/test-fixtures/public-keys.json', import.meta.url), 'utf8')) as { valid: { alice: string } }).valid.alice;
-/** Rate limits high enough that the benchmark's own registrations and logins never meet them. */
-export const SERVER_ENV = { REGISTRATIONS_PER_ADDRESS: '1000000', LOGIN_FAILURES_PER_ADDRESS: '1000000' };
+/** Rate limits high enough that the benchmark's own registrations and logins never meet them; no send limits. */
+const SERVER_ENV = { REGISTRATIONS_PER_ADDRESS: '1000000', LOGIN_FAILURES_PER_ADDRESS: '1000000', SENDS_PER_MINUTE: '0', MESSAGE_QUOTA: '0' };
+
+/** The server as production runs it (compiled, plain node; see buildServer) on `databaseUrl`, with those limits. */
+export function startBenchServer(databaseUrl: string): Promise<ServerProcess> {
+  return startServerProcess({ compiled: true, databaseUrl, env: SERVER_ENV });
+}
 
 export const b64 = (n: number) => randomBytes(n).toString('base64');
 /** The encrypted fields of a message, of realistic sizes (RSA-4096 wrapped keys and signature). */
@@ -112,7 +117,7 @@ export interface FillableDatabase {
  * stopped, then times each query one request at a time after a warm-up, and prints the figures.
  */
 export async function latencyAt(database: FillableDatabase, count: number, requests: number): Promise<Timing> {
-  let server = await startBenchServer(database.url, SERVER_ENV);
+  let server = await startBenchServer(database.url);
   const accounts = await registerAll(server.url);
   await server.stop();
   const started = Date.now();
@@ -120,7 +125,7 @@ export async function latencyAt(database: FillableDatabase, count: number, reque
     if (count >= 100_000) process.stdout.write(`\r  filling: ${done.toLocaleString('en')} / ${count.toLocaleString('en')} messages (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   });
   if (count >= 100_000) process.stdout.write('\n');
-  server = await startBenchServer(database.url, SERVER_ENV);
+  server = await startBenchServer(database.url);
   try {
     const token = await login(server.url, accounts[0]!);
     const headers = { authorization: `Bearer ${token}` };

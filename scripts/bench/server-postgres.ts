@@ -5,16 +5,17 @@
 // The database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a postgres:// URL whose role may CREATE DATABASE),
 // else a private throwaway cluster started through scripts/ci/postgres.sh.
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { b64, json, latencyAt, login, percentile, registerAll, sendFields, SERVER_ENV, summarize, USERS, type Load, type Timing } from './server-api.js';
-import { startBenchServer, type BenchServer } from './server-process.js';
+import { b64, json, latencyAt, login, percentile, registerAll, sendFields, startBenchServer, summarize, USERS, type Load, type Timing } from './server-api.js';
+import { createPostgresDatabase } from '../../test/support/database.js';
+import type { ServerProcess } from '../../test/support/server-process.js';
 
 export interface PostgresBenchOptions {
   duration: number;
@@ -56,10 +57,7 @@ async function postgresServer(): Promise<{ url: string; release: () => Promise<v
   const dir = mkdtempSync(path.join(os.tmpdir(), 'encrypted-chat-bench-pg-'));
   const script = path.join(REPO_ROOT, 'scripts/ci/postgres.sh');
   const run = promisify(execFile);
-  const release = async () => {
-    await run(script, ['stop', dir]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const release = () => run(script, ['remove', dir]).then(() => undefined, () => undefined);
   try {
     const { stdout } = await run(script, ['start', dir]);
     return { url: stdout.trim().replace(/^TEST_DATABASE_URL=/, ''), release };
@@ -69,25 +67,14 @@ async function postgresServer(): Promise<{ url: string; release: () => Promise<v
   }
 }
 
-async function createDatabase(serverUrl: string): Promise<string> {
-  const name = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const createDatabase = (serverUrl: string) => createPostgresDatabase(serverUrl, 'bench');
 
-async function analyze(databaseUrl: string): Promise<void> {
+/** Runs `work` on a connection of its own to `databaseUrl`, closed afterwards whatever happens. */
+async function connected<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('ANALYZE');
+    return await work(client);
   } finally {
     await client.end();
   }
@@ -96,7 +83,7 @@ async function analyze(databaseUrl: string): Promise<void> {
 async function oneInstance(serverUrl: string, options: PostgresBenchOptions): Promise<void> {
   console.log(`\n3. PostgreSQL: throughput on one server, ${options.connections} connections, ${options.duration} s each`);
   const databaseUrl = await createDatabase(serverUrl);
-  const server = await startBenchServer(databaseUrl, SERVER_ENV);
+  const server = await startBenchServer(databaseUrl);
   try {
     const accounts = await registerAll(server.url);
     const token = await login(server.url, accounts[0]!);
@@ -106,7 +93,7 @@ async function oneInstance(serverUrl: string, options: PostgresBenchOptions): Pr
     const post = summarize(await postMessages(server.url, token, options));
     // Thousands of rows just arrived in tables that were empty: give the planner what autovacuum would
     // within a minute, so the reads below measure the steady state rather than stale statistics.
-    await analyze(databaseUrl);
+    await connected(databaseUrl, (client) => client.query('ANALYZE'));
     const get = summarize(
       await autocannon({ url: `${server.url}/messages?limit=50`, headers: { authorization: `Bearer ${token}` }, connections: options.connections, duration: options.duration }),
     );
@@ -184,11 +171,11 @@ async function liveDelivery(sendVia: string, token: string, live: LiveIds): Prom
 async function twoInstances(serverUrl: string, options: PostgresBenchOptions): Promise<void> {
   console.log(`\n4. PostgreSQL: two server instances over one database`);
   const databaseUrl = await createDatabase(serverUrl);
-  const servers: BenchServer[] = [];
+  const servers: ServerProcess[] = [];
   try {
-    servers.push(await startBenchServer(databaseUrl, SERVER_ENV));
-    servers.push(await startBenchServer(databaseUrl, SERVER_ENV));
-    const [a, b] = servers as [BenchServer, BenchServer];
+    servers.push(await startBenchServer(databaseUrl));
+    servers.push(await startBenchServer(databaseUrl));
+    const [a, b] = servers as [ServerProcess, ServerProcess];
     const accounts = await registerAll(a.url);
     const aliceToken = await login(a.url, accounts[0]!);
     const bobToken = await login(b.url, accounts[1]!);
@@ -216,11 +203,9 @@ async function twoInstances(serverUrl: string, options: PostgresBenchOptions): P
 }
 
 /** Appends `count` synthetic messages in PostgreSQL itself (generate_series), with their mailbox rows. */
-async function fillPostgres(databaseUrl: string, count: number, onProgress: (done: number) => void): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+function fillPostgres(databaseUrl: string, count: number, onProgress: (done: number) => void): Promise<void> {
   const names = USERS.map((u) => `'${u}'`).join(',');
-  try {
+  return connected(databaseUrl, async (client) => {
     const chunk = 100_000;
     for (let done = 0; done < count; done += chunk) {
       const size = Math.min(chunk, count - done);
@@ -247,19 +232,12 @@ async function fillPostgres(databaseUrl: string, count: number, onProgress: (don
       onProgress(done + size);
     }
     await client.query('VACUUM ANALYZE');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function databaseSize(databaseUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return Number((await client.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size);
-  } finally {
-    await client.end();
-  }
+  const { rows } = await connected(databaseUrl, (client) => client.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size'));
+  return Number(rows[0]!.size);
 }
 
 async function postgresLatencyAt(serverUrl: string, count: number, options: PostgresBenchOptions): Promise<Timing> {
@@ -286,10 +264,8 @@ export async function postgresBench(options: PostgresBenchOptions): Promise<void
     return;
   }
   try {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
-    await client.end();
+    const { rows } = await connected(database.url, (client) => client.query<{ v: string }>("SELECT current_setting('server_version') AS v"));
+    const version = rows[0]!.v;
     console.log(`\nPostgreSQL ${version} on ${new URL(database.url).host}`);
     await oneInstance(database.url, options);
     await twoInstances(database.url, options);

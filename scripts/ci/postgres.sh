@@ -4,6 +4,7 @@
 #   scripts/ci/postgres.sh start DIR   initdb (if needed) + start a cluster in DIR on 127.0.0.1 and a free
 #                                      port; prints `TEST_DATABASE_URL=postgres://…` on stdout
 #   scripts/ci/postgres.sh stop DIR    stops the cluster in DIR (no error when it is not running)
+#   scripts/ci/postgres.sh remove DIR  stops it and deletes DIR: the clean-up of a throwaway cluster
 #   scripts/ci/postgres.sh url DIR     prints the URL of the cluster in DIR
 #
 # Idempotent: `start` on a running cluster only prints its URL. Installs Debian's `postgresql` when no
@@ -112,9 +113,15 @@ stop() {
   fi
 }
 
+remove() {
+  stop "$1" || true
+  rm -rf "$1"
+}
+
 case "${1:-}" in
   start) start "${2:?usage: postgres.sh start DIR}" ;;
   stop) stop "${2:?usage: postgres.sh stop DIR}" ;;
+  remove) remove "${2:?usage: postgres.sh remove DIR}" ;;
   url) url_of "${2:?usage: postgres.sh url DIR}" ;;
-  *) echo "usage: $0 start|stop|url DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|remove|url DIR" >&2; exit 2 ;;
 esac

@@ -14,11 +14,7 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
 fi
 
 dir=$(mktemp -d /tmp/encrypted-chat-pg.XXXXXX)
-cleanup() {
-  "$here/postgres.sh" stop "$dir" || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+trap '"$here/postgres.sh" remove "$dir"' EXIT
 trap 'exit 130' INT TERM
 
 line=$("$here/postgres.sh" start "$dir")

@@ -6,10 +6,11 @@
 // to its own per-credential limit. The key is the server's shared token secret; the "dc1." prefix keeps these
 // MACs apart from token MACs (which sign payloads starting "v1.").
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { USERNAME_SOURCE } from '../../core/protocol/constants.js';
 
 export const DEVICE_CREDENTIAL_HEADER = 'X-Device-Credential';
 
-const CREDENTIAL_PATTERN = /^dc1\.([a-z0-9_]{3,32})\.(\d{13})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{86})$/;
+const CREDENTIAL_PATTERN = new RegExp(String.raw`^dc1\.(${USERNAME_SOURCE})\.(\d{13})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{86})$`);
 /** Tolerated clock difference between instances for a credential "issued in the future". */
 const CLOCK_SKEW_MS = 60_000;
 

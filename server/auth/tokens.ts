@@ -3,6 +3,7 @@
 // fails. The HMAC secret lives in the database, made by whichever instance starts first.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
+import { USERNAME_SOURCE } from '../../core/protocol/constants.js';
 import { DeviceCredentials } from './device-credentials.js';
 
 export interface TokenClaims {
@@ -11,7 +12,7 @@ export interface TokenClaims {
   generation: number;
 }
 
-const TOKEN_PATTERN = /^v1\.([a-z0-9_]{3,32})\.(\d{13})\.(\d{1,10})\.([A-Za-z0-9_-]{86})$/;
+const TOKEN_PATTERN = new RegExp(String.raw`^v1\.(${USERNAME_SOURCE})\.(\d{13})\.(\d{1,10})\.([A-Za-z0-9_-]{86})$`);
 /** Tolerated clock difference between instances for a token "issued in the future". */
 const CLOCK_SKEW_MS = 60_000;
 const SECRET_NAME = 'token-hmac';

@@ -3,6 +3,7 @@
 // batch however many streams that user holds, while /health keeps answering.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageHeader } from '../../core/protocol/schemas.js';
+import { until } from '../../core/test-fixtures/waiting.js';
 import { startServer } from '../server.js';
 import { call, outgoing, register, SseReader, testConfig, type TestUser } from '../testing/harness.js';
 import type { ServerConfig } from '../config.js';
@@ -64,12 +65,6 @@ async function openStream(url: string, user: TestUser): Promise<SseReader> {
   return reader;
 }
 
-async function until(test: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!test() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  if (!test()) throw new Error(`gave up waiting for ${what}`);
-}
-
 describe('STREAMS_PER_USER', { timeout: 15_000 }, () => {
   it('closes the oldest streams of a user who opens more than the cap, and keeps the others', async () => {
     const { server, url } = await start({});
@@ -79,9 +74,9 @@ describe('STREAMS_PER_USER', { timeout: 15_000 }, () => {
     const streams: SseReader[] = [];
     for (let i = 0; i < 12; i++) {
       streams.push(await openStream(url, alice));
-      await until(() => streams[i]!.comments.includes('connected'), `stream ${i} to connect`);
+      await until(() => streams[i]!.comments.includes('connected'), `stream ${i} to connect`, 10_000);
     }
-    await until(() => streams[0]!.ended && streams[1]!.ended, 'the two oldest streams to end');
+    await until(() => streams[0]!.ended && streams[1]!.ended, 'the two oldest streams to end', 10_000);
     expect(streams[0]!.comments).toContain('closed: this user opened too many event streams');
     expect(server.openStreams()).toBe(11); // alice's 10 and bob's 1
     expect(streams.slice(2).every((s) => !s.ended && s.status === 200)).toBe(true);
@@ -90,7 +85,7 @@ describe('STREAMS_PER_USER', { timeout: 15_000 }, () => {
     // The ten left all still deliver.
     const sent = await call(url, 'POST', '/messages', { token: bob.token, body: outgoing('alice') });
     expect(sent.status).toBe(201);
-    await until(() => streams.slice(2).every((s) => s.events.length === 1), 'the event on the ten open streams');
+    await until(() => streams.slice(2).every((s) => s.events.length === 1), 'the event on the ten open streams', 10_000);
     expect(streams[0]!.events).toEqual([]);
   });
 });
@@ -109,7 +104,7 @@ describe('STREAMS_PER_ADDRESS', { timeout: 15_000 }, () => {
     expect((await call(url, 'GET', '/events', { token: users[0]!.token })).status).toBe(429);
     expect(server.openStreams()).toBe(3);
     open[0]!.close();
-    await until(() => server.openStreams() === 2, 'the closed stream to be forgotten');
+    await until(() => server.openStreams() === 2, 'the closed stream to be forgotten', 10_000);
     const again = await openStream(url, users[3]!);
     expect(again.status).toBe(200);
   });
@@ -130,7 +125,7 @@ describe('fan-out', () => {
       streams.bob.push(await openStream(url, bob));
     }
     const all = [...streams.alice, ...streams.bob];
-    await until(() => all.every((s) => s.comments.includes('connected')), 'every stream to connect');
+    await until(() => all.every((s) => s.comments.includes('connected')), 'every stream to connect', 10_000);
     await new Promise((r) => setTimeout(r, 50));
     reads.clear();
     const batchesBefore = bus.batches;

@@ -2,6 +2,7 @@
 // users' events, and cleanup when a client goes away or the server shuts down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageHeaderSchema } from '../../core/protocol/schemas.js';
+import { until } from '../../core/test-fixtures/waiting.js';
 import { call, outgoing, register, SseReader, startTestServer, type TestUser } from '../testing/harness.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -99,11 +100,11 @@ describe('GET /events', () => {
 
   it('forgets a stream when its client goes away', async () => {
     for (const r of readers) r.close();
-    await until(() => server.openStreams() === 0, 'streams to close');
+    await until(() => server.openStreams() === 0, 'streams to close', 5_000);
     const some = await Promise.all([stream(alice), stream(bob), stream(carol)]);
-    await until(() => server.openStreams() === 3, 'three open streams');
+    await until(() => server.openStreams() === 3, 'three open streams', 5_000);
     for (const r of some) r.close();
-    await until(() => server.openStreams() === 0, 'streams to close again');
+    await until(() => server.openStreams() === 0, 'streams to close again', 5_000);
   });
 
   it('answers HEAD with the headers only, keeping no stream open', async () => {
@@ -125,8 +126,3 @@ describe('shutdown', () => {
     expect(reader.ended).toBe(true);
   });
 });
-
-async function until(test: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !test(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!test()) throw new Error(`gave up waiting for ${what}`);
-}

@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../config.js';
+import { until } from '../../core/test-fixtures/waiting.js';
 import { HTTP_TIMEOUTS, startServer, type HttpTimeouts } from '../server.js';
 import { call, outgoing, register, SseReader, testConfig } from '../testing/harness.js';
 
@@ -29,12 +30,6 @@ function healthFrom(url: string, localAddress: string, timeoutMs = 5_000): Promi
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
-}
-
-async function until(test: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!test() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  if (!test()) throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('CONNECTIONS_PER_ADDRESS', () => {

@@ -22,21 +22,24 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url);
 }
 
+/** A new, uniquely named, empty database on the PostgreSQL server at `serverUrl`, whose role may CREATE DATABASE. */
+export async function createPostgresDatabase(serverUrl: string, prefix = 'chat_test'): Promise<string> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const client = new (loadPg().Client)({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export async function freshDatabaseUrl(): Promise<string> {
   const server = process.env.TEST_DATABASE_URL;
-  if (isPostgresUrl(server)) {
-    const name = `chat_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-    const client = new (loadPg().Client)({ connectionString: server });
-    await client.connect();
-    try {
-      await client.query(`CREATE DATABASE "${name}"`);
-    } finally {
-      await client.end();
-    }
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
+  if (isPostgresUrl(server)) return createPostgresDatabase(server);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-test-db-'));
   temporaryFolders.push(dir);
   return `sqlite:${path.join(dir, 'chat.sqlite')}`;

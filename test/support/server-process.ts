@@ -1,8 +1,10 @@
-// Runs the real server entry (`node --import tsx server/main.ts`) as a child process for tests that need
-// a separate process: kill -9, restarts, several instances over one database.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The one way tests and benchmarks run the real server as a child process (kill -9, restarts, several
+// instances over one database, load): the TypeScript source through tsx, or the compiled dist/ as in production.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { freshDatabaseUrl } from './database.js';
 
 export interface ServerProcess {
@@ -15,7 +17,16 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
+export interface ServerProcessOptions {
+  env?: Record<string, string>;
+  /** Default: a fresh database (see database.ts). */
+  databaseUrl?: string;
+  /** Runs dist/server/main.js with plain node, as `npm start` does (benchmarks measure that); see buildServer. */
+  compiled?: boolean;
+}
+
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const COMPILED_ENTRY = path.join(REPO_ROOT, 'dist/server/main.js');
 const READY_PATTERN = /^Encrypted Chat server listening on (\S+)$/m;
 const START_TIMEOUT_MS = 30_000;
 
@@ -29,9 +40,17 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startServerProcess(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<ServerProcess> {
+/** Compiles the project to dist/ like `npm run build` does (type errors elsewhere do not stop the emit). */
+export async function buildServer(): Promise<void> {
+  const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT }).catch(() => undefined);
+  if (!existsSync(COMPILED_ENTRY)) throw new Error('the build did not produce dist/server/main.js; run `npx tsc -p tsconfig.build.json` to see why');
+}
+
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const entry = options.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

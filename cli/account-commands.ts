@@ -1,0 +1,48 @@
+// CLI side: the account commands — register, login, passwd and logout.
+import type { Command } from './context.js';
+import { password } from './terminal.js';
+
+export const register: Command = async (ctx) => {
+  const username = await ctx.username();
+  const client = await ctx.client();
+  const pw = await ctx.password(true);
+  const account = await client.register({ username, password: pw });
+  await ctx.remember(client.serverUrl, account.username);
+  ctx.out(`Registered ${account.username} on ${account.serverUrl}.`);
+  ctx.out(`Your key fingerprint: ${account.fingerprint}`);
+  await client.close();
+  return 0;
+};
+
+export const login: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  const account = (await client.currentAccount())!;
+  await ctx.remember(client.serverUrl, account.username);
+  ctx.out(`Signed in as ${account.username} on ${account.serverUrl}.`);
+  ctx.out(`Your key fingerprint: ${account.fingerprint}`);
+  await client.close();
+  return 0;
+};
+
+export const passwd: Command = async (ctx) => {
+  const current = await ctx.password();
+  return ctx.withSession(async (client) => {
+    const next = await password(ctx.io, {
+      envName: 'ENCRYPTED_CHAT_NEW_PASSWORD',
+      file: ctx.args.newPasswordFile,
+      prompt: 'New password: ',
+      confirm: true,
+    });
+    await client.changePassword({ currentPassword: current, newPassword: next });
+    ctx.out('Password changed. Every other session of your account has ended.');
+    return 0;
+  }, current);
+};
+
+export const logout: Command = async (ctx) => {
+  const client = await ctx.signedIn();
+  const username = (await client.currentAccount())!.username;
+  await client.logout();
+  ctx.out(`Signed out: every session of ${username} on the server has ended.`);
+  return 0;
+};

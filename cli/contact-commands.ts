@@ -1,0 +1,85 @@
+// CLI side: the commands about other people — users (search), fingerprint, trust, disown, block and unblock.
+import type { Command } from './context.js';
+import { safeLine } from './output.js';
+
+export const users: Command = async (ctx) => {
+  const client = await ctx.client();
+  try {
+    for (const name of await client.searchUsers(ctx.args.positionals[0] ?? '')) ctx.out(safeLine(name));
+    return 0;
+  } finally {
+    await client.close();
+  }
+};
+
+export const fingerprintCommand: Command = (ctx) =>
+  ctx.withSession(async (client) => {
+    const name = ctx.args.positionals[0];
+    const account = (await client.currentAccount())!;
+    if (name === undefined || name === account.username) {
+      ctx.out(`${account.username}: ${account.fingerprint}`);
+      return 0;
+    }
+    const details = await client.contactDetails(name);
+    const who = safeLine(details.username);
+    ctx.out(`${who}: ${safeLine(details.pinnedFingerprint ?? '?')} (pinned on this device)`);
+    for (const key of details.earlierKeys ?? []) {
+      ctx.out(`${who}: ${safeLine(key.fingerprint)} (an earlier key${key.disowned ? ', disowned: never theirs' : ''})`);
+    }
+    if (details.blocked) ctx.out(`${who} is blocked (run "encrypted-chat unblock ${who}" to undo).`);
+    if (details.keyStatus === 'changed') {
+      ctx.out(`${who}: ${safeLine(details.serverFingerprint ?? '?')} (the server shows this DIFFERENT key now; see "encrypted-chat trust --help")`);
+      return 1;
+    }
+    return 0;
+  });
+
+export const trust: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  return ctx.withSession(async (client) => {
+    const before = await client.contactDetails(name);
+    const after = await client.trustContactKey(name);
+    if (before.keyStatus === 'changed') {
+      ctx.out(`Now trusting ${name}'s new key: ${safeLine(after.pinnedFingerprint ?? '?')}`);
+      ctx.out(`(was ${safeLine(before.pinnedFingerprint ?? '?')})`);
+      ctx.out(`If that earlier key was never ${name}'s, run "encrypted-chat disown ${name}": messages signed with it then show as failed.`);
+    } else {
+      ctx.out(`${name}'s key is unchanged: ${safeLine(after.pinnedFingerprint ?? '?')}`);
+    }
+    return 0;
+  });
+};
+
+export const block: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  return ctx.withSession(async (client) => {
+    const details = await client.blockContact(name);
+    ctx.out(`Blocked ${safeLine(details.username)}: the server now refuses their messages to you. Undo with "encrypted-chat unblock ${name}".`);
+    return 0;
+  });
+};
+
+export const unblock: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  return ctx.withSession(async (client) => {
+    const details = await client.unblockContact(name);
+    ctx.out(`Unblocked ${safeLine(details.username)}: their messages reach you again.`);
+    return 0;
+  });
+};
+
+export const disown: Command = async (ctx) => {
+  const name = ctx.args.positionals[0]!;
+  return ctx.withSession(async (client) => {
+    const details = await client.disownEarlierKeys(name);
+    const who = safeLine(details.username);
+    const disowned = (details.earlierKeys ?? []).filter((key) => key.disowned);
+    if (disowned.length === 0) {
+      ctx.out(`${who} has no earlier keys on this device: nothing to disown.`);
+      return 0;
+    }
+    ctx.out(`Disowned ${disowned.length} earlier key(s) of ${who}: messages signed with them now show as failed (disowned_key).`);
+    for (const key of disowned) ctx.out(`  ${safeLine(key.fingerprint)}`);
+    return 0;
+  });
+};
