@@ -1,134 +1,74 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatClientOptions } from '../../core/client/chat-client.js';
-import { sessionSnapshotSchema, type SessionSnapshot } from '../../core/api/session-snapshot.js';
-import { ChatError } from '../../core/api/errors.js';
-import { MemoryStore } from '../../core/client/store.js';
-import type { AccountView, ChatEvent, ContactView, MessageView } from '../../core/api/chat-api.js';
-import { SessionHost, type ClientFactory, type HostedClient, type SessionHostDeps } from './session-host.js';
-import { SettingsStore } from './settings-store.js';
-import { StaySignedInStore, type Keychain } from './stay-signed-in.js';
+// The session host (main process, vitest in Node): settings, the session methods, events and notifications,
+// links. "Stay signed in" is in session-host.stay-signed-in.test.ts; the stand-ins in session-host.fixture.ts.
+import { describe, expect, it, vi } from 'vitest';
+import type { ChatApi, ChatEvent } from '../../core/api/chat-api.js';
+import { SESSION_METHODS, type SessionMethod } from '../../core/api/methods.js';
+import { messageId, SERVER, sessionHostKit } from './session-host.fixture.js';
 
-const SERVER = 'https://chat.example.org';
-const snapshot: SessionSnapshot = {
-  serverUrl: SERVER,
-  username: 'alice',
-  authHash: Buffer.alloc(64, 1).toString('base64'),
-  privateKeyPkcs8: Buffer.from('pkcs8-bytes').toString('base64'),
+const { makeHost } = sessionHostKit();
+
+/** A valid argument list for each session method: whatever the window passes must reach the client unchanged. */
+const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
+  currentAccount: [],
+  register: [{ username: 'alice', password: 'pw' }],
+  login: [{ username: 'alice', password: 'pw' }],
+  logout: [],
+  changePassword: [{ currentPassword: 'pw', newPassword: 'a much longer password' }],
+  searchUsers: ['bo'],
+  contacts: [],
+  contactDetails: ['bob'],
+  trustContactKey: ['bob'],
+  disownEarlierKeys: ['bob'],
+  blockContact: ['bob'],
+  unblockContact: ['bob'],
+  conversation: [{ peer: 'bob', limit: 10 }],
+  readMessages: [[messageId]],
+  send: [{ recipient: 'bob', text: 'hi', id: messageId }],
+  markRead: ['bob', 3],
 };
-const messageId = '7b0b4a6e-1c1f-4f55-9a57-3a3b3b7d4c11';
+/** What works without a session: asking who is signed in, signing in and out, and the (public) user search. */
+const WITHOUT_SESSION: readonly SessionMethod[] = ['currentAccount', 'register', 'login', 'logout', 'searchUsers'];
+const NEEDS_SESSION = SESSION_METHODS.filter((m) => !WITHOUT_SESSION.includes(m));
 
-// Stands in for ChatClient: the network and the crypto are the core's business and tested there.
-class FakeClient implements HostedClient {
-  readonly serverUrl: string;
-  account: AccountView | null = null;
-  keepSecret = false;
-  unread: ContactView[] = [];
-  readonly listeners = new Set<(event: ChatEvent) => void>();
-  readonly login = vi.fn(async (c: { username: string }, o?: { keepSessionSecret?: boolean }) => {
-    this.keepSecret = o?.keepSessionSecret ?? false;
-    this.account = { username: c.username, fingerprint: 'ab'.repeat(32), serverUrl: this.serverUrl };
-    return this.account;
+function call(host: object, method: SessionMethod): Promise<unknown> {
+  return (host as Record<SessionMethod, (...args: unknown[]) => Promise<unknown>>)[method](...ARGS[method]);
+}
+
+describe('SessionHost session methods', () => {
+  it('passes every session method to the client with its arguments', async () => {
+    const { host, clients } = makeHost();
+    await host.start(SERVER);
+    await host.login({ username: 'alice', password: 'pw' });
+    const client = clients[0]!;
+    // logout last: it ends the session the others need.
+    for (const method of [...SESSION_METHODS.filter((m) => m !== 'logout'), 'logout' as const]) {
+      const spy = vi.spyOn(client, method);
+      await call(host, method);
+      expect(spy, method).toHaveBeenCalled();
+      expect(spy.mock.calls.at(-1)!.slice(0, ARGS[method].length), method).toEqual(ARGS[method]);
+    }
   });
-  readonly register = this.login;
-  readonly logout = vi.fn(async () => {
-    this.account = null;
+
+  it('refuses every method that needs a session with "locked" while signed out, without reaching the client', async () => {
+    expect(NEEDS_SESSION).toEqual(expect.arrayContaining(['blockContact', 'unblockContact', 'disownEarlierKeys']));
+    const noServer = makeHost();
+    await noServer.host.start();
+    const signedOut = makeHost();
+    await signedOut.host.start(SERVER);
+    const client = signedOut.clients[0]!;
+    for (const method of NEEDS_SESSION) {
+      const spy = vi.spyOn(client, method);
+      await expect(call(noServer.host, method), method).rejects.toMatchObject({ info: { code: 'locked', message: 'Sign in first.' } });
+      await expect(call(signedOut.host, method), method).rejects.toMatchObject({ info: { code: 'locked' } });
+      expect(spy, method).not.toHaveBeenCalled();
+    }
+    expect(await signedOut.host.currentAccount()).toBeNull();
+    await signedOut.host.searchUsers('bo');
+    expect(client.searchUsers).toHaveBeenCalledWith('bo');
+    await expect(noServer.host.searchUsers('bo')).rejects.toMatchObject({ info: { code: 'invalid_input', message: 'Choose a server first.' } });
+    await signedOut.host.logout();
   });
-  readonly changePassword = vi.fn(async () => undefined);
-  readonly searchUsers = vi.fn(async () => []);
-  readonly contacts = vi.fn(async () => this.unread);
-  readonly contactDetails = vi.fn();
-  readonly trustContactKey = vi.fn();
-  readonly disownEarlierKeys = vi.fn();
-  readonly blockContact = vi.fn();
-  readonly unblockContact = vi.fn();
-  readonly conversation = vi.fn();
-  readonly readMessages = vi.fn(async (): Promise<MessageView[]> => []);
-  readonly send = vi.fn();
-  readonly markRead = vi.fn(async () => undefined);
-  readonly startLive = vi.fn(async () => undefined);
-  readonly close = vi.fn(async () => undefined);
-
-  constructor(options: ChatClientOptions) {
-    this.serverUrl = options.serverUrl;
-  }
-  onEvent(listener: (event: ChatEvent) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  emit(event: ChatEvent) {
-    this.listeners.forEach((l) => l(event));
-  }
-  async currentAccount() {
-    return this.account;
-  }
-  sessionSnapshot() {
-    return this.account && this.keepSecret ? { ...snapshot, username: this.account.username } : null;
-  }
-}
-
-function memoryKeychain(): Keychain & { value: string | null } {
-  const k = {
-    value: null as string | null,
-    get: async () => k.value,
-    set: async (v: string) => {
-      k.value = v;
-    },
-    delete: async () => {
-      k.value = null;
-    },
-  };
-  return k;
-}
-
-let dir: string;
-let keychain: ReturnType<typeof memoryKeychain>;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'ec-host-'));
-  keychain = memoryKeychain();
 });
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function makeHost(options: { keychainAvailable?: boolean; focused?: boolean; resumeError?: ChatError; now?: () => number } = {}) {
-  const clients: FakeClient[] = [];
-  const factory: ClientFactory = {
-    create: (o) => {
-      const c = new FakeClient(o);
-      clients.push(c);
-      return c;
-    },
-    resume: vi.fn(async (o: ChatClientOptions, snap: SessionSnapshot) => {
-      if (options.resumeError) throw options.resumeError;
-      const c = new FakeClient(o);
-      c.account = { username: snap.username, fingerprint: 'ab'.repeat(32), serverUrl: o.serverUrl };
-      c.keepSecret = true;
-      clients.push(c);
-      return c;
-    }),
-    checkServer: vi.fn(async (url: string) => ({ serverUrl: url.replace(/\/$/, '') })),
-  };
-  const deps = {
-    settings: new SettingsStore(dir),
-    staySignedIn: new StaySignedInStore<SessionSnapshot>(dir, keychain, (v) => sessionSnapshotSchema.parse(v)),
-    probeKeychain: async () =>
-      options.keychainAvailable === false ? { available: false, detail: 'No Secret Service is running.' } : { available: true, detail: null },
-    clientStore: new MemoryStore(),
-    transportFor: () => ({}),
-    clients: factory,
-    emit: vi.fn(),
-    isWindowFocused: () => options.focused ?? false,
-    showNotification: vi.fn(),
-    setUnreadCount: vi.fn(),
-    openExternal: vi.fn(async () => undefined),
-    logProblem: vi.fn(),
-    now: options.now ?? (() => 0),
-  } satisfies SessionHostDeps;
-  return { host: new SessionHost(deps), deps, clients, factory };
-}
 
 describe('SessionHost settings', () => {
   it('starts with stay signed in off and reports the keychain', async () => {
@@ -169,148 +109,6 @@ describe('SessionHost settings', () => {
     const { host } = makeHost();
     await host.start();
     await expect(host.login({ username: 'alice', password: 'pw' })).rejects.toMatchObject({ info: { code: 'invalid_input', message: 'Choose a server first.' } });
-  });
-});
-
-describe('SessionHost stay signed in', () => {
-  it('saves the session at sign-in when on, resumes it at the next start, and logout erases both halves', async () => {
-    const first = makeHost();
-    await first.host.start(SERVER);
-    await first.host.updateSettings({ staySignedIn: true });
-    await first.host.login({ username: 'alice', password: 'pw' });
-    expect(first.clients[0]!.login).toHaveBeenCalledWith({ username: 'alice', password: 'pw' }, { keepSessionSecret: true });
-    expect(keychain.value).not.toBeNull();
-    await stat(path.join(dir, 'session.sealed'));
-    expect((await first.host.getSettings()).lastUsername).toBe('alice');
-
-    const second = makeHost();
-    await second.host.start();
-    expect(second.factory.resume).toHaveBeenCalledWith(expect.objectContaining({ serverUrl: SERVER }), expect.objectContaining({ username: 'alice' }));
-    expect(await second.host.currentAccount()).toMatchObject({ username: 'alice' });
-    expect(second.clients[0]!.startLive).toHaveBeenCalled();
-
-    await second.host.logout();
-    expect(keychain.value).toBeNull();
-    await expect(stat(path.join(dir, 'session.sealed'))).rejects.toThrow();
-  });
-
-  it('saves nothing while the option is off', async () => {
-    const { host } = makeHost();
-    await host.start(SERVER);
-    await host.login({ username: 'alice', password: 'pw' });
-    expect(keychain.value).toBeNull();
-  });
-
-  it('saves the open session when turned on, erases it when turned off', async () => {
-    const { host } = makeHost();
-    await host.start(SERVER);
-    await host.login({ username: 'alice', password: 'pw' });
-    await host.updateSettings({ staySignedIn: true });
-    expect(keychain.value).not.toBeNull();
-    await host.updateSettings({ staySignedIn: false });
-    expect(keychain.value).toBeNull();
-  });
-
-  it('forgets a saved session the server refuses, and says why', async () => {
-    const first = makeHost();
-    await first.host.start(SERVER);
-    await first.host.updateSettings({ staySignedIn: true });
-    await first.host.login({ username: 'alice', password: 'pw' });
-
-    const refused = makeHost({ resumeError: new ChatError('unauthorized', 'Your saved sign-in no longer works.') });
-    await refused.host.start();
-    expect(await refused.host.currentAccount()).toBeNull();
-    expect(refused.deps.emit).toHaveBeenCalledWith({ type: 'signed_out', reason: 'Your saved sign-in no longer works.' });
-    expect(keychain.value).toBeNull();
-  });
-
-  it('drops a saved session whose keychain is gone, and turns the option off', async () => {
-    const first = makeHost();
-    await first.host.start(SERVER);
-    await first.host.updateSettings({ staySignedIn: true });
-    await first.host.login({ username: 'alice', password: 'pw' });
-    const noKeychain = makeHost({ keychainAvailable: false });
-    await noKeychain.host.start();
-    expect(noKeychain.factory.resume).not.toHaveBeenCalled();
-    expect((await noKeychain.host.getSettings()).desktop?.staySignedIn).toBe(false);
-    await expect(stat(path.join(dir, 'session.sealed'))).rejects.toThrow();
-    await noKeychain.host.logout();
-    expect(noKeychain.deps.logProblem).not.toHaveBeenCalled();
-  });
-
-  it('signs in even when the keychain refuses the key, and turns the option off', async () => {
-    const { host, deps } = makeHost();
-    await host.start(SERVER);
-    await host.updateSettings({ staySignedIn: true });
-    keychain.set = async () => {
-      throw new Error('The keychain is locked');
-    };
-    expect(await host.login({ username: 'alice', password: 'pw' })).toMatchObject({ username: 'alice' });
-    expect((await host.getSettings()).desktop?.staySignedIn).toBe(false);
-    expect(deps.logProblem).toHaveBeenCalledWith('saving the session', expect.anything());
-    await expect(stat(path.join(dir, 'session.sealed'))).rejects.toThrow();
-  });
-
-  it('keeps a saved session when the server is only unreachable', async () => {
-    const first = makeHost();
-    await first.host.start(SERVER);
-    await first.host.updateSettings({ staySignedIn: true });
-    await first.host.login({ username: 'alice', password: 'pw' });
-    const offline = makeHost({ resumeError: new ChatError('server_unreachable', 'The server does not answer.') });
-    await offline.host.start();
-    expect(keychain.value).not.toBeNull();
-  });
-});
-
-describe('SessionHost when the server ends the session', () => {
-  it('opens it again from the saved session with stay signed in, without telling the window to sign in', async () => {
-    let clock = 1_000_000;
-    const made = makeHost({ now: () => clock });
-    await made.host.start(SERVER);
-    await made.host.updateSettings({ staySignedIn: true });
-    await made.host.login({ username: 'alice', password: 'pw' });
-    const first = made.clients[0]!;
-    first.account = null;
-    first.emit({ type: 'signed_out', reason: 'Your session expired.' });
-    await vi.waitFor(() => expect(made.factory.resume).toHaveBeenCalledTimes(1));
-    await vi.waitFor(async () => expect(await made.host.currentAccount()).toMatchObject({ username: 'alice' }));
-    expect(made.deps.emit).not.toHaveBeenCalledWith(expect.objectContaining({ type: 'signed_out' }));
-
-    // A second loss within the minute is passed on: no loop against a server that refuses every token.
-    clock += 59_000;
-    made.clients[1]!.account = null;
-    made.clients[1]!.emit({ type: 'signed_out', reason: 'Your session expired.' });
-    expect(made.deps.emit).toHaveBeenCalledWith({ type: 'signed_out', reason: 'Your session expired.' });
-    expect(made.factory.resume).toHaveBeenCalledTimes(1);
-
-    // Later, it recovers again.
-    clock += 2_000;
-    await made.host.login({ username: 'alice', password: 'pw' });
-    made.clients[1]!.account = null;
-    made.clients[1]!.emit({ type: 'signed_out', reason: 'Your session expired.' });
-    await vi.waitFor(() => expect(made.factory.resume).toHaveBeenCalledTimes(2));
-  });
-
-  it('passes the sign-out on without stay signed in, and after a logout', async () => {
-    const made = makeHost();
-    await made.host.start(SERVER);
-    await made.host.login({ username: 'alice', password: 'pw' });
-    made.clients[0]!.emit({ type: 'signed_out', reason: 'Your session expired.' });
-    expect(made.deps.emit).toHaveBeenCalledWith({ type: 'signed_out', reason: 'Your session expired.' });
-    expect(made.factory.resume).not.toHaveBeenCalled();
-
-    const other = makeHost();
-    await other.host.start(SERVER);
-    await other.host.updateSettings({ staySignedIn: true });
-    await other.host.login({ username: 'alice', password: 'pw' });
-    const client = other.clients[0]!;
-    client.logout.mockImplementationOnce(async () => {
-      client.account = null;
-      client.emit({ type: 'signed_out', reason: 'You signed out.' });
-    });
-    await other.host.logout();
-    expect(other.factory.resume).not.toHaveBeenCalled();
-    expect(other.deps.emit).toHaveBeenCalledWith({ type: 'signed_out', reason: 'You signed out.' });
   });
 });
 

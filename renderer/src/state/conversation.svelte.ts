@@ -1,21 +1,18 @@
 // One conversation: headers page by page (oldest first), decrypted views only of what was on screen,
 // messages being sent, and the contact's key state. Headers are known without decrypting anything; the
 // window asks to read only the rows it shows, so a 10,000-message conversation costs what one screen costs.
-import { SvelteMap } from 'svelte/reactivity';
-import type {
-  ChatApi,
-  ChatErrorInfo,
-  ContactDetails,
-  MessageHeaderView,
-  MessageView,
-} from '../../../core/api/chat-api.js';
+// Decrypting, sending and the read marker are parts of their own (decrypt-queue, outgoing, read-marker).
+import type { SvelteMap } from 'svelte/reactivity';
+import type { ChatApi, ChatErrorInfo, ContactDetails, MessageHeaderView, MessageView } from '../../../core/api/chat-api.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
-import { describeError } from '../lib/errors.js';
 import { RowBuilder, type PendingMessage, type Row } from '../lib/rows.js';
+import { DecryptQueue } from './decrypt-queue.svelte.js';
+import { Outgoing } from './outgoing.svelte.js';
+import { ReadMarker } from './read-marker.js';
+
+export { READ_BATCH } from './decrypt-queue.svelte.js';
 
 export const PAGE_SIZE = 100;
-/** Messages decrypted per request (see #pump). */
-export const READ_BATCH = 6;
 
 export interface ConversationHooks {
   /** The conversation was read up to its newest message (unread count can go to 0). */
@@ -51,35 +48,51 @@ export class ConversationState {
   loaded = $state(false);
   loadingOlder = $state(false);
   error = $state<ChatErrorInfo | null>(null);
-  readError = $state<ChatErrorInfo | null>(null);
-  pending = $state<PendingMessage[]>([]);
   details = $state<ContactDetails | null>(null);
   detailsError = $state<ChatErrorInfo | null>(null);
   trusting = $state(false);
   /** A block, unblock or disown request is in flight. */
   changing = $state(false);
   draft = $state('');
-  readonly views = new SvelteMap<string, MessageView>();
+  readonly #reads: DecryptQueue;
+  readonly #outgoing: Outgoing;
+  readonly #marker: ReadMarker;
   readonly #rowBuilder = new RowBuilder();
   rows: Row[] = $derived(this.#rowBuilder.build(this.headers, this.pending));
 
   readonly #api: ChatApi;
   readonly #hooks: ConversationHooks;
-  /** Ids on screen now, oldest first. */
-  #wanted: readonly string[] = [];
-  /** The person is scrolling fast: rows on screen now will be gone in a frame or two. */
-  #scrolling = false;
-  #inFlight = false;
-  /** Ids whose read failed; asked again only when they come on screen again. */
-  readonly #unreadable = new Set<string>();
   readonly #seqOf = new Map<string, number>();
-  #readUpTo = 0;
   #opening: Promise<void> | null = null;
 
   constructor(api: ChatApi, peer: string, hooks: ConversationHooks = {}) {
     this.#api = api;
     this.peer = peer;
     this.#hooks = hooks;
+    this.#reads = new DecryptQueue(api, (view) => placedView(view, hooks.me?.() ?? null, peer));
+    this.#outgoing = new Outgoing(api, peer, hooks.newId ?? (() => crypto.randomUUID()), (view) => {
+      this.#reads.set(view);
+      this.#mergeHeaders([view]);
+    });
+    this.#marker = new ReadMarker(api, peer, {
+      seqOf: (id) => this.#seqOf.get(id),
+      newestSeq: () => this.headers[this.headers.length - 1]?.seq,
+      isVisible: hooks.isVisible,
+      onRead: () => hooks.onRead?.(peer),
+    });
+  }
+
+  /** The verified views of the messages decrypted so far, by id. */
+  get views(): SvelteMap<string, MessageView> {
+    return this.#reads.views;
+  }
+
+  get readError(): ChatErrorInfo | null {
+    return this.#reads.readError;
+  }
+
+  get pending(): PendingMessage[] {
+    return this.#outgoing.pending;
   }
 
   get keyChanged(): boolean {
@@ -139,71 +152,8 @@ export class ConversationState {
    * more), and move the read marker.
    */
   showing(ids: readonly string[], scrolling = false): void {
-    const shown = new Set(ids);
-    for (const id of this.#unreadable) if (!shown.has(id)) this.#unreadable.delete(id);
-    this.#wanted = ids;
-    this.#scrolling = scrolling;
-    this.#pump();
-    this.#markRead(ids);
-  }
-
-  // Decrypting is the costly part: an RSA-4096 private-key operation per message, plus its request to the
-  // server, on a machine whose cores also draw the frames. So nothing is asked while the person scrolls
-  // fast (those rows show a placeholder; the list says when the scroll settles), at most one small batch
-  // is in flight, the next one waits for the next frame, and each batch is taken from what is on screen
-  // *now*: a row that left the screen is never asked for. The newest visible rows go first, as that is
-  // where a person looks.
-  #pump(): void {
-    if (this.#inFlight || this.#scrolling) return;
-    const batch: string[] = [];
-    for (let i = this.#wanted.length - 1; i >= 0 && batch.length < READ_BATCH; i--) {
-      const id = this.#wanted[i]!;
-      if (!this.views.has(id) && !this.#unreadable.has(id)) batch.push(id);
-    }
-    if (batch.length === 0) return;
-    this.#inFlight = true;
-    this.#api.readMessages(batch).then(
-      (views) => {
-        const asked = new Set(batch);
-        for (const view of views) if (asked.has(view.id)) this.#setView(view);
-        // An id the core did not answer for is not asked again until it is on screen anew.
-        for (const id of batch) if (!this.views.has(id)) this.#unreadable.add(id);
-        this.readError = null;
-        this.#next();
-      },
-      (error: unknown) => {
-        this.readError = toChatErrorInfo(error);
-        for (const id of batch) this.#unreadable.add(id);
-        this.#next();
-      },
-    );
-  }
-
-  #next(): void {
-    const resume = () => {
-      this.#inFlight = false;
-      this.#pump();
-    };
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(resume);
-    else setTimeout(resume, 0);
-  }
-
-  #markRead(ids: readonly string[]): void {
-    if (this.#hooks.isVisible && !this.#hooks.isVisible()) return;
-    let newest = 0;
-    for (const id of ids) newest = Math.max(newest, this.#seqOf.get(id) ?? 0);
-    if (newest <= this.#readUpTo) return;
-    this.#readUpTo = newest;
-    const latest = this.headers[this.headers.length - 1];
-    this.#api.markRead(this.peer, newest).then(
-      () => {
-        if (latest && newest >= latest.seq) this.#hooks.onRead?.(this.peer);
-      },
-      () => {
-        // A read marker that did not move is retried with the next screenful.
-        this.#readUpTo = 0;
-      },
-    );
+    this.#reads.showing(ids, scrolling);
+    this.#marker.seen(ids);
   }
 
   /** A message header from the live stream; ignored unless it belongs to this conversation. */
@@ -214,101 +164,68 @@ export class ConversationState {
     return true;
   }
 
-  async send(text: string): Promise<void> {
-    const body = text.replace(/^\s*\n/, '').trimEnd();
-    if (!body.trim()) return;
-    const id = (this.#hooks.newId ?? (() => crypto.randomUUID()))();
-    this.pending = [
-      ...this.pending,
-      { id, recipient: this.peer, text: body, state: 'pending', error: null, createdAt: new Date().toISOString() },
-    ];
-    await this.#deliver(id);
+  send(text: string): Promise<void> {
+    return this.#outgoing.send(text);
   }
 
   /** Sends a failed message again with the same id, so the server never stores it twice. */
-  async retry(id: string): Promise<void> {
-    if (!this.pending.some((p) => p.id === id && p.state === 'failed')) return;
-    this.#updatePending(id, { state: 'pending', error: null });
-    await this.#deliver(id);
+  retry(id: string): Promise<void> {
+    return this.#outgoing.retry(id);
   }
 
   discard(id: string): void {
-    this.pending = this.pending.filter((p) => p.id !== id);
-  }
-
-  async #deliver(id: string): Promise<void> {
-    const message = this.pending.find((p) => p.id === id);
-    if (!message) return;
-    try {
-      const view = await this.#api.send({ recipient: this.peer, text: message.text, id });
-      this.#setView(view);
-      this.#mergeHeaders([view]);
-      this.pending = this.pending.filter((p) => p.id !== id);
-    } catch (error) {
-      this.#updatePending(id, { state: 'failed', error: describeError(toChatErrorInfo(error)) });
-    }
+    this.#outgoing.discard(id);
   }
 
   async trustKey(): Promise<boolean> {
     this.trusting = true;
     try {
-      this.details = await this.#api.trustContactKey(this.peer);
-      this.detailsError = null;
-      this.#hooks.onKeyTrusted?.(this.peer);
       // Messages that failed because of the key change are read again against the accepted key.
-      const failed = [...this.views.values()].filter((v) => v.status === 'key_changed').map((v) => v.id);
-      for (const id of failed) this.views.delete(id);
-      if (failed.length > 0) this.#pump();
-      return true;
-    } catch (error) {
-      this.detailsError = toChatErrorInfo(error);
-      return false;
+      return await this.#change(() => this.#api.trustContactKey(this.peer), ['key_changed'], () => this.#hooks.onKeyTrusted?.(this.peer));
     } finally {
       this.trusting = false;
     }
   }
 
-  #setView(view: MessageView): void {
-    this.views.set(view.id, placedView(view, this.#hooks.me?.() ?? null, this.peer));
-  }
-
   /** The person said the contact's earlier keys were never theirs: messages signed with them are read again. */
   disownEarlierKeys(): Promise<boolean> {
-    return this.#change(() => this.#api.disownEarlierKeys(this.peer), ['earlier_key']);
+    return this.#changing(() => this.#api.disownEarlierKeys(this.peer), ['earlier_key']);
   }
 
   block(): Promise<boolean> {
-    return this.#change(() => this.#api.blockContact(this.peer), []);
+    return this.#changing(() => this.#api.blockContact(this.peer), []);
   }
 
   unblock(): Promise<boolean> {
-    return this.#change(() => this.#api.unblockContact(this.peer), []);
+    return this.#changing(() => this.#api.unblockContact(this.peer), []);
   }
 
-  async #change(run: () => Promise<ContactDetails>, reread: MessageView['status'][]): Promise<boolean> {
+  async #changing(run: () => Promise<ContactDetails>, reread: MessageView['status'][]): Promise<boolean> {
     this.changing = true;
+    try {
+      return await this.#change(run, reread);
+    } finally {
+      this.changing = false;
+    }
+  }
+
+  /** Applies a change of the contact's details; views with the `reread` statuses are decrypted again. */
+  async #change(run: () => Promise<ContactDetails>, reread: MessageView['status'][], done?: () => void): Promise<boolean> {
     try {
       this.details = await run();
       this.detailsError = null;
-      const stale = [...this.views.values()].filter((v) => reread.includes(v.status)).map((v) => v.id);
-      for (const id of stale) this.views.delete(id);
-      if (stale.length > 0) this.#pump();
+      done?.();
+      this.#reads.reread(reread);
       return true;
     } catch (error) {
       this.detailsError = toChatErrorInfo(error);
       return false;
-    } finally {
-      this.changing = false;
     }
   }
 
   /** The contact's key changed on the server (live event): show the banner now. */
   contactKeyChanged(): void {
     void this.refreshDetails();
-  }
-
-  #updatePending(id: string, change: Partial<PendingMessage>): void {
-    this.pending = this.pending.map((p) => (p.id === id ? { ...p, ...change } : p));
   }
 
   #mergeHeaders(incoming: readonly MessageHeaderView[]): void {
@@ -324,7 +241,6 @@ export class ConversationState {
     if (!last || fresh[0]!.seq > last.seq) this.headers = [...this.headers, ...fresh];
     else if (first && fresh[fresh.length - 1]!.seq < first.seq) this.headers = [...fresh, ...this.headers];
     else this.headers = [...this.headers, ...fresh].sort((a, b) => a.seq - b.seq);
-    const ids = new Set(fresh.map((h) => h.id));
-    if (this.pending.some((p) => ids.has(p.id))) this.pending = this.pending.filter((p) => !ids.has(p.id));
+    this.#outgoing.arrived(new Set(fresh.map((h) => h.id)));
   }
 }

@@ -1,0 +1,148 @@
+// Test support for the session host's tests (runs under vitest in Node, never in the app): a stand-in
+// ChatClient, an in-memory keychain, and a host over real settings and "stay signed in" files in a temp dir.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, vi } from 'vitest';
+import type { AccountView, ChatEvent, ContactView, MessageView } from '../../core/api/chat-api.js';
+import type { ChatError } from '../../core/api/errors.js';
+import { sessionSnapshotSchema, type SessionSnapshot } from '../../core/api/session-snapshot.js';
+import type { ChatClientOptions } from '../../core/client/chat-client.js';
+import { MemoryStore } from '../../core/client/store.js';
+import { SessionHost, type ClientFactory, type HostedClient, type SessionHostDeps } from './session-host.js';
+import { SettingsStore } from './settings-store.js';
+import { StaySignedInStore, type Keychain } from './stay-signed-in.js';
+
+export const SERVER = 'https://chat.example.org';
+export const snapshot: SessionSnapshot = {
+  serverUrl: SERVER,
+  username: 'alice',
+  authHash: Buffer.alloc(64, 1).toString('base64'),
+  privateKeyPkcs8: Buffer.from('pkcs8-bytes').toString('base64'),
+};
+export const messageId = '7b0b4a6e-1c1f-4f55-9a57-3a3b3b7d4c11';
+
+// Stands in for ChatClient: the network and the crypto are the core's business and tested there.
+export class FakeClient implements HostedClient {
+  readonly serverUrl: string;
+  account: AccountView | null = null;
+  keepSecret = false;
+  unread: ContactView[] = [];
+  readonly listeners = new Set<(event: ChatEvent) => void>();
+  readonly login = vi.fn(async (c: { username: string }, o?: { keepSessionSecret?: boolean }) => {
+    this.keepSecret = o?.keepSessionSecret ?? false;
+    this.account = { username: c.username, fingerprint: 'ab'.repeat(32), serverUrl: this.serverUrl };
+    return this.account;
+  });
+  readonly register = this.login;
+  readonly logout = vi.fn(async () => {
+    this.account = null;
+  });
+  readonly changePassword = vi.fn(async () => undefined);
+  readonly searchUsers = vi.fn(async () => []);
+  readonly contacts = vi.fn(async () => this.unread);
+  readonly contactDetails = vi.fn();
+  readonly trustContactKey = vi.fn();
+  readonly disownEarlierKeys = vi.fn();
+  readonly blockContact = vi.fn();
+  readonly unblockContact = vi.fn();
+  readonly conversation = vi.fn();
+  readonly readMessages = vi.fn(async (): Promise<MessageView[]> => []);
+  readonly send = vi.fn();
+  readonly markRead = vi.fn(async () => undefined);
+  readonly startLive = vi.fn(async () => undefined);
+  readonly close = vi.fn(async () => undefined);
+
+  constructor(options: ChatClientOptions) {
+    this.serverUrl = options.serverUrl;
+  }
+  onEvent(listener: (event: ChatEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: ChatEvent) {
+    this.listeners.forEach((l) => l(event));
+  }
+  async currentAccount() {
+    return this.account;
+  }
+  sessionSnapshot() {
+    return this.account && this.keepSecret ? { ...snapshot, username: this.account.username } : null;
+  }
+}
+
+export function memoryKeychain(): Keychain & { value: string | null } {
+  const k = {
+    value: null as string | null,
+    get: async () => k.value,
+    set: async (v: string) => {
+      k.value = v;
+    },
+    delete: async () => {
+      k.value = null;
+    },
+  };
+  return k;
+}
+
+export interface HostFiles {
+  dir: string;
+  keychain: ReturnType<typeof memoryKeychain>;
+}
+
+export interface HostOptions {
+  keychainAvailable?: boolean;
+  focused?: boolean;
+  resumeError?: ChatError;
+  now?: () => number;
+}
+
+/** A fresh temp dir and keychain for each test of the calling file; `makeHost` builds hosts over them. */
+export function sessionHostKit() {
+  const files: HostFiles = { dir: '', keychain: memoryKeychain() };
+  beforeEach(async () => {
+    files.dir = await mkdtemp(path.join(tmpdir(), 'ec-host-'));
+    files.keychain = memoryKeychain();
+  });
+  afterEach(async () => {
+    await rm(files.dir, { recursive: true, force: true });
+  });
+  return { files, makeHost: (options: HostOptions = {}) => makeHost(files, options) };
+}
+
+function makeHost(files: HostFiles, options: HostOptions = {}) {
+  const clients: FakeClient[] = [];
+  const factory: ClientFactory = {
+    create: (o) => {
+      const c = new FakeClient(o);
+      clients.push(c);
+      return c;
+    },
+    resume: vi.fn(async (o: ChatClientOptions, snap: SessionSnapshot) => {
+      if (options.resumeError) throw options.resumeError;
+      const c = new FakeClient(o);
+      c.account = { username: snap.username, fingerprint: 'ab'.repeat(32), serverUrl: o.serverUrl };
+      c.keepSecret = true;
+      clients.push(c);
+      return c;
+    }),
+    checkServer: vi.fn(async (url: string) => ({ serverUrl: url.replace(/\/$/, '') })),
+  };
+  const deps = {
+    settings: new SettingsStore(files.dir),
+    staySignedIn: new StaySignedInStore<SessionSnapshot>(files.dir, files.keychain, (v) => sessionSnapshotSchema.parse(v)),
+    probeKeychain: async () =>
+      options.keychainAvailable === false ? { available: false, detail: 'No Secret Service is running.' } : { available: true, detail: null },
+    clientStore: new MemoryStore(),
+    transportFor: () => ({}),
+    clients: factory,
+    emit: vi.fn(),
+    isWindowFocused: () => options.focused ?? false,
+    showNotification: vi.fn(),
+    setUnreadCount: vi.fn(),
+    openExternal: vi.fn(async () => undefined),
+    logProblem: vi.fn(),
+    now: options.now ?? (() => 0),
+  } satisfies SessionHostDeps;
+  return { host: new SessionHost(deps), deps, clients, factory };
+}
