@@ -54,7 +54,7 @@ describe('electron-builder.yml', () => {
 
   it('packs the built app and leaves the server and source maps out', () => {
     const files = config.files as string[];
-    for (const f of ['dist/electron/**/*', 'dist/desktop-renderer/**/*', 'dist/core/**/*', 'dist/cli/**/*']) expect(files).toContain(f);
+    for (const f of ['dist/electron/**/*', 'dist/desktop-renderer/**/*', 'dist/core/**/*', 'dist/node/**/*']) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith('dist/server'))).toBe(false);
     expect(files).toContain('!**/*.map');
   });
