@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 # Debian packages the browser, keyring, Apache and PostgreSQL tests need (installed when missing, as root).
 bash scripts/ci/system-packages.sh
 
-# Types first: TypeScript strict over core, server, cli, electron and the tests; svelte-check over the window.
+# Types first: TypeScript strict over core, node, server, cli, electron and the tests; svelte-check over the window.
 npm run typecheck
+
+# The boundaries between the folders and no floating promises (eslint.config.js; docs/architecture.md).
+npm run lint
 
 npx vitest run
 
