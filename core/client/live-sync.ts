@@ -1,9 +1,9 @@
-// Core side: the live half of sync — GET /events with reconnection. On every (re)connection it resumes with
-// Last-Event-ID, fetches by the `after` cursor, and holds live events back until that catch-up is delivered,
-// so the session's seq-ordered delivery sees nothing twice and misses nothing.
+// Core side (runs in Node, Electron main and the browser worker): GET /events with reconnection, live events held
+// back until each (re)connection's catch-up is delivered, so nothing is seen twice or missed.
 import { HEARTBEAT_MS } from '../protocol/constants.js';
 import { messageHeaderSchema, type MessageHeader } from '../protocol/schemas.js';
 import { ChatError, toChatError } from '../api/errors.js';
+import { backoffDelay, withJitter } from './backoff.js';
 import { parseAnswer } from './http-api.js';
 import { SseParser } from './sse-parser.js';
 import type { ConnectionState } from '../api/view.js';
@@ -19,6 +19,15 @@ export interface LiveSyncHooks {
   onState(state: ConnectionState, detail: string | null): void;
   /** A failure retrying cannot fix (e.g. the session ended); live sync stops after it. */
   onFatal(error: ChatError): void;
+}
+
+/** One connection's hold on live events while its catch-up runs. */
+interface Gate {
+  caughtUp: boolean;
+  /** More events came than could be held: they were dropped, and the catch-up runs again. */
+  overflowed: boolean;
+  held: MessageHeader[];
+  error: unknown;
 }
 
 export const DEFAULT_RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
@@ -83,9 +92,9 @@ export class LiveSync {
       }
       if (!this.#running) break;
       this.#hooks.onState('offline', detail);
-      const base = this.#delays[Math.min(failures, this.#delays.length - 1)] ?? 1_000;
+      const base = backoffDelay(this.#delays, failures, 'repeat') ?? 1_000;
       failures++;
-      await this.#sleep(base * (0.8 + Math.random() * 0.4));
+      await this.#sleep(withJitter(base, 0.2));
     }
     this.#hooks.onState('offline', null);
   }
@@ -102,54 +111,11 @@ export class LiveSync {
       const stream = await this.#hooks.openEvents(this.#hooks.cursor(), controller.signal);
       feed();
       this.#hooks.onState('online', null);
-
-      let caughtUp = false;
-      let overflowed = false;
-      const held: MessageHeader[] = [];
-      let catchUpError: unknown = null;
-      const catchUp = (async () => {
-        await this.#hooks.catchUp();
-        // Events dropped while holding: what they named is on the server; fetch again from the cursor.
-        while (overflowed && this.#running) {
-          overflowed = false;
-          await this.#hooks.catchUp();
-        }
-      })().then(
-        () => {
-          caughtUp = true;
-          for (const header of held.splice(0)) this.#deliver(header);
-        },
-        (error: unknown) => {
-          catchUpError = error;
-          controller.abort();
-        },
-      );
-
-      const decoder = new TextDecoder();
-      const parser = new SseParser();
-      let healthy = false;
-      for await (const chunk of stream) {
-        feed();
-        const comments = parser.comments;
-        let valid = false;
-        for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
-          if (event.event !== 'message') continue;
-          const header = parseEvent(event.data);
-          valid = true;
-          if (caughtUp) this.#deliver(header);
-          else if (held.length >= MAX_HELD_EVENTS) {
-            held.length = 0;
-            overflowed = true;
-          } else held.push(header);
-        }
-        if (!healthy && caughtUp && (valid || parser.comments > comments)) {
-          healthy = true;
-          onHealthy();
-        }
-        if (!this.#running) break;
-      }
+      const gate: Gate = { caughtUp: false, overflowed: false, held: [], error: null };
+      const catchUp = this.#catchUp(gate, controller);
+      await this.#read(stream, gate, feed, onHealthy);
       await catchUp;
-      if (catchUpError) throw catchUpError;
+      if (gate.error) throw gate.error;
     } catch (error) {
       if (controller.signal.aborted && this.#running && !(error instanceof ChatError)) {
         throw new ChatError('server_unreachable', 'The live connection went silent; reconnecting.');
@@ -159,6 +125,54 @@ export class LiveSync {
       clearTimeout(watchdog);
       controller.abort();
       this.#controller = null;
+    }
+  }
+
+  /** The connection's catch-up; once it is delivered, so are the events held meanwhile. A failure ends the connection. */
+  #catchUp(gate: Gate, controller: AbortController): Promise<void> {
+    return (async () => {
+      await this.#hooks.catchUp();
+      // Events dropped while holding: what they named is on the server; fetch again from the cursor.
+      while (gate.overflowed && this.#running) {
+        gate.overflowed = false;
+        await this.#hooks.catchUp();
+      }
+    })().then(
+      () => {
+        gate.caughtUp = true;
+        for (const header of gate.held.splice(0)) this.#deliver(header);
+      },
+      (error: unknown) => {
+        gate.error = error;
+        controller.abort();
+      },
+    );
+  }
+
+  /** Reads events until the stream ends or stops; each chunk feeds the silence watchdog. */
+  async #read(stream: AsyncIterable<Uint8Array>, gate: Gate, feed: () => void, onHealthy: () => void): Promise<void> {
+    const decoder = new TextDecoder();
+    const parser = new SseParser();
+    let healthy = false;
+    for await (const chunk of stream) {
+      feed();
+      const comments = parser.comments;
+      let valid = false;
+      for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
+        if (event.event !== 'message') continue;
+        const header = parseEvent(event.data);
+        valid = true;
+        if (gate.caughtUp) this.#deliver(header);
+        else if (gate.held.length >= MAX_HELD_EVENTS) {
+          gate.held.length = 0;
+          gate.overflowed = true;
+        } else gate.held.push(header);
+      }
+      if (!healthy && gate.caughtUp && (valid || parser.comments > comments)) {
+        healthy = true;
+        onHealthy();
+      }
+      if (!this.#running) break;
     }
   }
 

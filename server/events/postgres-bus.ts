@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { backoffDelay } from '../../core/client/backoff.js';
 import { messageHeaderSchema, type MessageHeader } from '../../core/protocol/schemas.js';
 import { describeError } from '../logging.js';
 import type { BusListener, EventBus } from './bus.js';
@@ -179,8 +180,7 @@ export class PostgresBus implements EventBus {
   }
 
   private delay(failures: number): number {
-    const delays = this.options.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS;
-    return delays[Math.min(failures, delays.length - 1)]!;
+    return backoffDelay(this.options.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS, failures, 'repeat')!;
   }
 
   private connect(): Promise<void> {

@@ -1,0 +1,97 @@
+// Core side (runs in Node, Electron main and the browser worker): what a ChatClient is made with (its options)
+// and of (its modules, wired to one another and to the facade's session, events and write queue).
+import { MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS } from '../protocol/constants.js';
+import { ChatError } from '../api/errors.js';
+import type { ChatEvent, ConnectionState, Progress } from '../api/view.js';
+import { Account } from './account.js';
+import { Blocking } from './blocking.js';
+import { Contacts } from './contacts.js';
+import { Conversations } from './conversations.js';
+import { HttpApi, type Transport } from './http-api.js';
+import { IndexSync } from './index-sync.js';
+import { KeyDirectory } from './key-directory.js';
+import { Listings } from './listings.js';
+import { LiveConnection, type LiveLoss } from './live-connection.js';
+import { MessageReader } from './message-reader.js';
+import { Sender } from './sender.js';
+import { ServerApi } from './server-api.js';
+import type { CurrentSession, Session } from './session.js';
+import type { KeyValueStore } from './store.js';
+
+export interface ChatClientOptions {
+  serverUrl: string;
+  store: KeyValueStore;
+  transport?: Transport;
+  /** PBKDF2 iterations for a new or re-sealed private key (at least 210000; default 210000). */
+  kdfIterations?: number;
+  /** Waits between automatic retries of a send after a network failure or 5xx. */
+  retryDelaysMs?: number[];
+  /** Waits between reconnections of the live connection. */
+  reconnectDelaysMs?: number[];
+}
+
+export interface SessionOptions {
+  /** Keep authHash and the PKCS#8 bytes in memory so sessionSnapshot() can hand them to a keychain helper. */
+  keepSessionSecret?: boolean;
+}
+
+/** What the facade lends its modules: the session, its events and its one-writer-at-a-time queue. */
+export interface FacadeHooks {
+  session: CurrentSession;
+  current(): Session | null;
+  hold(session: Session): void;
+  exclusive<T>(run: () => Promise<T>): Promise<T>;
+  emit(event: ChatEvent): void;
+  connectionState(): ConnectionState;
+  /** The live connection's state changed. */
+  onState(state: ConnectionState, detail: string | null): void;
+  liveLoss: LiveLoss;
+}
+
+export interface ClientParts {
+  api: ServerApi;
+  account: Account;
+  keys: KeyDirectory;
+  reader: MessageReader;
+  sync: IndexSync;
+  sender: Sender;
+  contacts: Contacts;
+  conversations: Conversations;
+  live: LiveConnection;
+}
+
+/** `serverUrl` was checked with safeServerUrl() already. */
+export function assembleParts(serverUrl: string, options: ChatClientOptions, hooks: FacadeHooks): ClientParts {
+  const { session, emit, exclusive, onState } = hooks;
+  const api = new ServerApi(new HttpApi(serverUrl, options.transport ?? {}));
+  const kdfIterations = kdfIterationsOf(options);
+  const progress = (progress: Progress) => emit({ type: 'progress', progress });
+  const account = new Account({ api, store: options.store, serverUrl, kdfIterations, progress, hold: hooks.hold });
+  const keys = new KeyDirectory(api, session, (change) => emit({ type: 'key_changed', change }));
+  const listings = new Listings(api, session);
+  const reader = new MessageReader(api, keys, listings, session);
+  const sync = new IndexSync({
+    api,
+    listings,
+    session,
+    current: hooks.current,
+    exclusive,
+    announce: (message) => emit({ type: 'message', message }),
+    // A sync problem that is not an error of the caller's request: shown as a detail of the connection state.
+    report: (detail) => emit({ type: 'connection', state: hooks.connectionState(), detail }),
+  });
+  const sender = new Sender({ api, keys, listings, reader, session, retryDelaysMs: options.retryDelaysMs });
+  const blocking = new Blocking(api);
+  const contacts = new Contacts(keys, blocking, reader, session);
+  const conversations = new Conversations(listings, session, exclusive);
+  const live = new LiveConnection({ api, sync, reconnectDelaysMs: options.reconnectDelaysMs, exclusive, onState }, hooks.liveLoss);
+  return { api, account, keys, reader, sync, sender, contacts, conversations, live };
+}
+
+function kdfIterationsOf(options: ChatClientOptions): number {
+  const iterations = options.kdfIterations ?? MIN_KDF_ITERATIONS;
+  if (!Number.isInteger(iterations) || iterations < MIN_KDF_ITERATIONS || iterations > MAX_KDF_ITERATIONS) {
+    throw new ChatError('invalid_input', `kdfIterations must be a whole number from ${MIN_KDF_ITERATIONS} to ${MAX_KDF_ITERATIONS}.`);
+  }
+  return iterations;
+}

@@ -1,0 +1,77 @@
+// Core side (runs in Node, Electron main and the browser worker): the message lists a person pages through —
+// one conversation newest first and backwards by seq, the account's recent messages — and read markers.
+import { z } from 'zod';
+import { MAX_PAGE_LIMIT } from '../protocol/constants.js';
+import type { MessageHeader } from '../protocol/schemas.js';
+import { typedUsernameSchema } from '../api/schemas.js';
+import type { ConversationPage, MessageHeaderView } from '../api/view.js';
+import type { Listings } from './listings.js';
+import type { CurrentSession } from './session.js';
+
+export interface PageRequest {
+  peer: string;
+  limit?: number;
+  beforeSeq?: number;
+}
+
+/** Extra headers asked for beyond a page, to cover messages that share the boundary's millisecond. */
+const SAME_MILLISECOND_MARGIN = 20;
+const recentLimitSchema = z.number().int().min(1).max(MAX_PAGE_LIMIT);
+
+export class Conversations {
+  readonly #listings: Listings;
+  readonly #session: CurrentSession;
+  readonly #exclusive: <T>(run: () => Promise<T>) => Promise<T>;
+
+  constructor(listings: Listings, session: CurrentSession, exclusive: <T>(run: () => Promise<T>) => Promise<T>) {
+    this.#listings = listings;
+    this.#session = session;
+    this.#exclusive = exclusive;
+  }
+
+  /** One page of a conversation, oldest first; opening it lists the peer even before any message. */
+  async page(req: PageRequest): Promise<ConversationPage> {
+    const s = this.#session();
+    const limit = req.limit ?? 100;
+    if (s.index.open(req.peer)) await this.#exclusive(() => s.index.save());
+    let headers: MessageHeader[];
+    let fullPage: boolean;
+    if (req.beforeSeq === undefined) {
+      headers = await this.#listings.list({ peer: req.peer, order: 'desc', limit: limit + 1 });
+      fullPage = headers.length === limit + 1;
+    } else {
+      // The protocol has no "before seq" filter: ask for messages up to the boundary's millisecond, then
+      // drop anything at or after the boundary seq.
+      const beforeSeq = req.beforeSeq;
+      const boundary = await this.#listings.timestampOf(req.peer, beforeSeq);
+      const ask = Math.min(MAX_PAGE_LIMIT, limit + 1 + SAME_MILLISECOND_MARGIN);
+      const page = await this.#listings.list({ peer: req.peer, order: 'desc', limit: ask, until: boundary === null ? undefined : addMs(boundary, 1) });
+      fullPage = page.length === ask;
+      headers = page.filter((h) => h.seq < beforeSeq);
+    }
+    const hasMore = headers.length > limit || (fullPage && headers.length < limit + 1);
+    const messages = headers.slice(0, limit).reverse().map((h) => this.#listings.view(h, s.username));
+    return { messages, hasMore };
+  }
+
+  /** Headers of the account's messages, oldest first: with `peer`, one conversation; the newest `limit`. */
+  async recent(options: { peer?: string; limit?: number }): Promise<MessageHeaderView[]> {
+    const s = this.#session();
+    const peer = options.peer === undefined ? undefined : typedUsernameSchema.parse(options.peer);
+    const limit = recentLimitSchema.parse(options.limit ?? 100);
+    const headers = await this.#listings.list({ peer, order: 'desc', limit });
+    return headers.reverse().map((h) => this.#listings.view(h, s.username));
+  }
+
+  async markRead({ peer, seq }: { peer: string; seq: number }): Promise<void> {
+    const s = this.#session();
+    await this.#exclusive(async () => {
+      s.index.markRead(peer, seq);
+      await s.index.save();
+    });
+  }
+}
+
+function addMs(timestamp: string, ms: number): string {
+  return new Date(Date.parse(timestamp) + ms).toISOString();
+}

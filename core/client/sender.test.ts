@@ -1,0 +1,73 @@
+// Sender on its own, over a fake server API (messages to oneself, so no key lookups): one seal per id, the very
+// same bytes on every retry, the retry delays, and the outbox after refusals.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SendMessageRequest } from '../protocol/schemas.js';
+import { failure } from '../test-fixtures/waiting.js';
+import { importedKeys } from '../test-fixtures/vectors.js';
+import { KeyDirectory } from './key-directory.js';
+import { Listings } from './listings.js';
+import { MessageReader } from './message-reader.js';
+import { Sender } from './sender.js';
+import type { Session } from './session.js';
+import { fakeApi, on, sessionOn, type Answer, type FakeHttp } from './test-doubles.js';
+
+let keys: Awaited<ReturnType<typeof importedKeys>>;
+beforeAll(async () => {
+  keys = await importedKeys('alice');
+});
+
+const ack = (body: unknown, seq = 1): Answer => {
+  const payload = body as SendMessageRequest;
+  return { status: 201, data: { id: payload.id, seq, sender: 'alice_1', recipient: payload.recipient, timestamp: '2026-12-01T10:00:00.000Z' } };
+};
+
+async function sender(answers: Array<(body: unknown) => Answer>, retryDelaysMs = [1, 1]): Promise<{ http: FakeHttp; s: Session; send: Sender }> {
+  let call = 0;
+  const { http, api } = fakeApi(on('POST', '/messages', (request) => answers[Math.min(call++, answers.length - 1)]!(request.options.body)));
+  const s = await sessionOn('alice_1', keys);
+  const session = () => s;
+  const keyDirectory = new KeyDirectory(api, session, () => undefined);
+  const listings = new Listings(api, session);
+  const reader = new MessageReader(api, keyDirectory, listings, session);
+  return { http, s, send: new Sender({ api, keys: keyDirectory, listings, reader, session, retryDelaysMs }) };
+}
+
+const down = (): Answer => ({ status: 503 });
+const id = '00000000-0000-4000-8000-0000000000aa';
+
+describe('Sender', () => {
+  it('retries after a 5xx with the identical bytes, then leaves the outbox empty', async () => {
+    const { http, send } = await sender([down, down, ack]);
+    const view = await send.send({ recipient: 'alice_1', text: 'hello', id });
+    expect(view).toMatchObject({ id, text: 'hello', status: 'verified', outgoing: true });
+    const bodies = http.requests.map((r) => JSON.stringify(r.options.body));
+    expect(bodies).toHaveLength(3);
+    expect(new Set(bodies).size).toBe(1);
+    expect(await send.pending()).toEqual([]);
+  });
+
+  it('gives up after the last retry delay, keeps the message, and sends the same bytes later', async () => {
+    const { http, send } = await sender([down, down, down, ack], [1]);
+    expect((await failure(send.send({ recipient: 'alice_1', text: 'kept', id }))).code).toBe('server_error');
+    expect(http.requests).toHaveLength(2);
+    expect(await send.pending()).toEqual([id]);
+    expect((await failure(send.send({ recipient: 'alice_1', text: 'another text', id }))).message).toBe('This message id was already used for a different message.');
+    expect((await send.resendPending()).sent.map((h) => h.id)).toEqual([id]);
+    expect(new Set(http.requests.map((r) => JSON.stringify(r.options.body))).size).toBe(1);
+    expect(await send.pending()).toEqual([]);
+  });
+
+  it('drops a message the server refuses for good, and reports it from resendPending', async () => {
+    const { send } = await sender([down, () => ({ status: 409 })], []);
+    await failure(send.send({ recipient: 'alice_1', text: 'x', id }));
+    expect(await send.resendPending()).toEqual({ sent: [], refused: [{ id, recipient: 'alice_1', reason: 'A different message with this id is already on the server.' }] });
+    expect(await send.pending()).toEqual([]);
+  });
+
+  it('does not retry a refusal', async () => {
+    const { http, send } = await sender([() => ({ status: 403 })]);
+    expect((await failure(send.send({ recipient: 'alice_1', text: 'x', id }))).code).toBe('forbidden');
+    expect(http.requests).toHaveLength(1);
+    expect(await send.pending()).toEqual([]);
+  });
+});

@@ -1,0 +1,187 @@
+// Core side (runs in Node, Electron main and the browser worker): each server endpoint the client calls, with
+// what each status means. The answers are checked here against the request, since the server is not trusted.
+import type { AxiosResponse } from 'axios';
+import { z } from 'zod';
+import type { RegisterRequest } from '../protocol/schemas.js';
+import {
+  healthResponseSchema,
+  messageHeaderSchema,
+  messagesResponseSchema,
+  tokenResponseSchema,
+  userProfileSchema,
+  usernameSchema,
+  usersResponseSchema,
+  type MessageHeader,
+  type SendMessageRequest,
+  type UserProfile,
+} from '../protocol/schemas.js';
+import { ChatError, wrongPassword } from '../api/errors.js';
+import { HttpApi, parseAnswer, type Method, type Transport } from './http-api.js';
+import { errorFromResponse } from './http-errors.js';
+import { safeServerUrl } from './transport-safety.js';
+
+/** A session token the server granted, with the device credential it sent along (unchecked). */
+export interface Grant {
+  token: string;
+  deviceCredential: string | null;
+}
+
+// A type (not an interface) so it passes as the request's query record.
+export type MessageQuery = {
+  peer?: string;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  after?: number;
+  until?: string;
+};
+
+const blocksResponseSchema = z.object({ blocked: z.array(usernameSchema).max(1_000_000) });
+const NO_BLOCKING = new Set([404, 405, 501]);
+
+export class ServerApi {
+  readonly #http: HttpApi;
+
+  constructor(http: HttpApi) {
+    this.#http = http;
+  }
+
+  get signedIn(): boolean {
+    return this.#http.token !== null;
+  }
+
+  useToken(token: string | null): void {
+    this.#http.token = token;
+  }
+
+  /** GET /health: the server's version. */
+  async health(): Promise<string> {
+    const url = this.#http.serverUrl;
+    const response = await this.#http.raw('GET', '/health');
+    if (response.status === 503) throw new ChatError('server_error', `The server at ${url} is up but its database does not answer.`);
+    if (response.status !== 200) {
+      throw new ChatError('protocol_violation', `${url} does not look like an Encrypted Chat server (GET /health answered HTTP ${response.status}).`);
+    }
+    return parseAnswer(healthResponseSchema, response.data, 'GET /health').version;
+  }
+
+  async createUser(request: RegisterRequest): Promise<Grant> {
+    const response = await this.#http.raw('POST', '/users', { body: request });
+    if (response.status === 409) throw new ChatError('username_taken', `The username ${request.username} is already taken.`);
+    if (response.status === 403) throw new ChatError('forbidden', 'This server does not accept new accounts.');
+    if (response.status !== 201) throw unexpected(response, 'POST /users');
+    const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users');
+    if (token.username !== request.username) throw new ChatError('protocol_violation', 'The server registered a different username.');
+    return grant(token.token, response);
+  }
+
+  async login(username: string, authHash: string, headers: Record<string, string>): Promise<Grant> {
+    const response = await this.#http.raw('POST', '/login', { body: { username, authHash }, headers });
+    if (response.status === 401) throw wrongPassword();
+    if (response.status !== 200) throw unexpected(response, 'POST /login');
+    const token = parseAnswer(tokenResponseSchema, response.data, 'POST /login');
+    if (token.username !== username) throw new ChatError('protocol_violation', 'The server signed in a different username.');
+    return grant(token.token, response);
+  }
+
+  async changePassword(username: string, headers: Record<string, string>, body: Record<string, unknown>): Promise<Grant> {
+    const response = await this.#http.raw('POST', `/users/${username}/password`, { auth: true, headers, body });
+    if (response.status === 401) throw new ChatError('wrong_password', 'The current password is wrong.');
+    if (response.status !== 200) throw unexpected(response, 'POST /users/{username}/password');
+    const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users/{username}/password');
+    return grant(token.token, response);
+  }
+
+  async logout(): Promise<void> {
+    await this.#http.callEmpty('POST', '/logout', { auth: true });
+  }
+
+  /** The signed-in account's own profile, with its sealed private key. */
+  async ownProfile(username: string): Promise<UserProfile> {
+    const { data } = await this.#http.call('GET', `/users/${username}`, userProfileSchema, { auth: true });
+    if (data.username !== username) throw new ChatError('protocol_violation', 'The server answered with another account.');
+    return data;
+  }
+
+  /** Anyone's public profile (sent with the token when there is one). */
+  async profile(username: string): Promise<UserProfile> {
+    const response = await this.#http.raw('GET', `/users/${username}`, { auth: this.signedIn });
+    if (response.status === 404) throw new ChatError('not_found', `There is no user named ${username}.`);
+    if (response.status !== 200) throw unexpected(response, 'GET /users/{username}');
+    const profile = parseAnswer(userProfileSchema, response.data, `GET /users/${username}`);
+    if (profile.username !== username) throw new ChatError('protocol_violation', `The server answered with another user than ${username}.`);
+    return profile;
+  }
+
+  /** Usernames starting with `q` (what else the server lists is dropped). */
+  async searchUsers(q: string): Promise<string[]> {
+    const { data } = await this.#http.call('GET', '/users', usersResponseSchema, { query: { q: q || undefined, limit: 50 } });
+    return data.users.map((u) => u.username).filter((u) => u.startsWith(q));
+  }
+
+  async listMessages(query: MessageQuery): Promise<MessageHeader[]> {
+    const { data } = await this.#http.call('GET', '/messages', messagesResponseSchema, { auth: true, query });
+    return data.messages;
+  }
+
+  /** GET /messages/{id}: the record as sent (unchecked), or null when the server has none (404). */
+  async messageRecord(id: string): Promise<{ data: unknown } | null> {
+    const response = await this.#http.raw('GET', `/messages/${id}`, { auth: true });
+    if (response.status === 404) return null;
+    if (response.status !== 200) throw unexpected(response, 'GET /messages/{id}');
+    return { data: response.data };
+  }
+
+  /** One POST /messages (no retry); the acknowledgement must name this very message. */
+  async postMessage(payload: SendMessageRequest, me: string): Promise<MessageHeader> {
+    const response = await this.#http.raw('POST', '/messages', { auth: true, body: payload });
+    if (response.status === 404) throw new ChatError('not_found', `There is no user named ${payload.recipient}.`);
+    if (response.status === 403) throw new ChatError('forbidden', `${payload.recipient} does not accept your messages.`);
+    if (response.status === 409) throw new ChatError('invalid_input', 'A different message with this id is already on the server.');
+    if (response.status !== 201 && response.status !== 200) throw unexpected(response, 'POST /messages');
+    const header = parseAnswer(messageHeaderSchema, response.data, 'POST /messages');
+    if (header.id !== payload.id || header.sender !== me || header.recipient !== payload.recipient) {
+      throw new ChatError('protocol_violation', 'The server acknowledged a different message than the one sent.');
+    }
+    return header;
+  }
+
+  /** PUT or DELETE /blocks/{u}; 'not_found' (404) is either no such user or no blocking on this server. */
+  async setBlocked(peer: string, blocked: boolean): Promise<'done' | 'not_found' | 'unsupported'> {
+    const method: Method = blocked ? 'PUT' : 'DELETE';
+    const response = await this.#http.raw(method, `/blocks/${peer}`, { auth: true });
+    if (response.status === 204 || response.status === 200) return 'done';
+    if (response.status === 404) return 'not_found';
+    if (NO_BLOCKING.has(response.status)) return 'unsupported';
+    throw unexpected(response, `${method} /blocks/{username}`);
+  }
+
+  /** GET /blocks; null when the server does not support blocking. */
+  async blockedList(): Promise<string[] | null> {
+    const response = await this.#http.raw('GET', '/blocks', { auth: true });
+    if (NO_BLOCKING.has(response.status)) return null;
+    if (response.status !== 200) throw unexpected(response, 'GET /blocks');
+    return parseAnswer(blocksResponseSchema, response.data, 'GET /blocks').blocked;
+  }
+
+  openEvents(lastEventId: number, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+    return this.#http.openEvents(lastEventId, signal);
+  }
+}
+
+/** Checks a server address is safe to use and answers GET /health; returns its normalized form. */
+export async function checkServer(serverUrl: string, transport?: Transport): Promise<{ serverUrl: string; version: string }> {
+  const url = safeServerUrl(serverUrl);
+  const version = await new ServerApi(new HttpApi(url, transport ?? {})).health();
+  return { serverUrl: url, version };
+}
+
+function grant(token: string, response: AxiosResponse): Grant {
+  const credential: unknown = response.headers['x-device-credential'];
+  return { token, deviceCredential: typeof credential === 'string' ? credential : null };
+}
+
+/** A status the endpoint does not define: the server's error when it is one, else a protocol violation. */
+function unexpected(response: AxiosResponse, what: string): ChatError {
+  if (response.status >= 400) return errorFromResponse(response, what);
+  return new ChatError('protocol_violation', `The server gave an unexpected answer (HTTP ${response.status}) to ${what}.`);
+}
