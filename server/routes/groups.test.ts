@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const create = (who: string, members: string[], id = randomUUID()) => call(url, 'POST', '/groups', { token: u[who]!.token, body: { id, members } });
+const create = (who: string, members: string[], id: string = randomUUID()) => call(url, 'POST', '/groups', { token: u[who]!.token, body: { id, members } });
 const change = (who: string, id: string, body: object) => call(url, 'POST', `/groups/${id}/members`, { token: u[who]!.token, body });
 const get = (who: string, id: string) => call(url, 'GET', `/groups/${id}`, { token: u[who]!.token });
 
