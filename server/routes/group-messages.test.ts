@@ -117,6 +117,22 @@ describe('group messages', () => {
     expect(alone.body.error.message).toBe('request body: group: you are its only member, so there is nobody to send to');
   });
 
+  it('orders a membership change between group messages sent at the same time: each is stored for the members of its moment', async () => {
+    const id = await group('bob', ['alice']);
+    const sends = Array.from({ length: 20 }, () => send('bob', groupOutgoing(id, ['alice'])));
+    const added = call(url, 'POST', `/groups/${id}/members`, { token: u.alice!.token, body: { add: ['carol'] } });
+    const replies = await Promise.all(sends);
+    expect((await added).status).toBe(200);
+    const later = await Promise.all(Array.from({ length: 5 }, () => send('bob', groupOutgoing(id, ['alice', 'carol']))));
+    for (const reply of replies) expect([201, 409]).toContain(reply.status);
+    const stored = replies.filter((r) => r.status === 201).map((r) => r.body.seq as number);
+    expect(replies.filter((r) => r.status === 409).every((r) => r.body.error.code === 'members_changed')).toBe(true);
+    expect(later.every((r) => r.status === 201 && r.body.recipients.join() === 'alice,carol')).toBe(true);
+    expect(Math.max(...stored)).toBeLessThan(Math.min(...later.map((r) => r.body.seq as number)));
+    const carolSees = (await list('carol', `?group=${id}`)).body.messages.map((m: { seq: number }) => m.seq);
+    expect(carolSees).toEqual(later.map((r) => r.body.seq));
+  });
+
   it('keeps a member named __proto__ (a valid username) in keys like any other', async () => {
     const proto = await register(url, '__proto__');
     const id = await group('alice', ['__proto__']);
