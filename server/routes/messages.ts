@@ -69,7 +69,6 @@ export function messagesRouter({ db, auth, limits }: RouteContext, appender: Mes
 
   router.post('/messages', auth.required, noQuery, limits.sendPerUser, async (req, res) => {
     const sender = requireCaller(res);
-    if (req.body === undefined) parseOr400(directSendRequestSchema, req.body, 'request body');
     const outgoing = parseOutgoing(req.body);
     answer(res, outgoing, await appender.append(sender, outgoing));
   });
