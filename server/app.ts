@@ -1,5 +1,6 @@
 // The Express application: security headers, request logging, JSON parsing, token checking, the API
-// routes of protocol v1, the web client, and the protocol's error shape for everything else.
+// routes (protocol v1 and the v2 ones built so far), the web client, and the protocol's error shape for
+// everything else.
 import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -20,6 +21,7 @@ import { MessageAppender } from './messages/append.js';
 import { REPO_ROOT } from './paths.js';
 import type { RouteContext } from './routes/context.js';
 import { blocksRouter } from './routes/blocks.js';
+import { groupsRouter } from './routes/groups.js';
 import { healthRouter } from './routes/health.js';
 import { messagesRouter } from './routes/messages.js';
 import { sessionRouter } from './routes/session.js';
@@ -92,6 +94,7 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
   app.use(usersRouter(context));
   app.use(messagesRouter(context, appender));
   app.use(blocksRouter(context));
+  app.use(groupsRouter(context));
   app.get('/events', auth.required, noQuery, streams.handle);
   app.use(webClientRouter(path.resolve(REPO_ROOT, config.webRoot)));
 

@@ -54,6 +54,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DEVICE_CREDENTIAL_TTL: '10s' })).toThrow(/^DEVICE_CREDENTIAL_TTL/);
   });
 
+  it('reads MAX_GROUP_MEMBERS from 2 to 200, default 100, also as --max-group-members', () => {
+    expect(loadConfig({}).maxGroupMembers).toBe(100);
+    expect(loadConfig({ MAX_GROUP_MEMBERS: '2' }).maxGroupMembers).toBe(2);
+    expect(loadConfig({ MAX_GROUP_MEMBERS: '50' }, ['--max-group-members', '200']).maxGroupMembers).toBe(200);
+    expect(() => loadConfig({ MAX_GROUP_MEMBERS: '1' })).toThrow(/^MAX_GROUP_MEMBERS \(--max-group-members\) must be a whole number from 2 to 200, got "1"$/);
+    expect(() => loadConfig({ MAX_GROUP_MEMBERS: '201' })).toThrow(/^MAX_GROUP_MEMBERS/);
+  });
+
   it.each([
     [{ PORT: '80a' }, [], /^PORT \(--port\) must be a whole number from 0 to 65535, got "80a"$/],
     [{ PORT: '70000' }, [], /^PORT/],

@@ -23,6 +23,8 @@ export interface ServerConfig {
   sendsPerMinute: number;
   /** Total size (bytes of the encrypted fields) of the messages one user may have stored; 0 means no limit. */
   messageQuotaBytes: number;
+  /** Most members of one group, the creator included (PROTOCOL.md "Groups"). */
+  maxGroupMembers: number;
   /** How long a device credential (X-Device-Credential) stays valid. */
   deviceCredentialTtlSeconds: number;
   heartbeatSeconds: number;
@@ -147,6 +149,9 @@ const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] 
   { key: 'registrationWindowSeconds', env: 'REGISTRATION_WINDOW', parse: duration(1), fallback: 3600 },
   { key: 'sendsPerMinute', env: 'SENDS_PER_MINUTE', parse: integer(0, 1_000_000), fallback: 120 },
   { key: 'messageQuotaBytes', env: 'MESSAGE_QUOTA', parse: quota, fallback: 1024 ** 3 },
+  // At most 200: a group message's event header (every recipient's name) must fit one PostgreSQL NOTIFY
+  // (under 8000 bytes), and its 512-byte keys a request under the default BODY_LIMIT.
+  { key: 'maxGroupMembers', env: 'MAX_GROUP_MEMBERS', parse: integer(2, 200), fallback: 100 },
   { key: 'deviceCredentialTtlSeconds', env: 'DEVICE_CREDENTIAL_TTL', parse: duration(60), fallback: 180 * 86400 },
   // The protocol promises a comment line at least every 30 s.
   { key: 'heartbeatSeconds', env: 'HEARTBEAT_INTERVAL', parse: duration(1, 30), fallback: 20 },

@@ -3,12 +3,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../core/protocol/schemas.js';
-import { call, outgoing, register, registration, startTestServer, type TestUser } from './testing/harness.js';
+import { call, groupOutgoing, outgoing, register, registration, startTestServer, type TestUser } from './testing/harness.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let url: string;
 let alice: TestUser;
 let messageId: string;
+const groupId = '3b8f0e2a-5c71-4d9e-a6b4-1f2e3d4c5b6a';
 
 beforeAll(async () => {
   server = await startTestServer({ bodyLimitBytes: 16 * 1024 });
@@ -16,6 +17,7 @@ beforeAll(async () => {
   alice = await register(url, 'alice');
   await register(url, 'bob');
   messageId = (await call(url, 'POST', '/messages', { token: alice.token, body: outgoing('bob') })).body.id;
+  await call(url, 'POST', '/groups', { token: alice.token, body: { id: groupId, members: ['bob'] } });
 });
 afterAll(() => server.close());
 
@@ -29,6 +31,11 @@ const routes: [string, string][] = [
   ['GET', '/messages'],
   ['POST', '/messages'],
   ['GET', '/messages/:id'],
+  ['DELETE', '/messages/:id'],
+  ['POST', '/groups'],
+  ['GET', '/groups'],
+  ['GET', '/groups/:group'],
+  ['POST', '/groups/:group/members'],
   ['GET', '/events'],
   ['GET', '/health'],
 ];
@@ -39,7 +46,7 @@ const nasty = fc.oneof(
 );
 
 const queryString = fc.option(
-  fc.array(fc.tuple(fc.oneof(fc.constantFrom('since', 'until', 'sender', 'recipient', 'peer', 'after', 'limit', 'order', 'full', 'q', '__proto__', 'limit[]'), fc.string()), nasty), {
+  fc.array(fc.tuple(fc.oneof(fc.constantFrom('since', 'until', 'sender', 'recipient', 'peer', 'after', 'limit', 'order', 'full', 'q', 'group', '__proto__', 'limit[]'), fc.string()), nasty), {
     maxLength: 4,
   }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')),
 );
@@ -61,6 +68,9 @@ const body = fc.oneof(
   fc.constantFrom('{', '[', '{"username":"alice","authHash":', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', 'null', '1', '"x"'),
   mutate(registration('fuzz_user')),
   mutate(outgoing('bob')),
+  mutate(groupOutgoing(groupId, ['bob'])),
+  mutate({ id: groupId, members: ['bob'] }),
+  mutate({ add: ['bob'], remove: ['alice'], owner: 'bob' }),
   mutate({ username: 'alice', authHash: 'A'.repeat(88) }),
   fc.nat({ max: 40_000 }).map((n) => JSON.stringify({ username: 'x'.repeat(n) })),
 );
@@ -101,7 +111,7 @@ describe('fuzz', () => {
         headers,
         fc.boolean(),
         async ([method, template], segment, query, rawBody, randomHeaders, withToken) => {
-          let path = template.replace(':id', messageId);
+          let path = template.replace(':id', messageId).replace(':group', groupId);
           if (segment !== null) path = path.replace(/alice|[0-9a-f-]{36}/, encodeURIComponent(segment));
           if (query) path += `?${query}`;
           const extra: Record<string, string> = {};
@@ -123,7 +133,7 @@ describe('fuzz', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
-        fc.constantFrom('', '/users', '/messages', '/users/alice', '/events'),
+        fc.constantFrom('', '/users', '/messages', '/users/alice', '/events', '/groups'),
         fc.array(nasty, { minLength: 1, maxLength: 4 }),
         async (method, prefix, segments) => {
           // Raw segments too: bad %-encoding must be a 400, not a crash.

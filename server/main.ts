@@ -23,6 +23,7 @@ const HELP: Record<string, { meaning: string; unit?: 'duration' | 'size' }> = {
   REGISTRATION_WINDOW: { meaning: 'window of the registration limit', unit: 'duration' },
   SENDS_PER_MINUTE: { meaning: 'messages one user may send per minute (0: no limit)' },
   MESSAGE_QUOTA: { meaning: 'total size of the messages one user may have stored (0: no limit)', unit: 'size' },
+  MAX_GROUP_MEMBERS: { meaning: 'most members of one group, its creator included (2 to 200)' },
   DEVICE_CREDENTIAL_TTL: { meaning: 'how long a device credential (X-Device-Credential) stays valid', unit: 'duration' },
   HEARTBEAT_INTERVAL: { meaning: 'comment lines on event streams (1 s to 30 s)', unit: 'duration' },
   WEB_ROOT: { meaning: 'the built web client, relative to the project folder' },

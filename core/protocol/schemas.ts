@@ -163,8 +163,11 @@ export const messageHeaderSchema = z.object({
   id: messageIdSchema,
   sender: usernameSchema,
   recipient: usernameSchema,
+  // v2 (PROTOCOL.md "v2 message content", "Deleting a message"); group items are in schemas-v2.ts.
+  format: z.union([z.literal(1), z.literal(2)]).optional(),
   timestamp: timestampSchema,
   seq: seqSchema,
+  deletedAt: timestampSchema.optional(),
 });
 export type MessageHeader = z.infer<typeof messageHeaderSchema>;
 

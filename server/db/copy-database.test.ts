@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from '../../test/support/database.js';
-import { call, outgoing, register, startTestServer } from '../testing/harness.js';
+import { call, groupOutgoing, outgoing, register, startTestServer } from '../testing/harness.js';
 import { copyDatabase, CopyError } from './copy-database.js';
 
 const stops: Array<() => Promise<void>> = [];
@@ -34,24 +34,33 @@ describe('copyDatabase', () => {
       expect((await call(old.url, 'POST', '/messages', { token: alice.token, body: outgoing('bob') })).status).toBe(201);
     }
     expect((await call(old.url, 'POST', '/messages', { token: bob.token, body: outgoing('alice') })).status).toBe(201);
+    // v2: a group, a group message with its wrapped key, and an erased message.
+    const group = await call(old.url, 'POST', '/groups', { token: alice.token, body: { id: '3b8f0e2a-5c71-4d9e-a6b4-1f2e3d4c5b6a', members: ['bob'] } });
+    expect(group.status).toBe(201);
+    expect((await call(old.url, 'POST', '/messages', { token: bob.token, body: groupOutgoing(group.body.id, ['alice']) })).status).toBe(201);
+    const erased = outgoing('alice');
+    expect((await call(old.url, 'POST', '/messages', { token: bob.token, body: erased })).status).toBe(201);
+    expect((await call(old.url, 'DELETE', `/messages/${erased.id}`, { token: bob.token })).status).toBe(204);
+    const groupsBefore = await call(old.url, 'GET', '/groups', { token: bob.token });
     const before = await call(old.url, 'GET', '/messages?full=1', { token: bob.token });
     // Logging out raises alice's token generation: the copy must keep that token refused.
     expect((await call(old.url, 'POST', '/logout', { token: alice.token, body: {} })).status).toBe(204);
     await stops.pop()!();
 
     const to = await freshDatabaseUrl();
-    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 4, mailbox: 8, serverSecrets: 1, blocks: 0 });
+    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 6, mailbox: 12, serverSecrets: 1, blocks: 0, groups: 1, groupMembers: 2, messageKeys: 1 });
 
     const moved = await serverOn(to);
     const after = await call(moved.url, 'GET', '/messages?full=1', { token: bob.token });
     expect(after.status).toBe(200);
     expect(after.body).toEqual(before.body);
+    expect((await call(moved.url, 'GET', '/groups', { token: bob.token })).body).toEqual(groupsBefore.body);
     expect((await call(moved.url, 'GET', '/messages', { token: alice.token })).status).toBe(401);
     const login = await call(moved.url, 'POST', '/login', { body: { username: 'alice', authHash: alice.authHash } });
     expect(login.status).toBe(200);
     // New messages continue the old numbering.
     const next = await call(moved.url, 'POST', '/messages', { token: login.body.token, body: outgoing('bob') });
-    expect(next.body.seq).toBe(5);
+    expect(next.body.seq).toBe(7);
   });
 
   it('refuses a target that already holds data and leaves it as it was', async () => {

@@ -15,6 +15,9 @@ export interface CopyReport {
   mailbox: number;
   serverSecrets: number;
   blocks: number;
+  groups: number;
+  groupMembers: number;
+  messageKeys: number;
 }
 
 export class CopyError extends Error {}
@@ -32,6 +35,9 @@ const TABLES: TableCopy[] = [
   { table: 'mailbox', key: 'mailbox', primaryKey: ['username', 'seq'] },
   { table: 'server_secrets', key: 'serverSecrets', primaryKey: ['name'] },
   { table: 'blocks', key: 'blocks', primaryKey: ['blocker', 'blocked'] },
+  { table: 'groups', key: 'groups', primaryKey: ['id'] },
+  { table: 'group_members', key: 'groupMembers', primaryKey: ['group_id', 'username'] },
+  { table: 'message_keys', key: 'messageKeys', primaryKey: ['seq', 'username'] },
 ];
 
 const BATCH = 500;

@@ -21,19 +21,27 @@ export class MessageRow extends Model {
   declare seq: number;
   declare id: string;
   declare sender: string;
-  declare recipient: string;
+  /** Null for a group message, which has `groupId` and `recipients` (sorted, comma-joined) instead. */
+  declare recipient: string | null;
+  declare format: number;
+  declare groupId: string | null;
+  declare recipients: string | null;
   declare timestamp: number;
-  declare sessionKey: string;
-  declare senderSessionKey: string;
-  declare body: string;
-  declare signature: string;
+  /** The four encrypted fields are null once the sender deleted the message (`deletedAt`); a group message has no sessionKey. */
+  declare sessionKey: string | null;
+  declare senderSessionKey: string | null;
+  declare body: string | null;
+  declare signature: string | null;
+  declare deletedAt: number | null;
 }
 
 /** One row per participant of a message, so a user's messages are one index range, whatever their direction. */
 export class MailboxRow extends Model {
   declare username: string;
   declare seq: number;
+  /** The other party of a direct message; '' on group rows. */
   declare peer: string;
+  declare groupId: string | null;
 }
 
 /** `blocker` accepts no direct messages from `blocked` (PROTOCOL.md v2, "Blocking"). */
@@ -85,12 +93,16 @@ export function defineModels(sequelize: Sequelize): Models {
       seq: { ...bigintNumber('seq'), primaryKey: true, autoIncrement: false },
       id: { type: DataTypes.STRING(36), allowNull: false, unique: true },
       sender: { type: DataTypes.STRING(32), allowNull: false },
-      recipient: { type: DataTypes.STRING(32), allowNull: false },
+      recipient: { type: DataTypes.STRING(32), allowNull: true },
+      format: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+      groupId: { type: DataTypes.STRING(36), allowNull: true, field: 'group_id' },
+      recipients: { type: DataTypes.TEXT, allowNull: true },
       timestamp: bigintNumber('timestamp'),
-      sessionKey: { type: DataTypes.TEXT, allowNull: false, field: 'session_key' },
-      senderSessionKey: { type: DataTypes.TEXT, allowNull: false, field: 'sender_session_key' },
-      body: { type: DataTypes.TEXT, allowNull: false },
-      signature: { type: DataTypes.TEXT, allowNull: false },
+      sessionKey: { type: DataTypes.TEXT, allowNull: true, field: 'session_key' },
+      senderSessionKey: { type: DataTypes.TEXT, allowNull: true, field: 'sender_session_key' },
+      body: { type: DataTypes.TEXT, allowNull: true },
+      signature: { type: DataTypes.TEXT, allowNull: true },
+      deletedAt: { type: DataTypes.BIGINT, allowNull: true, field: 'deleted_at' },
     },
     { sequelize, modelName: 'Message', tableName: 'messages', timestamps: false },
   );
@@ -99,6 +111,7 @@ export function defineModels(sequelize: Sequelize): Models {
       username: { type: DataTypes.STRING(32), primaryKey: true },
       seq: { ...bigintNumber('seq'), primaryKey: true },
       peer: { type: DataTypes.STRING(32), allowNull: false },
+      groupId: { type: DataTypes.STRING(36), allowNull: true, field: 'group_id' },
     },
     { sequelize, modelName: 'Mailbox', tableName: 'mailbox', timestamps: false },
   );

@@ -127,3 +127,19 @@ function transactionally<T>(sequelize: Sequelize, work: (tx: WriteTransaction) =
     return value;
   });
 }
+
+/** Most parameters one statement carries: well below SQLite's 32766 and PostgreSQL's 65535. */
+const MAX_PARAMETERS = 8000;
+
+/**
+ * Issues the INSERTs for `rows` (each as wide as `columns`), as few statements as the parameter limit
+ * allows. Fire and forget: like every execute, they run in order and the transaction fails if one does.
+ */
+export function insertRows(tx: WriteTransaction, table: string, columns: readonly string[], rows: readonly unknown[][]): void {
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const values = chunk.map(() => `(${placeholders(columns.length)})`).join(', ');
+    void tx.execute(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, chunk.flat());
+  }
+}

@@ -2,7 +2,7 @@
 // again"; streams read the messages themselves from the database after their own cursor. That keeps a
 // bus trivial to implement across instances (e.g. PostgreSQL LISTEN/NOTIFY carrying the header): a lost,
 // repeated or reordered notification cannot lose, repeat or reorder an event.
-import type { MessageHeader } from '../../core/protocol/schemas.js';
+import type { AnyMessageHeader as MessageHeader } from '../../core/protocol/schemas-v2.js';
 
 export type BusListener = (header: MessageHeader) => void;
 

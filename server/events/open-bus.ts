@@ -2,7 +2,7 @@
 // database sees every message; SQLite (one file, one machine, one instance) stays in process.
 import { QueryTypes } from 'sequelize';
 import type { Logger } from 'pino';
-import type { MessageHeader } from '../../core/protocol/schemas.js';
+import type { AnyMessageHeader as MessageHeader } from '../../core/protocol/schemas-v2.js';
 import { parseDatabaseUrl } from '../db/database-url.js';
 import type { Database } from '../db/database.js';
 import { latestSeq } from '../messages/query.js';

@@ -2,7 +2,7 @@
 // scripts/ci/with-postgres.sh). Each test gets its own database, so notifications cannot cross tests.
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageHeader } from '../../core/protocol/schemas.js';
+import type { AnyMessageHeader as MessageHeader } from '../../core/protocol/schemas-v2.js';
 import { freshDatabaseUrl, isPostgresUrl } from '../../test/support/database.js';
 import { LISTENER_APPLICATION_NAME, NOTIFY_CHANNEL, PostgresBus, type MissedMessages } from './postgres-bus.js';
 
@@ -11,7 +11,7 @@ const reason = 'needs TEST_DATABASE_URL=postgres://… (run through scripts/ci/w
 
 function header(seq: number, sender = 'alice', recipient = 'bob'): MessageHeader {
   const hex = seq.toString(16).padStart(12, '0');
-  return { id: `00000000-0000-4000-8000-${hex}`, sender, recipient, timestamp: '2026-11-25T20:55:01.123Z', seq };
+  return { id: `00000000-0000-4000-8000-${hex}`, sender, recipient, format: 1, timestamp: '2026-11-25T20:55:01.123Z', seq };
 }
 
 /** Messages "in the database" as the bus's catch-up sees them. */

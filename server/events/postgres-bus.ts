@@ -12,7 +12,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { backoffDelay } from '../../core/client/backoff.js';
-import { messageHeaderSchema, type MessageHeader } from '../../core/protocol/schemas.js';
+import { anyMessageHeaderSchema as messageHeaderSchema, type AnyMessageHeader as MessageHeader } from '../../core/protocol/schemas-v2.js';
 import { describeError } from '../logging.js';
 import type { BusListener, EventBus } from './bus.js';
 
@@ -64,7 +64,10 @@ function parseNotification(payload: string | undefined): Notification | undefine
   }
 }
 
-/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; headers are ~150 bytes each. */
+/**
+ * PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; direct headers are ~150 bytes each, a group
+ * header up to ~7,200 with MAX_GROUP_MEMBERS at its highest (200, see config.ts), alone in its payload.
+ */
 const MAX_PAYLOAD_BYTES = 7000;
 
 function payloads(origin: string, headers: MessageHeader[]): string[] {

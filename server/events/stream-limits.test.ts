@@ -2,7 +2,7 @@
 // the per-address cap (429 with Retry-After), and the fan-out: one database read per user per committed
 // batch however many streams that user holds, while /health keeps answering.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MessageHeader } from '../../core/protocol/schemas.js';
+import type { AnyMessageHeader as MessageHeader } from '../../core/protocol/schemas-v2.js';
 import { until } from '../../core/test-fixtures/waiting.js';
 import { startServer } from '../server.js';
 import { call, outgoing, register, SseReader, testConfig, type TestUser } from '../testing/harness.js';

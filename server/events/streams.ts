@@ -10,7 +10,7 @@
 // loses nothing: a client that still wants it reconnects with Last-Event-ID) and a client address at
 // most STREAMS_PER_ADDRESS (beyond it: 429 rate_limited with Retry-After).
 import type { Request, Response } from 'express';
-import type { MessageHeader } from '../../core/protocol/schemas.js';
+import type { AnyMessageHeader } from '../../core/protocol/schemas-v2.js';
 import { requireCaller } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
@@ -142,7 +142,7 @@ class UserStreams {
         const live = this.streams.filter((s) => s.ready && !s.closed);
         if (live.length === 0) return;
         const from = Math.min(...live.map((s) => s.cursor));
-        const headers: MessageHeader[] = await messagesAfter(this.db, this.username, from, READ_BATCH);
+        const headers: AnyMessageHeader[] = await messagesAfter(this.db, this.username, from, READ_BATCH);
         for (const header of headers) {
           const event = `id: ${header.seq}\nevent: message\ndata: ${JSON.stringify(header)}\n\n`;
           for (const stream of live) stream.send(header.seq, event);
@@ -225,8 +225,8 @@ export class EventStreams {
       group = new UserStreams(this.db, username);
       this.byUser.set(username, group);
       this.unsubscribe ??= this.bus.subscribe((header) => {
-        this.byUser.get(header.sender)?.poke();
-        if (header.recipient !== header.sender) this.byUser.get(header.recipient)?.poke();
+        const participants = 'group' in header ? [header.sender, ...header.recipients] : [header.sender, header.recipient];
+        for (const name of new Set(participants)) this.byUser.get(name)?.poke();
       });
     }
     return group;

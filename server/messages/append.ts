@@ -5,51 +5,98 @@
 //  - across processes, SQLite's write lock (BEGIN IMMEDIATE) or, on PostgreSQL, a transaction-level
 //    advisory lock taken first in the transaction, before reading MAX(seq).
 // The transaction itself comes from db.writes (see ../db/write-transaction.ts). The same transaction checks
-// blocks (a recipient who blocks the sender refuses the message) and the sender's MESSAGE_QUOTA against the
-// running `users.sent_bytes`, which it raises by what it inserts.
-import type { SendMessageRequest, MessageHeader, MessageRecord } from '../../core/protocol/schemas.js';
+// blocks (a recipient who blocks the sender refuses a direct message), group membership (a group message
+// goes to exactly the current members; membership changes take the same lock, see groups/store.ts) and
+// the sender's MESSAGE_QUOTA against the running `users.sent_bytes`, which it raises by what it inserts.
+import type { AnyMessageHeader, AnyMessageRecord } from '../../core/protocol/schemas-v2.js';
 import type { Database } from '../db/database.js';
-import { placeholders } from '../db/write-transaction.js';
-import { FULL_COLUMNS, toRecord, type MessageSqlRow } from './record.js';
+import { insertRows, placeholders, type WriteTransaction } from '../db/write-transaction.js';
+import { sameMessage, sortNames, storedSize, type Outgoing, type StoredMessage } from './outgoing.js';
+import { HEADER_COLUMNS, toHeader, toRecord, type MessageSqlRow } from './record.js';
+
+export type { Outgoing } from './outgoing.js';
 
 export type AppendResult =
-  | { outcome: 'created'; header: MessageHeader }
-  | { outcome: 'repeated'; record: MessageRecord }
+  | { outcome: 'created'; header: AnyMessageHeader }
+  | { outcome: 'repeated'; record: AnyMessageRecord }
   | { outcome: 'conflict' }
   | { outcome: 'unknown-recipient' }
   | { outcome: 'blocked' }
+  | { outcome: 'not-member' }
+  | { outcome: 'alone' }
+  | { outcome: 'members-changed' }
   | { outcome: 'quota-exceeded'; quotaBytes: number };
 
 export interface AppendOptions {
-  /** Most bytes (the four encrypted fields' lengths) one user's sent messages may take; 0: no limit. */
+  /** Most bytes (the encrypted fields' lengths) one user's sent messages may take; 0: no limit. */
   quotaBytes?: number;
 }
 
-/** What a message counts against its sender's quota: the lengths of its encrypted fields as stored. */
-export function storedSize(m: SendMessageRequest): number {
-  return m.sessionKey.length + m.senderSessionKey.length + m.body.length + m.signature.length;
-}
-
-/** Advisory lock key for seq allocation on PostgreSQL ("ecsq"). */
+/** Advisory lock key for seq allocation (and group membership changes) on PostgreSQL ("ecsq"). */
 export const SEQ_LOCK_KEY = 0x6563_7371;
 const MAX_BATCH = 200;
 
 interface Pending {
   sender: string;
-  message: SendMessageRequest;
+  outgoing: Outgoing;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
 
-function sameMessage(row: MessageRecord, sender: string, m: SendMessageRequest): boolean {
-  return (
-    row.sender === sender &&
-    row.recipient === m.recipient &&
-    row.sessionKey === m.sessionKey &&
-    row.senderSessionKey === m.senderSessionKey &&
-    row.body === m.body &&
-    row.signature === m.signature
+interface Fact {
+  kind: 'seq' | 'id' | 'user' | 'block' | 'member';
+  value: string | number;
+  bytes: string | number;
+}
+
+/** Takes the lock every writer of messages or memberships holds on PostgreSQL (SQLite's is BEGIN IMMEDIATE). */
+export async function lockWrites(db: Database, tx: WriteTransaction): Promise<void> {
+  if (db.dialect === 'postgres') await tx.select('SELECT pg_advisory_xact_lock(?)', [SEQ_LOCK_KEY]);
+}
+
+/** One round trip for what a batch needs: the top seq, taken ids, users (with stored bytes), blocks, group members. */
+async function readFacts(tx: WriteTransaction, batch: Pending[]): Promise<Fact[]> {
+  const ids = [...new Set(batch.map((p) => p.outgoing.message.id))];
+  const recipients = [...new Set(batch.flatMap((p) => (p.outgoing.kind === 'direct' ? [p.outgoing.message.recipient] : [])))];
+  const groups = [...new Set(batch.flatMap((p) => (p.outgoing.kind === 'group' ? [p.outgoing.message.group] : [])))];
+  const senders = [...new Set(batch.map((p) => p.sender))];
+  const names = [...new Set([...recipients, ...senders])];
+  const parts = [
+    `SELECT 'seq' AS kind, CAST(COALESCE(MAX(seq), 0) AS VARCHAR(40)) AS value, 0 AS bytes FROM messages`,
+    `SELECT 'id' AS kind, id AS value, 0 AS bytes FROM messages WHERE id IN (${placeholders(ids.length)})`,
+    `SELECT 'user' AS kind, username AS value, sent_bytes AS bytes FROM users WHERE username IN (${placeholders(names.length)})`,
+  ];
+  const params: unknown[] = [...ids, ...names];
+  if (recipients.length > 0) {
+    parts.push(`SELECT 'block' AS kind, blocker || '/' || blocked AS value, 0 AS bytes FROM blocks
+      WHERE blocker IN (${placeholders(recipients.length)}) AND blocked IN (${placeholders(senders.length)})`);
+    params.push(...recipients, ...senders);
+  }
+  if (groups.length > 0) {
+    parts.push(`SELECT 'member' AS kind, group_id || '/' || username AS value, 0 AS bytes FROM group_members WHERE group_id IN (${placeholders(groups.length)})`);
+    params.push(...groups);
+  }
+  return tx.select<Fact>(parts.join(' UNION ALL '), params);
+}
+
+async function readStored(tx: WriteTransaction, ids: string[]): Promise<Map<string, StoredMessage>> {
+  const byId = new Map<string, StoredMessage>();
+  if (ids.length === 0) return byId;
+  const rows = await tx.select<MessageSqlRow>(
+    `SELECT ${HEADER_COLUMNS}, m.session_key, m.sender_session_key, m.body, m.signature FROM messages m WHERE m.id IN (${placeholders(ids.length)})`,
+    ids,
   );
+  for (const row of rows) byId.set(row.id, { row, keys: new Map() });
+  const groupSeqs = rows.filter((r) => r.group_id !== null).map((r) => r.seq);
+  if (groupSeqs.length > 0) {
+    const keys = await tx.select<{ seq: number | string; username: string; wrapped_key: string }>(
+      `SELECT seq, username, wrapped_key FROM message_keys WHERE seq IN (${placeholders(groupSeqs.length)})`,
+      groupSeqs,
+    );
+    const bySeq = new Map(rows.map((r) => [Number(r.seq), byId.get(r.id)!]));
+    for (const k of keys) bySeq.get(Number(k.seq))?.keys.set(k.username, k.wrapped_key);
+  }
+  return byId;
 }
 
 export class MessageAppender {
@@ -59,13 +106,13 @@ export class MessageAppender {
   constructor(
     private readonly db: Database,
     /** Called once per created message, after its commit. */
-    private readonly onCommitted: (header: MessageHeader) => void,
+    private readonly onCommitted: (header: AnyMessageHeader) => void,
     private readonly options: AppendOptions = {},
   ) {}
 
-  append(sender: string, message: SendMessageRequest): Promise<AppendResult> {
+  append(sender: string, outgoing: Outgoing): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ sender, message, resolve, reject });
+      this.queue.push({ sender, outgoing, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -96,64 +143,85 @@ export class MessageAppender {
   }
 
   private async writeBatch(batch: Pending[]): Promise<AppendResult[]> {
-    const { dialect } = this.db;
     return this.db.writes.run(async (tx) => {
-      if (dialect === 'postgres') await tx.select('SELECT pg_advisory_xact_lock(?)', [SEQ_LOCK_KEY]);
-      // One round trip for what every batch needs: the top seq, which ids are taken, which recipients exist
-      // (with every sender's stored bytes), and which recipients block which senders.
-      const ids = [...new Set(batch.map((p) => p.message.id))];
-      const recipients = [...new Set(batch.map((p) => p.message.recipient))];
-      const senders = [...new Set(batch.map((p) => p.sender))];
-      const names = [...new Set([...recipients, ...senders])];
-      const facts = await tx.select<{ kind: 'seq' | 'id' | 'user' | 'block'; value: string | number; bytes: string | number }>(
-        `SELECT 'seq' AS kind, CAST(COALESCE(MAX(seq), 0) AS VARCHAR(40)) AS value, 0 AS bytes FROM messages
-         UNION ALL SELECT 'id' AS kind, id AS value, 0 AS bytes FROM messages WHERE id IN (${placeholders(ids.length)})
-         UNION ALL SELECT 'user' AS kind, username AS value, sent_bytes AS bytes FROM users WHERE username IN (${placeholders(names.length)})
-         UNION ALL SELECT 'block' AS kind, blocker || '/' || blocked AS value, 0 AS bytes FROM blocks
-           WHERE blocker IN (${placeholders(recipients.length)}) AND blocked IN (${placeholders(senders.length)})`,
-        [...ids, ...names, ...recipients, ...senders],
-      );
+      await lockWrites(this.db, tx);
+      const facts = await readFacts(tx, batch);
       let seq = Number(facts.find((f) => f.kind === 'seq')!.value);
-      const taken = facts.filter((f) => f.kind === 'id').map((f) => String(f.value));
-      const known = new Set(facts.filter((f) => f.kind === 'user').map((f) => String(f.value)));
-      const used = new Map(facts.filter((f) => f.kind === 'user').map((f) => [String(f.value), Number(f.bytes)]));
-      const blocks = new Set(facts.filter((f) => f.kind === 'block').map((f) => String(f.value)));
+      const of = (kind: Fact['kind']) => facts.filter((f) => f.kind === kind);
+      const known = new Set(of('user').map((f) => String(f.value)));
+      const used = new Map(of('user').map((f) => [String(f.value), Number(f.bytes)]));
+      const blocks = new Set(of('block').map((f) => String(f.value)));
+      const members = new Map<string, Set<string>>();
+      for (const f of of('member')) {
+        const [group, name] = String(f.value).split('/') as [string, string];
+        members.set(group, (members.get(group) ?? new Set()).add(name));
+      }
+      const byId = await readStored(tx, of('id').map((f) => String(f.value)));
       const quota = this.options.quotaBytes ?? 0;
       const added = new Map<string, number>();
-      const existing =
-        taken.length === 0
-          ? []
-          : await tx.select<MessageSqlRow>(`SELECT ${FULL_COLUMNS} FROM messages m WHERE m.id IN (${placeholders(taken.length)})`, taken);
-      const byId = new Map<string, MessageRecord>(existing.map((row) => [row.id, toRecord(row)]));
       const timestamp = Date.now();
-      const messageValues: unknown[] = [];
-      const mailboxValues: unknown[] = [];
-      const results = batch.map(({ sender, message }): AppendResult => {
-        const stored = byId.get(message.id);
-        if (stored) return sameMessage(stored, sender, message) ? { outcome: 'repeated', record: stored } : { outcome: 'conflict' };
-        if (message.recipient !== sender && !known.has(message.recipient)) return { outcome: 'unknown-recipient' };
-        if (blocks.has(`${message.recipient}/${sender}`)) return { outcome: 'blocked' };
-        const size = storedSize(message);
+      const messageRows: unknown[][] = [];
+      const mailboxRows: unknown[][] = [];
+      const keyRows: unknown[][] = [];
+
+      const refusal = (sender: string, o: Outgoing): AppendResult | undefined => {
+        const stored = byId.get(o.message.id);
+        if (stored) return sameMessage(stored, sender, o) ? { outcome: 'repeated', record: toRecord(stored.row) } : { outcome: 'conflict' };
+        if (o.kind === 'direct') {
+          if (o.message.recipient !== sender && !known.has(o.message.recipient)) return { outcome: 'unknown-recipient' };
+          if (blocks.has(`${o.message.recipient}/${sender}`)) return { outcome: 'blocked' };
+        } else {
+          const current = members.get(o.message.group);
+          if (!current?.has(sender)) return { outcome: 'not-member' };
+          if (current.size === 1) return { outcome: 'alone' };
+          const named = new Set(o.message.keys.map(([name]) => name));
+          if (named.size !== current.size - 1 || named.has(sender) || [...named].some((n) => !current.has(n))) return { outcome: 'members-changed' };
+        }
         const before = (used.get(sender) ?? 0) + (added.get(sender) ?? 0);
-        if (quota > 0 && before + size > quota) return { outcome: 'quota-exceeded', quotaBytes: quota };
-        added.set(sender, (added.get(sender) ?? 0) + size);
+        if (quota > 0 && before + storedSize(o) > quota) return { outcome: 'quota-exceeded', quotaBytes: quota };
+        return undefined;
+      };
+
+      const results = batch.map(({ sender, outgoing: o }): AppendResult => {
+        const refused = refusal(sender, o);
+        if (refused) return refused;
+        added.set(sender, (added.get(sender) ?? 0) + storedSize(o));
         seq += 1;
-        const record: MessageRecord = { ...message, sender, timestamp: new Date(timestamp).toISOString(), seq };
-        byId.set(message.id, record);
-        messageValues.push(seq, message.id, sender, message.recipient, timestamp, message.sessionKey, message.senderSessionKey, message.body, message.signature);
-        mailboxValues.push(sender, seq, message.recipient);
-        if (message.recipient !== sender) mailboxValues.push(message.recipient, seq, sender);
-        const { id, recipient } = message;
-        return { outcome: 'created', header: { id, sender, recipient, timestamp: record.timestamp, seq } };
+        const m = o.message;
+        const row: MessageSqlRow = {
+          seq,
+          id: m.id,
+          sender,
+          recipient: o.kind === 'direct' ? o.message.recipient : null,
+          format: m.format ?? 1,
+          group_id: o.kind === 'group' ? o.message.group : null,
+          recipients: o.kind === 'group' ? sortNames(o.message.keys.map(([name]) => name)).join(',') : null,
+          timestamp,
+          deleted_at: null,
+          session_key: o.kind === 'direct' ? o.message.sessionKey : null,
+          sender_session_key: m.senderSessionKey,
+          body: m.body,
+          signature: m.signature,
+        };
+        // A later message of this batch with the same id is a retry of this one (or a conflict).
+        byId.set(m.id, { row, keys: new Map(o.kind === 'group' ? o.message.keys : []) });
+        messageRows.push([seq, m.id, sender, row.recipient, row.format, row.group_id, row.recipients, timestamp, row.session_key, m.senderSessionKey, m.body, m.signature]);
+        if (o.kind === 'direct') {
+          mailboxRows.push([sender, seq, o.message.recipient, null]);
+          if (o.message.recipient !== sender) mailboxRows.push([o.message.recipient, seq, sender, null]);
+        } else {
+          mailboxRows.push([sender, seq, '', o.message.group]);
+          for (const [name, key] of o.message.keys) {
+            mailboxRows.push([name, seq, '', o.message.group]);
+            keyRows.push([seq, name, key]);
+          }
+        }
+        return { outcome: 'created', header: toHeader(row) };
       });
-      if (messageValues.length > 0) {
-        const rows = (values: unknown[], width: number) =>
-          Array.from({ length: values.length / width }, () => `(${placeholders(width)})`).join(', ');
-        void tx.execute(
-          `INSERT INTO messages (seq, id, sender, recipient, timestamp, session_key, sender_session_key, body, signature) VALUES ${rows(messageValues, 9)}`,
-          messageValues,
-        );
-        void tx.execute(`INSERT INTO mailbox (username, seq, peer) VALUES ${rows(mailboxValues, 3)}`, mailboxValues);
+      if (messageRows.length > 0) {
+        insertRows(tx, 'messages', ['seq', 'id', 'sender', 'recipient', 'format', 'group_id', 'recipients', 'timestamp', 'session_key', 'sender_session_key', 'body', 'signature'], messageRows);
+        insertRows(tx, 'mailbox', ['username', 'seq', 'peer', 'group_id'], mailboxRows);
+        insertRows(tx, 'message_keys', ['seq', 'username', 'wrapped_key'], keyRows);
         for (const [username, bytes] of added) {
           void tx.execute('UPDATE users SET sent_bytes = sent_bytes + ? WHERE username = ?', [bytes, username]);
         }

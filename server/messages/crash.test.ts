@@ -48,7 +48,7 @@ describe('crash safety', () => {
       for (const [id, { message, seq, timestamp }] of answered) {
         const stored = await call(second.url, 'GET', `/messages/${id}`, { token });
         expect(stored.status).toBe(200);
-        expect(stored.body).toEqual({ ...message, sender: 'alice', seq, timestamp });
+        expect(stored.body).toEqual({ ...message, sender: 'alice', format: 1, seq, timestamp });
       }
       // A message whose answer was lost can be sent again safely: stored before (200) or now (201).
       for (const message of unanswered) {

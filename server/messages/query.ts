@@ -1,20 +1,30 @@
 // Reads of a user's messages. Every read walks the user's mailbox rows, an index range on
-// (username, seq) or (username, peer, seq), so its cost follows the page size, not the table size.
+// (username, seq), (username, peer, seq) or (username, group_id, seq), so its cost follows the page size,
+// not the table size. `sender`, `recipient` and `peer` select direct messages (as in v1); `group` one group's.
 import { QueryTypes } from 'sequelize';
 import { DEFAULT_PAGE_LIMIT } from '../../core/protocol/constants.js';
-import type { MessageHeader, MessageRecord, MessagesQuery } from '../../core/protocol/schemas.js';
+import type { AnyMessageHeader, AnyMessageRecord, MessagesQueryV2 } from '../../core/protocol/schemas-v2.js';
 import type { Database } from '../db/database.js';
-import { FULL_COLUMNS, HEADER_COLUMNS, toHeader, toRecord, type MessageSqlRow } from './record.js';
+import { FULL_COLUMNS, HEADER_COLUMNS, READER_KEY_JOIN, toHeader, toRecord, type MessageSqlRow } from './record.js';
 
 export async function listMessages(
   db: Database,
   username: string,
-  query: MessagesQuery,
-): Promise<MessageHeader[] | MessageRecord[]> {
+  query: MessagesQueryV2,
+): Promise<AnyMessageHeader[] | AnyMessageRecord[]> {
   const where = ['mb.username = :username'];
-  const replacements: Record<string, string | number> = { username, limit: query.limit ?? DEFAULT_PAGE_LIMIT };
-  // Any named other party narrows the mailbox range to (username, peer); the message columns still decide.
-  const others = [query.peer, query.sender !== username ? query.sender : undefined, query.recipient !== username ? query.recipient : undefined];
+  const replacements: Record<string, string | number> = { username, reader: username, limit: query.limit ?? DEFAULT_PAGE_LIMIT };
+  // Any named other party narrows the mailbox range to (username, peer), which holds direct messages only
+  // (group rows have peer ''); the message columns still decide.
+  const inGroup = query.group !== undefined;
+  const others = [query.peer, query.sender !== username && !inGroup ? query.sender : undefined, query.recipient !== username ? query.recipient : undefined];
+  if (inGroup) {
+    where.push('mb.group_id = :group');
+    replacements.group = query.group!;
+  } else if (query.sender !== undefined || query.recipient !== undefined) {
+    // sender=<yourself> is no mailbox range of its own; it must not pick up the group messages you sent.
+    where.push('m.group_id IS NULL');
+  }
   others.forEach((other, i) => {
     if (other === undefined) return;
     where.push(`mb.peer = :peer${i}`);
@@ -43,6 +53,7 @@ export async function listMessages(
   const order = query.order === 'desc' ? 'DESC' : 'ASC';
   const rows = await db.sequelize.query<MessageSqlRow>(
     `SELECT ${query.full ? FULL_COLUMNS : HEADER_COLUMNS} FROM mailbox mb JOIN messages m ON m.seq = mb.seq
+     ${query.full ? READER_KEY_JOIN : ''}
      WHERE ${where.join(' AND ')} ORDER BY mb.seq ${order} LIMIT :limit`,
     { replacements, type: QueryTypes.SELECT },
   );
@@ -50,7 +61,7 @@ export async function listMessages(
 }
 
 /** The user's messages after `cursor`, in seq order: what a live stream has not sent yet. */
-export async function messagesAfter(db: Database, username: string, cursor: number, limit: number): Promise<MessageHeader[]> {
+export async function messagesAfter(db: Database, username: string, cursor: number, limit: number): Promise<AnyMessageHeader[]> {
   const rows = await db.sequelize.query<MessageSqlRow>(
     `SELECT ${HEADER_COLUMNS} FROM mailbox mb JOIN messages m ON m.seq = mb.seq
      WHERE mb.username = :username AND mb.seq > :cursor ORDER BY mb.seq ASC LIMIT :limit`,
@@ -67,10 +78,12 @@ export async function latestSeq(db: Database): Promise<number> {
   return Number(rows[0]!.seq);
 }
 
-export async function findMessage(db: Database, username: string, id: string): Promise<MessageRecord | undefined> {
+/** The message as `username` may read it: only a participant (a mailbox row) finds it. */
+export async function findMessage(db: Database, username: string, id: string): Promise<AnyMessageRecord | undefined> {
   const rows = await db.sequelize.query<MessageSqlRow>(
-    `SELECT ${FULL_COLUMNS} FROM messages m WHERE m.id = :id AND (m.sender = :username OR m.recipient = :username)`,
-    { replacements: { id, username }, type: QueryTypes.SELECT },
+    `SELECT ${FULL_COLUMNS} FROM messages m JOIN mailbox mb ON mb.username = :reader AND mb.seq = m.seq ${READER_KEY_JOIN}
+     WHERE m.id = :id`,
+    { replacements: { id, reader: username }, type: QueryTypes.SELECT },
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
 }

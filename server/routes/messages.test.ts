@@ -33,7 +33,7 @@ describe('POST /messages', () => {
     expect(Date.parse(header.timestamp)).toBeGreaterThanOrEqual(before - 1000);
     expect(reply.headers.get('x-auth-token')).toMatch(/^v1\.alice\./);
     const stored = await call(url, 'GET', `/messages/${message.id}`, { token: bob.token });
-    expect(messageRecordSchema.strict().parse(stored.body)).toEqual({ ...message, sender: 'alice', timestamp: header.timestamp, seq: header.seq });
+    expect(messageRecordSchema.strict().parse(stored.body)).toEqual({ ...message, sender: 'alice', format: 1, timestamp: header.timestamp, seq: header.seq });
   });
 
   it('answers a repeated identical send with 200 and the stored record, and stores it once', async () => {
@@ -41,7 +41,7 @@ describe('POST /messages', () => {
     const first = await send(alice, message);
     const again = await send(alice, message);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ ...message, sender: 'alice', timestamp: first.body.timestamp, seq: first.body.seq });
+    expect(again.body).toEqual({ ...message, sender: 'alice', format: 1, timestamp: first.body.timestamp, seq: first.body.seq });
     const both = await Promise.all([send(alice, outgoing('bob', message.id)), send(alice, message)]);
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
     const inbox = await list(bob, '?limit=1000');
@@ -125,7 +125,7 @@ describe('GET /messages', () => {
     expect(reply.status).toBe(200);
     messagesResponseSchema.parse(reply.body);
     expect(idsOf(reply)).toEqual([ids.first, ids.second, ids.third, ids.fourth]);
-    expect(Object.keys(reply.body.messages[0]).sort()).toEqual(['id', 'recipient', 'sender', 'seq', 'timestamp']);
+    expect(Object.keys(reply.body.messages[0]).sort()).toEqual(['format', 'id', 'recipient', 'sender', 'seq', 'timestamp']);
     const s = seqs(reply);
     expect(s).toEqual([...s].sort((a, b) => a - b));
     expect(s[0]).toBe(start);
@@ -172,8 +172,8 @@ describe('GET /messages', () => {
     const reply = await list(users.viewer!, '?full=1&limit=2');
     const full = fullMessagesResponseSchema.parse(reply.body);
     expect(full.messages).toHaveLength(2);
-    for (const m of reply.body.messages) expect(Object.keys(m)).toHaveLength(9);
-    expect(Object.keys((await list(users.viewer!, '?full=0')).body.messages[0])).toHaveLength(5);
+    for (const m of reply.body.messages) expect(Object.keys(m)).toHaveLength(10);
+    expect(Object.keys((await list(users.viewer!, '?full=0')).body.messages[0])).toHaveLength(6);
   });
 
   it.each([

@@ -1,10 +1,13 @@
-// POST /messages, GET /messages, GET /messages/:id.
-import { Router } from 'express';
+// POST /messages (direct messages in format 1 or 2, group messages), GET /messages, GET /messages/:id,
+// DELETE /messages/:id.
+import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { messageIdSchema, messagesQuerySchema, sendMessageRequestSchema } from '../../core/protocol/schemas.js';
+import { messageIdSchema } from '../../core/protocol/schemas.js';
+import { directSendRequestSchema, groupSendRequestSchema, messagesQueryV2Schema } from '../../core/protocol/schemas-v2.js';
 import { requireCaller } from '../auth/authenticate.js';
 import { ApiError, parseOr400 } from '../http/errors.js';
-import type { MessageAppender } from '../messages/append.js';
+import type { AppendResult, MessageAppender, Outgoing } from '../messages/append.js';
+import { eraseMessage } from '../messages/erase.js';
 import { findMessage, listMessages } from '../messages/query.js';
 import { noQuery } from '../http/no-query.js';
 import type { RouteContext } from './context.js';
@@ -18,35 +21,61 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+const has = (body: unknown, field: string) => typeof body === 'object' && body !== null && Object.hasOwn(body, field);
+
+/** A body naming `group` is a group message, any other a direct one; each schema then refuses what does not belong. */
+function parseOutgoing(body: unknown): Outgoing {
+  // Attachments (issue 16) are not built yet; say so rather than "unknown field".
+  if (has(body, 'attachments')) throw new ApiError('invalid_request', 'request body: attachments: this server does not take attachments yet');
+  if (has(body, 'group')) return { kind: 'group', message: parseOr400(groupSendRequestSchema, body, 'request body') };
+  return { kind: 'direct', message: parseOr400(directSendRequestSchema, body, 'request body') };
+}
+
+/** PROTOCOL.md v2's error codes; core's v1 ErrorCode list does not have them, so they are written out here. */
+function sendV2Error(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+function answer(res: Response, outgoing: Outgoing, result: AppendResult): void {
+  const { id } = outgoing.message;
+  switch (result.outcome) {
+    case 'created':
+      res.status(201).json(result.header);
+      return;
+    case 'repeated':
+      res.status(200).json(result.record);
+      return;
+    case 'conflict':
+      throw new ApiError('conflict', `a different message with id ${id} already exists`);
+    case 'unknown-recipient':
+      throw new ApiError('not_found', `there is no user ${outgoing.kind === 'direct' ? outgoing.message.recipient : ''}`);
+    case 'blocked':
+      throw new ApiError('forbidden', 'the recipient does not accept your messages');
+    case 'not-member':
+      throw new ApiError('not_found', `there is no group ${outgoing.kind === 'group' ? outgoing.message.group : ''} of yours`);
+    case 'alone':
+      throw new ApiError('invalid_request', 'request body: group: you are its only member, so there is nobody to send to');
+    case 'members-changed':
+      sendV2Error(res, 409, 'members_changed', "keys must name exactly the group's current members other than you; read the group again");
+      return;
+    case 'quota-exceeded':
+      sendV2Error(res, 413, 'quota_exceeded', `your stored messages would exceed this server's limit of ${formatBytes(result.quotaBytes)} per user`);
+      return;
+  }
+}
+
 export function messagesRouter({ db, auth, limits }: RouteContext, appender: MessageAppender): Router {
   const router = Router();
 
   router.post('/messages', auth.required, noQuery, limits.sendPerUser, async (req, res) => {
     const sender = requireCaller(res);
-    const message = parseOr400(sendMessageRequestSchema, req.body, 'request body');
-    const result = await appender.append(sender, message);
-    if (result.outcome === 'conflict') {
-      throw new ApiError('conflict', `a different message with id ${message.id} already exists`);
-    }
-    if (result.outcome === 'unknown-recipient') throw new ApiError('not_found', `there is no user ${message.recipient}`);
-    if (result.outcome === 'blocked') throw new ApiError('forbidden', 'the recipient does not accept your messages');
-    if (result.outcome === 'quota-exceeded') {
-      // PROTOCOL.md v2's error code; core's v1 ErrorCode list does not have it, so it is written out here.
-      res.status(413).json({
-        error: {
-          code: 'quota_exceeded',
-          message: `your stored messages would exceed this server's limit of ${formatBytes(result.quotaBytes)} per user`,
-        },
-      });
-      return;
-    }
-    if (result.outcome === 'repeated') res.status(200).json(result.record);
-    else res.status(201).json(result.header);
+    const outgoing = parseOutgoing(req.body);
+    answer(res, outgoing, await appender.append(sender, outgoing));
   });
 
   router.get('/messages', auth.required, async (req, res) => {
     const username = requireCaller(res);
-    const query = parseOr400(messagesQuerySchema, req.query, 'query');
+    const query = parseOr400(messagesQueryV2Schema, req.query, 'query');
     res.json({ messages: await listMessages(db, username, query) });
   });
 
@@ -56,6 +85,14 @@ export function messagesRouter({ db, auth, limits }: RouteContext, appender: Mes
     const record = await findMessage(db, username, id);
     if (!record) throw new ApiError('not_found', `there is no message ${id} of yours`);
     res.json(record);
+  });
+
+  router.delete('/messages/:id', auth.required, noQuery, async (req, res) => {
+    const username = requireCaller(res);
+    const { id } = parseOr400(pathSchema, req.params, 'path');
+    if (req.body !== undefined) parseOr400(z.strictObject({}), req.body, 'request body');
+    if (!(await eraseMessage(db, username, id))) throw new ApiError('not_found', `there is no message ${id} that you sent`);
+    res.status(204).end();
   });
 
   return router;

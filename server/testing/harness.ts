@@ -88,6 +88,19 @@ export function outgoing(recipient: string, id: string = randomUUID()) {
   };
 }
 
+/** A protocol-valid group message (format 2) with a made-up wrapped key for each of `recipients`. */
+export function groupOutgoing(group: string, recipients: readonly string[], id: string = randomUUID()) {
+  return {
+    id,
+    format: 2,
+    group,
+    keys: Object.fromEntries(recipients.map((name) => [name, b64(512)])) as Record<string, string>,
+    senderSessionKey: b64(512),
+    body: b64(80),
+    signature: b64(540),
+  };
+}
+
 export interface TestUser {
   username: string;
   authHash: string;

@@ -3,5 +3,6 @@
 import * as initial from './001-initial.js';
 import * as sentBytes from './002-sent-bytes.js';
 import * as blocks from './003-blocks.js';
+import * as groups from './004-groups.js';
 
-export const migrations = [initial, sentBytes, blocks];
+export const migrations = [initial, sentBytes, blocks, groups];
