@@ -62,6 +62,13 @@ export class ConversationIndex {
     return entry;
   }
 
+  /** Moves the cursor past a message that is in no direct conversation (a group message this version does not show). */
+  pass(seq: number): boolean {
+    if (seq <= this.#data.cursor) return false;
+    this.#data.cursor = seq;
+    return true;
+  }
+
   /** Records a header in seq order; false when it was already recorded (seq at or below the cursor). */
   record(header: MessageHeader, me: string): boolean {
     if (header.seq <= this.#data.cursor) return false;

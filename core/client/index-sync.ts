@@ -1,10 +1,11 @@
 // Core side (runs in Node, Electron main and the browser worker): the conversation index brought up to date by
 // catch-up and live events, its cursor moved only to seqs the server's own records confirm.
 import { MAX_PAGE_LIMIT } from '../protocol/constants.js';
-import { messageHeaderSchema, type MessageHeader } from '../protocol/schemas.js';
+import { messageHeaderSchema } from '../protocol/schemas.js';
 import { ChatError, toChatError } from '../api/errors.js';
 import type { MessageHeaderView } from '../api/view.js';
-import { sameHeader, type Listings } from './listings.js';
+import type { ListedMessage } from '../protocol/schemas-v2.js';
+import { isDirect, sameGroupHeader, sameHeader, type Listings } from './listings.js';
 import type { ServerApi } from './server-api.js';
 import type { CurrentSession, Session } from './session.js';
 
@@ -38,9 +39,9 @@ export class IndexSync {
     let rewound = false;
     for (;;) {
       const before = s.index.cursor;
-      let page: MessageHeader[];
+      let page: ListedMessage[];
       try {
-        page = await this.#options.listings.list({ after: before, order: 'asc', limit: MAX_PAGE_LIMIT });
+        page = await this.#options.listings.listAll({ after: before, order: 'asc', limit: MAX_PAGE_LIMIT });
       } catch (error) {
         // A cursor the server refuses is not looped on: sync again from the start, once.
         if (before > 0 && !rewound && toChatError(error).info.code === 'invalid_input') {
@@ -64,9 +65,9 @@ export class IndexSync {
   }
 
   /** A live event: recorded once its record confirms it, else dropped with a reason. */
-  async deliverEvent(s: Session, header: MessageHeader): Promise<void> {
+  async deliverEvent(s: Session, header: ListedMessage): Promise<void> {
     if (this.#options.current() !== s || header.seq <= s.index.cursor) return;
-    this.#options.listings.note(header, undefined);
+    if (isDirect(header)) this.#options.listings.note(header, undefined);
     if ((await this.#deliver(s, [header], true)) > 0) {
       throw new ChatError('protocol_violation', 'The server announced a message whose record does not match the announcement; it was ignored.');
     }
@@ -77,7 +78,7 @@ export class IndexSync {
    * the server was restored from a backup. Rewinds the cursor when so; true then.
    */
   async #cursorBeyondServer(s: Session, cursor: number): Promise<boolean> {
-    const [newest] = await this.#options.listings.list({ order: 'desc', limit: 1 });
+    const [newest] = await this.#options.listings.listAll({ order: 'desc', limit: 1 });
     if (newest && (newest.seq >= cursor || !(await this.#confirm(newest)))) return false;
     await this.#rewind(s, newest?.seq ?? 0);
     this.#options.report('The saved sync position was ahead of the server; syncing again from the start.');
@@ -97,7 +98,7 @@ export class IndexSync {
    * only to a seq the server's record confirms: the last new entry is fetched (then the one before, up to
    * CONFIRM_TRIES) and must carry the same fields. Returns how many new entries were dropped.
    */
-  async #deliver(s: Session, headers: MessageHeader[], announce: boolean): Promise<number> {
+  async #deliver(s: Session, headers: ListedMessage[], announce: boolean): Promise<number> {
     if (this.#options.current() !== s) return 0;
     const fresh = headers.filter((h) => h.seq > s.index.cursor).sort((a, b) => a.seq - b.seq);
     if (fresh.length === 0) return 0;
@@ -109,19 +110,21 @@ export class IndexSync {
       }
     }
     if (this.#options.current() !== s) return 0;
-    const recorded = fresh.slice(0, confirmed + 1).filter((h) => s.index.record(h, s.username));
+    // Group messages move the cursor but are in no conversation this version shows.
+    const recorded = fresh.slice(0, confirmed + 1).filter((h) => (isDirect(h) ? s.index.record(h, s.username) : s.index.pass(h.seq)));
     if (recorded.length > 0) {
       await s.index.save();
-      if (announce) for (const h of recorded) this.#options.announce(this.#options.listings.view(h, s.username));
+      if (announce) for (const h of recorded.filter(isDirect)) this.#options.announce(this.#options.listings.view(h, s.username));
     }
     return fresh.length - (confirmed + 1);
   }
 
   /** True when GET /messages/{id} shows a record with exactly this header. */
-  async #confirm(header: MessageHeader): Promise<boolean> {
+  async #confirm(header: ListedMessage): Promise<boolean> {
     const found = await this.#options.api.messageRecord(header.id);
     if (found === null) return false;
+    if (!isDirect(header)) return sameGroupHeader(header, found.data);
     const record = messageHeaderSchema.safeParse(found.data);
-    return record.success && sameHeader(record.data, header);
+    return record.success && 'recipient' in record.data && sameHeader(record.data, header);
   }
 }

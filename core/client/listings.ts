@@ -1,6 +1,7 @@
 // Core side (runs in Node, Electron main and the browser worker): what the server said about messages before
 // they are read, to show a record that disagrees as misplaced and to page a conversation back by seq.
 import type { MessageHeader } from '../protocol/schemas.js';
+import { groupHeaderSchema, type GroupHeader, type ListedMessage } from '../protocol/schemas-v2.js';
 import { ChatError } from '../api/errors.js';
 import type { MessageHeaderView, MessageView } from '../api/view.js';
 import { BoundedMap } from './bounded.js';
@@ -33,17 +34,28 @@ export class Listings {
     this.#session = session;
   }
 
-  /** GET /messages: only the account's own messages, only of the conversation asked for; each one noted. */
+  /** GET /messages for one conversation (or all direct ones): only the account's own direct messages, each noted. */
   async list(query: MessageQuery): Promise<MessageHeader[]> {
+    const messages = await this.listAll(query);
+    const direct = messages.filter(isDirect);
+    if (query.peer && direct.length !== messages.length) {
+      throw new ChatError('protocol_violation', `The server listed a group message in the conversation with ${query.peer}.`);
+    }
+    return direct;
+  }
+
+  /** GET /messages as sync reads it: direct and group items, each checked to be the account's own. */
+  async listAll(query: MessageQuery): Promise<ListedMessage[]> {
     const messages = await this.#api.listMessages(query);
     const me = this.#session().username;
     for (const h of messages) {
-      if (h.sender !== me && h.recipient !== me) throw new ChatError('protocol_violation', 'The server listed a message that is not yours.');
-      if (query.peer && h.sender !== query.peer && h.recipient !== query.peer) {
+      const mine = isDirect(h) ? h.sender === me || h.recipient === me : h.sender === me || h.recipients.includes(me);
+      if (!mine) throw new ChatError('protocol_violation', 'The server listed a message that is not yours.');
+      if (query.peer && isDirect(h) && h.sender !== query.peer && h.recipient !== query.peer) {
         throw new ChatError('protocol_violation', `The server listed a message outside the conversation with ${query.peer}.`);
       }
     }
-    for (const h of messages) this.note(h, query.peer);
+    for (const h of messages) if (isDirect(h)) this.note(h, query.peer);
     return messages;
   }
 
@@ -91,4 +103,22 @@ export class Listings {
 
 export function sameHeader(a: MessageHeader, b: MessageHeader): boolean {
   return a.id === b.id && a.seq === b.seq && a.sender === b.sender && a.recipient === b.recipient && a.timestamp === b.timestamp;
+}
+
+export function isDirect(header: ListedMessage): header is MessageHeader {
+  return 'recipient' in header;
+}
+
+/** A group item's header against its record: the same id, seq, sender, time, group and recipients. */
+export function sameGroupHeader(a: GroupHeader, record: unknown): boolean {
+  const b = groupHeaderSchema.safeParse(record);
+  return (
+    b.success &&
+    a.id === b.data.id &&
+    a.seq === b.data.seq &&
+    a.sender === b.data.sender &&
+    a.timestamp === b.data.timestamp &&
+    a.group === b.data.group &&
+    a.recipients.join(',') === b.data.recipients.join(',')
+  );
 }

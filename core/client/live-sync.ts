@@ -1,7 +1,7 @@
 // Core side (runs in Node, Electron main and the browser worker): GET /events with reconnection, live events held
 // back until each (re)connection's catch-up is delivered, so nothing is seen twice or missed.
 import { HEARTBEAT_MS } from '../protocol/constants.js';
-import { messageHeaderSchema, type MessageHeader } from '../protocol/schemas.js';
+import { listedMessageSchema, type ListedMessage as MessageHeader } from '../protocol/schemas-v2.js';
 import { ChatError, toChatError } from '../api/errors.js';
 import { backoffDelay, withJitter } from './backoff.js';
 import { parseAnswer } from './http-api.js';
@@ -205,5 +205,5 @@ function parseEvent(data: string): MessageHeader {
   } catch {
     throw new ChatError('protocol_violation', 'The server sent a live event that is not JSON.');
   }
-  return parseAnswer(messageHeaderSchema, json, 'GET /events');
+  return parseAnswer(listedMessageSchema, json, 'GET /events');
 }

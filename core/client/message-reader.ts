@@ -1,7 +1,9 @@
 // Core side (runs in Node, Electron main and the browser worker): reading messages — each record opened and its
 // signature checked against the pinned key (or an earlier one verified here), never trusting the listing.
 import { messageHeaderSchema, messageRecordSchema } from '../protocol/schemas.js';
-import { openMessage, verifyOpened } from '../crypto/message-crypto.js';
+import { verifyOpened } from '../crypto/message-crypto.js';
+import { openRecord } from '../crypto/message-v2.js';
+import { readContent } from '../protocol/content.js';
 import { importPublicKey } from '../crypto/rsa.js';
 import { subtle, toHex } from '../crypto/webcrypto.js';
 import { ChatError, toChatError } from '../api/errors.js';
@@ -16,6 +18,8 @@ interface Opened {
   text: string;
   signature: Uint8Array;
   signed: Uint8Array;
+  /** 2: the text is a content object (PROTOCOL.md "v2 message content"), read only once verified. */
+  format?: 1 | 2;
 }
 
 const MAX_READ_CACHE = 2_000;
@@ -83,7 +87,7 @@ export class MessageReader {
     const base = this.#listings.view(header.data, s.username);
     const record = messageRecordSchema.safeParse(found.data);
     if (!record.success) return this.remember({ ...base, text: null, status: 'malformed', reason: 'The server sent this message with missing or badly formed encrypted fields.' });
-    const opened = await openMessage(record.data, s.username, s.privateKey);
+    const opened = await openRecord(record.data, s.username, s.privateKey);
     if (!opened.ok) return this.remember({ ...base, text: null, status: opened.code, reason: opened.reason });
     return this.#verify(base, opened, record.data.sender);
   }
@@ -92,7 +96,7 @@ export class MessageReader {
     const s = this.#session();
     if (sender === s.username) {
       const ok = await verifyOpened(opened, s.publicKey);
-      return this.remember(ok ? { ...base, text: opened.text, status: 'verified', reason: null } : badSignature(base, sender));
+      return this.remember(ok ? shown(base, opened) : badSignature(base, sender));
     }
     let state: PinState;
     try {
@@ -103,7 +107,7 @@ export class MessageReader {
     }
     if (await verifyOpened(opened, await importPublicKey(state.pinned))) {
       await s.verified.add(sender, await signedDigest(opened), state.pinnedFingerprint);
-      return this.remember({ ...base, text: opened.text, status: 'verified', reason: null });
+      return this.remember(shown(base, opened));
     }
     const byEarlier = await this.#byEarlierKey(base, opened, sender, state);
     if (byEarlier) return byEarlier;
@@ -135,7 +139,7 @@ export class MessageReader {
         return this.remember({ ...base, text: null, status: 'disowned_key', reason: `Signed with a key you said was never ${sender}'s.` });
       }
       if (await s.verified.has(sender, await signedDigest(opened), earlier.fingerprint)) {
-        return this.remember({ ...base, text: opened.text, status: 'verified', reason: null });
+        return this.remember(shown(base, opened));
       }
       return this.remember({
         ...base,
@@ -161,4 +165,16 @@ async function signedDigest(opened: { signature: Uint8Array; signed: Uint8Array 
 
 function badSignature(base: MessageHeaderView, sender: string): MessageView {
   return { ...base, text: null, status: 'bad_signature', reason: `The signature does not match ${sender}'s key: this message may be forged.` };
+}
+
+/**
+ * A verified message as shown. Format 1 is text. Format 2 is a content object: this version shows text (a
+ * reply's text too); a kind it cannot show yet, or one it does not know, says so instead of failing.
+ */
+function shown(base: MessageHeaderView, opened: Opened): MessageView {
+  if (opened.format !== 2) return { ...base, text: opened.text, status: 'verified', reason: null };
+  const content = readContent(opened.text, 'direct');
+  if (content.kind === 'malformed') return { ...base, text: null, status: 'malformed', reason: content.reason };
+  if (content.kind === 'known' && content.content.type === 'text') return { ...base, text: content.content.text, status: 'verified', reason: null };
+  return { ...base, text: null, status: 'unreadable_format', reason: 'This message needs a newer version of Encrypted Chat to be shown.' };
 }

@@ -3,10 +3,10 @@
 import type { AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { RegisterRequest } from '../protocol/schemas.js';
+import { listedMessagesResponseSchema, type ListedMessage } from '../protocol/schemas-v2.js';
 import {
   healthResponseSchema,
   messageHeaderSchema,
-  messagesResponseSchema,
   tokenResponseSchema,
   userProfileSchema,
   usernameSchema,
@@ -118,8 +118,9 @@ export class ServerApi {
     return data.users.map((u) => u.username).filter((u) => u.startsWith(q));
   }
 
-  async listMessages(query: MessageQuery): Promise<MessageHeader[]> {
-    const { data } = await this.#http.call('GET', '/messages', messagesResponseSchema, { auth: true, query });
+  /** Direct and group items alike: a v2 server lists both, and one item this client cannot show must not fail the page. */
+  async listMessages(query: MessageQuery): Promise<ListedMessage[]> {
+    const { data } = await this.#http.call('GET', '/messages', listedMessagesResponseSchema, { auth: true, query });
     return data.messages;
   }
 

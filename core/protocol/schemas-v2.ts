@@ -3,6 +3,7 @@
 // clients validate answers with them.
 import { z } from 'zod';
 import {
+  messageHeaderSchema,
   messageIdSchema,
   messagesQuerySchema,
   rsaCiphertextSchema,
@@ -122,3 +123,11 @@ export const messagesV2ResponseSchema = z.object({ messages: z.array(anyMessageH
 export const fullMessagesV2ResponseSchema = z.object({ messages: z.array(anyMessageRecordSchema) });
 
 export const healthV2ResponseSchema = z.object({ status: z.literal('ok'), version: z.string(), protocol: z.literal(PROTOCOL_V2) });
+
+/**
+ * What a client accepts in a list or an event: a group item, or a direct one with `format` optional (a v1
+ * server sends none: format 1).
+ */
+export const listedMessageSchema = z.union([groupHeaderSchema, messageHeaderSchema]);
+export type ListedMessage = z.infer<typeof listedMessageSchema>;
+export const listedMessagesResponseSchema = z.object({ messages: z.array(listedMessageSchema) });
