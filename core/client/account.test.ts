@@ -7,7 +7,7 @@ import { vectors } from '../test-fixtures/vectors.js';
 import { Account, checkNewPassword } from './account.js';
 import type { Session } from './session.js';
 import { MemoryStore } from './store.js';
-import { fakeApi, on } from './test-doubles.js';
+import { fakeApi, on } from '../test-fixtures/client-doubles.js';
 
 const fixture = vectors.accounts.alice;
 const profile = {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { failure } from '../test-fixtures/waiting.js';
 import { Blocking } from './blocking.js';
-import { fakeApi, on } from './test-doubles.js';
+import { fakeApi, on } from '../test-fixtures/client-doubles.js';
 
 describe('Blocking', () => {
   it('blocks and unblocks', async () => {

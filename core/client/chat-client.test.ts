@@ -4,7 +4,7 @@ import { failure } from '../test-fixtures/waiting.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
 import { registerFixture } from '../test-fixtures/accounts.js';
-import { TamperingProxy } from '../test-fixtures/tampering-proxy.js';
+import { TamperingProxy } from '../../test/support/tampering-proxy.js';
 import { keyFixture, vectors } from '../test-fixtures/vectors.js';
 import { ChatClient } from './chat-client.js';
 import { MemoryStore } from './store.js';

@@ -9,7 +9,7 @@ import { Contacts } from './contacts.js';
 import { KeyDirectory } from './key-directory.js';
 import { Listings } from './listings.js';
 import { MessageReader } from './message-reader.js';
-import { fakeApi, headerOf, on, sessionOn } from './test-doubles.js';
+import { fakeApi, headerOf, on, sessionOn } from '../test-fixtures/client-doubles.js';
 
 let keys: Awaited<ReturnType<typeof importedKeys>>;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { importedKeys } from '../test-fixtures/vectors.js';
 import { Conversations } from './conversations.js';
 import { Listings } from './listings.js';
 import type { Session } from './session.js';
-import { fakeApi, headerOf, sessionOn, type Route } from './test-doubles.js';
+import { fakeApi, headerOf, sessionOn, type Route } from '../test-fixtures/client-doubles.js';
 
 let keys: Awaited<ReturnType<typeof importedKeys>>;
 beforeAll(async () => {

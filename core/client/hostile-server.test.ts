@@ -7,7 +7,7 @@ import { fingerprint } from '../crypto/fingerprint.js';
 import { sealMessage } from '../crypto/message-crypto.js';
 import { utf8 } from '../crypto/webcrypto.js';
 import { registerFixture } from '../test-fixtures/accounts.js';
-import { TamperingProxy } from '../test-fixtures/tampering-proxy.js';
+import { TamperingProxy } from '../../test/support/tampering-proxy.js';
 import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import { ChatClient } from './chat-client.js';
 import { toChatErrorInfo } from '../api/errors.js';

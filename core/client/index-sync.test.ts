@@ -9,7 +9,7 @@ import { importedKeys } from '../test-fixtures/vectors.js';
 import { IndexSync } from './index-sync.js';
 import { Listings } from './listings.js';
 import type { Session } from './session.js';
-import { fakeApi, headerOf, sessionOn, type Route } from './test-doubles.js';
+import { fakeApi, headerOf, sessionOn, type Route } from '../test-fixtures/client-doubles.js';
 
 let s: Session;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { failure } from '../test-fixtures/waiting.js';
 import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import { KeyDirectory } from './key-directory.js';
 import type { Session } from './session.js';
-import { fakeApi, sessionOn, type FakeHttp } from './test-doubles.js';
+import { fakeApi, sessionOn, type FakeHttp } from '../test-fixtures/client-doubles.js';
 
 let s: Session;
 let alice: Awaited<ReturnType<typeof importedKeys>>;

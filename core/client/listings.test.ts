@@ -5,7 +5,7 @@ import type { MessageView } from '../api/view.js';
 import { failure } from '../test-fixtures/waiting.js';
 import { Listings } from './listings.js';
 import type { Session } from './session.js';
-import { fakeApi, headerOf, on } from './test-doubles.js';
+import { fakeApi, headerOf, on } from '../test-fixtures/client-doubles.js';
 
 const me = () => ({ username: 'alice_1' }) as Session;
 const listing = (...messages: unknown[]) => on('GET', '/messages', { status: 200, data: { messages } });

@@ -7,7 +7,7 @@ import { importedKeys } from '../test-fixtures/vectors.js';
 import { IndexSync } from './index-sync.js';
 import { Listings } from './listings.js';
 import { LiveConnection, type LiveLoss } from './live-connection.js';
-import { fakeApi, sessionOn } from './test-doubles.js';
+import { fakeApi, sessionOn } from '../test-fixtures/client-doubles.js';
 
 async function liveWith(loss: Partial<LiveLoss>) {
   const s = await sessionOn('alice_1', await importedKeys('alice'));

@@ -9,7 +9,7 @@ import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import { KeyDirectory } from './key-directory.js';
 import { Listings } from './listings.js';
 import { MessageReader } from './message-reader.js';
-import { fakeApi, headerOf, on, sessionOn, type Route } from './test-doubles.js';
+import { fakeApi, headerOf, on, sessionOn, type Route } from '../test-fixtures/client-doubles.js';
 
 type Keys = Awaited<ReturnType<typeof importedKeys>>;
 let alice: Keys, bob: Keys, carol: Keys;

@@ -9,7 +9,7 @@ import { Listings } from './listings.js';
 import { MessageReader } from './message-reader.js';
 import { Sender } from './sender.js';
 import type { Session } from './session.js';
-import { fakeApi, on, sessionOn, type Answer, type FakeHttp } from './test-doubles.js';
+import { fakeApi, on, sessionOn, type Answer, type FakeHttp } from '../test-fixtures/client-doubles.js';
 
 let keys: Awaited<ReturnType<typeof importedKeys>>;
 beforeAll(async () => {

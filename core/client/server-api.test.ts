@@ -2,7 +2,7 @@
 // refused for not matching the request.
 import { describe, expect, it } from 'vitest';
 import { failure } from '../test-fixtures/waiting.js';
-import { fakeApi, headerOf, on } from './test-doubles.js';
+import { fakeApi, headerOf, on } from '../test-fixtures/client-doubles.js';
 
 const payload = { id: '00000000-0000-4000-8000-000000000001', recipient: 'bob_1' } as never;
 

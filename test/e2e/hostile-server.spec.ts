@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import { ChatClient } from '../../core/client/chat-client.js';
 import { MemoryStore } from '../../core/client/store.js';
 import { registerFixture } from '../../core/test-fixtures/accounts.js';
-import { TamperingProxy } from '../../core/test-fixtures/tampering-proxy.js';
+import { TamperingProxy } from '../support/tampering-proxy.js';
 import { login, openConversation, PASSWORD, person, serverUrl, shot, uniqueName } from './helpers.js';
 
 let proxy: TamperingProxy;

@@ -3,14 +3,14 @@
 import type { AxiosResponse } from 'axios';
 import type { PrivateKeys, PublicKeys } from '../crypto/rsa.js';
 import { fingerprint } from '../crypto/fingerprint.js';
-import { ConversationIndex } from './conversation-index.js';
-import { HttpApi, type Method, type RequestOptions } from './http-api.js';
-import { Outbox } from './outbox.js';
-import { Pins } from './pins.js';
-import { ServerApi } from './server-api.js';
-import type { Session } from './session.js';
-import { MemoryStore } from './store.js';
-import { VerifiedLog } from './verified-log.js';
+import { ConversationIndex } from '../client/conversation-index.js';
+import { HttpApi, type Method, type RequestOptions } from '../client/http-api.js';
+import { Outbox } from '../client/outbox.js';
+import { Pins } from '../client/pins.js';
+import { ServerApi } from '../client/server-api.js';
+import type { Session } from '../client/session.js';
+import { MemoryStore } from '../client/store.js';
+import { VerifiedLog } from '../client/verified-log.js';
 
 export interface Answer {
   status: number;
