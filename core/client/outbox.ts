@@ -1,10 +1,10 @@
 // Core side: sealed messages not yet acknowledged by the server, by id. A retry re-sends the very same bytes,
 // which the server answers 200 (its idempotency), so a message is never duplicated or sealed twice.
-import type { SendMessageRequest } from '../protocol/schemas.js';
+import type { DirectSendRequest } from '../protocol/schemas-v2.js';
 import type { KeyValueStore } from './store.js';
 
 export interface OutboxEntry {
-  payload: SendMessageRequest;
+  payload: DirectSendRequest;
   /** SHA-512 of recipient and text, to refuse reusing an id for a different message. */
   digest: string;
   createdAt: string;

@@ -10,6 +10,8 @@ import { MessageReader } from './message-reader.js';
 import { Sender } from './sender.js';
 import type { Session } from './session.js';
 import { fakeApi, on, sessionOn, type Answer, type FakeHttp } from '../test-fixtures/client-doubles.js';
+import { openRecord } from '../crypto/message-v2.js';
+import { readContent } from '../protocol/content.js';
 
 let keys: Awaited<ReturnType<typeof importedKeys>>;
 beforeAll(async () => {
@@ -36,6 +38,29 @@ const down = (): Answer => ({ status: 503 });
 const id = '00000000-0000-4000-8000-0000000000aa';
 
 describe('Sender', () => {
+  it('sends format 2: the text in a content object with the sender\'s clock, under the v2 header', async () => {
+    const { http, send } = await sender([ack]);
+    const before = new Date().toISOString();
+    await send.send({ recipient: 'alice_1', text: 'in format 2', id });
+    const body = http.requests[0]!.options.body as SendMessageRequest & { format?: number };
+    expect(body.format).toBe(2);
+    const opened = await openRecord({ ...body, sender: 'alice_1' }, 'alice_1', keys.privateKey);
+    expect(opened).toMatchObject({ ok: true, format: 2 });
+    const content = opened.ok ? readContent(opened.text, 'direct') : null;
+    expect(content).toMatchObject({ kind: 'known', content: { type: 'text', text: 'in format 2' } });
+    const sentAt = content?.kind === 'known' ? content.content.sentAt : '';
+    expect(sentAt >= before && sentAt <= new Date().toISOString()).toBe(true);
+    // Relabelled format 1 by a server, it no longer opens.
+    expect(await openRecord({ ...body, sender: 'alice_1', format: 1 }, 'alice_1', keys.privateKey)).toMatchObject({ ok: false, code: 'decrypt_failed' });
+  });
+
+  it('refuses a text that would not fit the server\'s request limit once sealed', async () => {
+    const { http, send } = await sender([ack]);
+    // 60,000 control characters: under the text limit, but six bytes each once escaped in JSON.
+    expect((await failure(send.send({ recipient: 'alice_1', text: '\u0001'.repeat(60_000), id }))).message).toMatch(/too long to send/);
+    expect(http.requests).toHaveLength(0);
+  });
+
   it('retries after a 5xx with the identical bytes, then leaves the outbox empty', async () => {
     const { http, send } = await sender([down, down, ack]);
     const view = await send.send({ recipient: 'alice_1', text: 'hello', id });

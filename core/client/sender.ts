@@ -1,7 +1,8 @@
 // Core side (runs in Node, Electron main and the browser worker): sending — each message sealed once into the
 // outbox, the very same bytes posted again after a network failure or 5xx, refusals dropped.
-import type { MessageHeader, SendMessageRequest } from '../protocol/schemas.js';
-import { sealMessage } from '../crypto/message-crypto.js';
+import type { MessageHeader } from '../protocol/schemas.js';
+import type { DirectSendRequest } from '../protocol/schemas-v2.js';
+import { sealDirectV2 } from '../crypto/message-v2.js';
 import { subtle, toHex, utf8 } from '../crypto/webcrypto.js';
 import { ChatError, toChatError } from '../api/errors.js';
 import type { MessageHeaderView, MessageView, SendRequest } from '../api/view.js';
@@ -30,6 +31,8 @@ export interface Refused {
 }
 
 export const DEFAULT_SEND_RETRY_DELAYS_MS = [500, 1_500, 4_000];
+/** A sealed content object this size stays under the server's 256 KiB request limit once in base64 (text of many escaped characters grows). */
+const MAX_CONTENT_BYTES = 160 * 1024;
 
 export class Sender {
   readonly #options: SenderOptions;
@@ -49,12 +52,15 @@ export class Sender {
       throw new ChatError('invalid_input', 'This message id was already used for a different message.');
     }
     if (!entry) {
+      // Format 2 (PROTOCOL.md "v2 message content"): the text inside a content object, with the sender's clock.
+      const plaintext = utf8(JSON.stringify({ type: 'text', text: req.text, sentAt: new Date().toISOString() }));
+      if (plaintext.length > MAX_CONTENT_BYTES) throw new ChatError('invalid_input', 'This message is too long to send; split it into shorter ones.');
       const recipientKey = await this.#options.keys.recipientKey(req.recipient);
-      const payload = await sealMessage({
+      const payload = await sealDirectV2({
         id: req.id,
         sender: s.username,
         recipient: req.recipient,
-        plaintext: utf8(req.text),
+        plaintext,
         senderPrivateKey: s.privateKey,
         senderPublicKey: s.publicKey,
         recipientPublicKey: recipientKey,
@@ -89,7 +95,7 @@ export class Sender {
   }
 
   /** Posts a sealed message; it leaves the outbox once acknowledged, or once the server refuses it for good. */
-  async #postFromOutbox(s: Session, payload: SendMessageRequest): Promise<MessageHeader> {
+  async #postFromOutbox(s: Session, payload: DirectSendRequest): Promise<MessageHeader> {
     try {
       const header = await this.#post(payload, s.username);
       await s.outbox.remove(payload.id);
@@ -100,7 +106,7 @@ export class Sender {
     }
   }
 
-  async #post(payload: SendMessageRequest, me: string): Promise<MessageHeader> {
+  async #post(payload: DirectSendRequest, me: string): Promise<MessageHeader> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#options.api.postMessage(payload, me);

@@ -3,7 +3,7 @@
 import type { AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { RegisterRequest } from '../protocol/schemas.js';
-import { listedMessagesResponseSchema, type ListedMessage } from '../protocol/schemas-v2.js';
+import { listedMessagesResponseSchema, type DirectSendRequest, type ListedMessage } from '../protocol/schemas-v2.js';
 import {
   healthResponseSchema,
   messageHeaderSchema,
@@ -133,7 +133,7 @@ export class ServerApi {
   }
 
   /** One POST /messages (no retry); the acknowledgement must name this very message. */
-  async postMessage(payload: SendMessageRequest, me: string): Promise<MessageHeader> {
+  async postMessage(payload: DirectSendRequest, me: string): Promise<MessageHeader> {
     const response = await this.#http.raw('POST', '/messages', { auth: true, body: payload });
     if (response.status === 404) throw new ChatError('not_found', `There is no user named ${payload.recipient}.`);
     if (response.status === 403) throw new ChatError('forbidden', `${payload.recipient} does not accept your messages.`);

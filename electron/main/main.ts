@@ -7,7 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, s
 import type { ChatEvent } from '../../core/api/chat-api.js';
 import { EVENT_CHANNEL } from '../../core/api/ipc-contract.js';
 import { registerChatHandlers } from './ipc-handlers.js';
-import { createDesktopCore } from './desktop-core.js';
+import { createDesktopCore, type DesktopEffects } from './desktop-core.js';
 import { parseLaunchOptions, type LaunchOptions } from './launch-options.js';
 import { menuTemplate } from './menu.js';
 import { hardenWebContents } from './navigation.js';
@@ -41,105 +41,118 @@ if (!app.requestSingleInstanceLock()) {
   run();
 }
 
+/** The app's one window and session, as the handlers below see them now. */
+interface Running {
+  window: BrowserWindow | null;
+  host: SessionHost | null;
+}
+
 function run(): void {
   const appRoot = app.getAppPath();
-  const rendererRoot = path.join(appRoot, 'dist', 'desktop-renderer');
-  const preloadPath = path.join(appRoot, 'dist', 'electron', 'preload.cjs');
-  const iconPath = path.join(appRoot, 'resources', 'icons', '512x512.png');
-  let window: BrowserWindow | null = null;
-  let host: SessionHost | null = null;
+  const paths = {
+    renderer: path.join(appRoot, 'dist', 'desktop-renderer'),
+    preload: path.join(appRoot, 'dist', 'electron', 'preload.cjs'),
+    icon: path.join(appRoot, 'resources', 'icons', '512x512.png'),
+  };
+  const running: Running = { window: null, host: null };
 
   app.setName(APP_NAME);
   // Windows shows notifications only for an app with a user model id (the installer's appId).
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
-
-  // Every web contents, present or future, gets the navigation, window and permission rules.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-
-  app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
-  });
-
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-
-  app.on('before-quit', () => {
-    void host?.stop();
-  });
+  watchLifecycle(running);
 
   const showWindow = (settings: SettingsStore) => {
-    window = createMainWindow({
-      preloadPath,
-      ...(existsSync(iconPath) ? { iconPath } : {}),
+    const theme = settings.get().theme;
+    running.window = createMainWindow({
+      preloadPath: paths.preload,
+      ...(existsSync(paths.icon) ? { iconPath: paths.icon } : {}),
       savedBounds: settings.get().windowBounds,
-      dark: settings.get().theme === 'dark' || (settings.get().theme === 'system' && nativeTheme.shouldUseDarkColors),
+      dark: theme === 'dark' || (theme === 'system' && nativeTheme.shouldUseDarkColors),
       saveBounds: (bounds) => void settings.update({ windowBounds: bounds }),
     });
-    window.on('closed', () => {
-      window = null;
+    running.window.on('closed', () => {
+      running.window = null;
     });
   };
 
   void app.whenReady().then(async () => {
     const userData = app.getPath('userData');
-    serveAppScheme(session.defaultSession, rendererRoot);
-
+    serveAppScheme(session.defaultSession, paths.renderer);
     const core = createDesktopCore({
       userData,
-      mainFrame: () => (window && !window.isDestroyed() ? window.webContents.mainFrame : null),
-      effects: {
-        emit: (event: ChatEvent) => {
-          if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
-        },
-        isWindowFocused: () => window !== null && !window.isDestroyed() && window.isFocused(),
-        showNotification: ({ title, body }) => {
-          if (!Notification.isSupported()) return;
-          const notification = new Notification({ title, body, ...(existsSync(iconPath) ? { icon: iconPath } : {}) });
-          notification.on('click', () => {
-            window?.show();
-            window?.focus();
-          });
-          notification.show();
-        },
-        setUnreadCount: (count, username) => {
-          app.setBadgeCount(count);
-          if (window && !window.isDestroyed()) window.setTitle(windowTitle(count, username));
-        },
-        openExternal: (url) => shell.openExternal(url),
-        // Only the kind of error is logged: messages of lower layers could quote a server answer or a path.
-        logProblem: (what, error) => console.error(`encrypted-chat: problem ${what}: ${error instanceof Error ? error.name : typeof error}`),
-      },
+      mainFrame: () => (running.window && !running.window.isDestroyed() ? running.window.webContents.mainFrame : null),
+      effects: desktopEffects(running, paths.icon),
     });
-    host = core.host;
-    const { settings, dispatch } = core;
-    registerChatHandlers(ipcMain, dispatch);
+    running.host = core.host;
+    registerChatHandlers(ipcMain, core.dispatch);
+    installMenu(userData);
 
-    Menu.setApplicationMenu(
-      Menu.buildFromTemplate(
-        menuTemplate(process.platform, {
-          devTools,
-          showAbout: () =>
-            void dialog.showMessageBox({
-              type: 'info',
-              title: `About ${APP_NAME}`,
-              message: `${APP_NAME} ${app.getVersion()}`,
-              detail: 'End-to-end encrypted chat. Your private key and your messages are decrypted only on this computer.',
-            }),
-          openSettingsFolder: () => void shell.openPath(userData),
-        }),
-      ),
-    );
-
-    await host.start(launch.serverUrl);
-    showWindow(settings);
-
+    await core.host.start(launch.serverUrl);
+    showWindow(core.settings);
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) showWindow(settings);
+      if (BrowserWindow.getAllWindows().length === 0) showWindow(core.settings);
     });
   });
+}
+
+/** Every web contents gets the navigation rules; a second start focuses this one; quitting stops the session. */
+function watchLifecycle(running: Running): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('second-instance', () => {
+    const window = running.window;
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => {
+    void running.host?.stop();
+  });
+}
+
+/** What the Electron-free core asks of Electron: the window's events, notifications, the badge, the browser. */
+function desktopEffects(running: Running, iconPath: string): DesktopEffects {
+  const live = () => (running.window && !running.window.isDestroyed() ? running.window : null);
+  return {
+    emit: (event: ChatEvent) => live()?.webContents.send(EVENT_CHANNEL, event),
+    isWindowFocused: () => live()?.isFocused() ?? false,
+    showNotification: ({ title, body }) => {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title, body, ...(existsSync(iconPath) ? { icon: iconPath } : {}) });
+      notification.on('click', () => {
+        running.window?.show();
+        running.window?.focus();
+      });
+      notification.show();
+    },
+    setUnreadCount: (count, username) => {
+      app.setBadgeCount(count);
+      live()?.setTitle(windowTitle(count, username));
+    },
+    openExternal: (url) => shell.openExternal(url),
+    // Only the kind of error is logged: messages of lower layers could quote a server answer or a path.
+    logProblem: (what, error) => console.error(`encrypted-chat: problem ${what}: ${error instanceof Error ? error.name : typeof error}`),
+  };
+}
+
+function installMenu(userData: string): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(process.platform, {
+        devTools,
+        showAbout: () =>
+          void dialog.showMessageBox({
+            type: 'info',
+            title: `About ${APP_NAME}`,
+            message: `${APP_NAME} ${app.getVersion()}`,
+            detail: 'End-to-end encrypted chat. Your private key and your messages are decrypted only on this computer.',
+          }),
+        openSettingsFolder: () => void shell.openPath(userData),
+      }),
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 // POST /users, GET /users, GET /users/:username, POST /users/:username/password.
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { Op, Transaction, UniqueConstraintError, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { DEFAULT_PAGE_LIMIT } from '../../core/protocol/constants.js';
@@ -20,11 +20,20 @@ import type { RouteContext } from './context.js';
 
 const pathSchema = z.strictObject({ username: usernameSchema });
 
-export function usersRouter({ config, db, signer, auth, limits }: RouteContext): Router {
-  const { User } = db.models;
-  const router = Router();
+type Handler = (req: Request, res: Response) => Promise<void>;
 
-  router.post('/users', noQuery, limits.registrationPerAddress, async (req, res) => {
+export function usersRouter(context: RouteContext): Router {
+  const { auth, limits } = context;
+  const router = Router();
+  router.post('/users', noQuery, limits.registrationPerAddress, register(context));
+  router.get('/users', listUsers(context));
+  router.get('/users/:username', noQuery, showProfile(context));
+  router.post('/users/:username/password', auth.required, noQuery, limits.passwordChange, changePassword(context));
+  return router;
+}
+
+function register({ config, db, signer, limits }: RouteContext): Handler {
+  return async (req, res) => {
     if (!config.openRegistration) throw new ApiError('forbidden', 'registration is closed on this server');
     const body = parseOr400(registerRequestSchema, req.body, 'request body');
     const publicKey = Buffer.from(body.publicKey, 'base64');
@@ -32,7 +41,7 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
     if (problem) throw new ApiError('invalid_request', `request body: publicKey: ${problem}`);
     const { serverSalt, passwordHash } = storePassword(Buffer.from(body.authHash, 'base64'));
     try {
-      await User.create({
+      await db.models.User.create({
         username: body.username,
         publicKey: body.publicKey,
         encryptedPrivateKey: body.encryptedPrivateKey,
@@ -50,26 +59,30 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
     }
     res.setHeader(DEVICE_CREDENTIAL_HEADER, limits.deviceCredentials.issue(body.username));
     res.status(201).json({ username: body.username, token: signer.issue(body.username, 0) });
-  });
+  };
+}
 
-  router.get('/users', async (req, res) => {
+function listUsers({ db }: RouteContext): Handler {
+  return async (req, res) => {
     const query = parseOr400(usersQuerySchema, req.query, 'query');
     const conditions: WhereOptions[] = [];
     // Usernames only hold [a-z0-9_], all below "{", so a prefix is the range [q, q + "{").
     if (query.q) conditions.push({ username: { [Op.gte]: query.q, [Op.lt]: `${query.q}{` } });
     if (query.after) conditions.push({ username: { [Op.gt]: query.after } });
-    const users = await User.findAll({
+    const users = await db.models.User.findAll({
       attributes: ['username', 'createdAt'],
       where: { [Op.and]: conditions },
       order: [['username', 'ASC']],
       limit: query.limit ?? DEFAULT_PAGE_LIMIT,
     });
     res.json({ users: users.map((u) => ({ username: u.username, createdAt: new Date(u.createdAt).toISOString() })) });
-  });
+  };
+}
 
-  router.get('/users/:username', noQuery, async (req, res) => {
+function showProfile({ db }: RouteContext): Handler {
+  return async (req, res) => {
     const { username } = parseOr400(pathSchema, req.params, 'path');
-    const user = await User.findByPk(username);
+    const user = await db.models.User.findByPk(username);
     if (!user) throw new ApiError('not_found', `there is no user ${username}`);
     const profile: UserProfile = {
       username: user.username,
@@ -77,45 +90,40 @@ export function usersRouter({ config, db, signer, auth, limits }: RouteContext):
       fingerprint: fingerprint(Buffer.from(user.publicKey, 'base64')),
       createdAt: new Date(user.createdAt).toISOString(),
     };
+    // Only the owner gets the sealed private key and how to unseal it.
     if (caller(res) === username) {
       profile.encryptedPrivateKey = user.encryptedPrivateKey;
       profile.kdfSalt = user.kdfSalt;
       profile.kdfIterations = user.kdfIterations;
     }
     res.json(profile);
-  });
+  };
+}
 
-  router.post(
-    '/users/:username/password',
-    auth.required,
-    noQuery,
-    limits.passwordChange,
-    async (req, res) => {
-      const { username } = parseOr400(pathSchema, req.params, 'path');
-      if (requireCaller(res) !== username) throw new ApiError('forbidden', "you cannot change another user's password");
-      const body = parseOr400(passwordChangeRequestSchema, req.body, 'request body');
-      const next = storePassword(Buffer.from(body.newAuthHash, 'base64'));
-      const generation = await db.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
-        const user = await User.findByPk(username, { transaction, lock: true });
-        if (!user || !checkPassword(user, Buffer.from(body.authHash, 'base64'))) {
-          throw new ApiError('unauthorized', 'the current password is wrong');
-        }
-        user.set({
-          serverSalt: next.serverSalt,
-          passwordHash: next.passwordHash,
-          encryptedPrivateKey: body.encryptedPrivateKey,
-          kdfSalt: body.kdfSalt,
-          kdfIterations: body.kdfIterations,
-          tokenGeneration: user.tokenGeneration + 1,
-        });
-        await user.save({ transaction });
-        return user.tokenGeneration;
+function changePassword({ db, signer }: RouteContext): Handler {
+  return async (req, res) => {
+    const { username } = parseOr400(pathSchema, req.params, 'path');
+    if (requireCaller(res) !== username) throw new ApiError('forbidden', "you cannot change another user's password");
+    const body = parseOr400(passwordChangeRequestSchema, req.body, 'request body');
+    const next = storePassword(Buffer.from(body.newAuthHash, 'base64'));
+    const generation = await db.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
+      const user = await db.models.User.findByPk(username, { transaction, lock: true });
+      if (!user || !checkPassword(user, Buffer.from(body.authHash, 'base64'))) {
+        throw new ApiError('unauthorized', 'the current password is wrong');
+      }
+      user.set({
+        serverSalt: next.serverSalt,
+        passwordHash: next.passwordHash,
+        encryptedPrivateKey: body.encryptedPrivateKey,
+        kdfSalt: body.kdfSalt,
+        kdfIterations: body.kdfIterations,
+        tokenGeneration: user.tokenGeneration + 1,
       });
-      const token = signer.issue(username, generation);
-      res.setHeader('X-Auth-Token', token);
-      res.json({ username, token });
-    },
-  );
-
-  return router;
+      await user.save({ transaction });
+      return user.tokenGeneration;
+    });
+    const token = signer.issue(username, generation);
+    res.setHeader('X-Auth-Token', token);
+    res.json({ username, token });
+  };
 }
