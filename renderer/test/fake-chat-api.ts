@@ -1,5 +1,6 @@
 // An in-memory ChatApi for component tests: records calls, lets a test queue failures and push events. It is
 // held to the real adapters by the ChatApi contract (test/contract/): same validation, errors and normalising.
+// One file of about 320 lines on purpose: it stands in for the whole ChatApi, method for method.
 import type {
   AccountView, ChatApi, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationPage, ConversationPageRequest,
   Credentials, MessageHeaderView, MessageView, PasswordChange, SendRequest, ServerChoice, SettingsUpdate,
