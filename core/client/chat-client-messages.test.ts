@@ -1,64 +1,17 @@
 // ChatClient against the real server (a child process), through a proxy that can turn hostile: messages —
 // sending and retrying, paging, tampered records, substituted keys, live delivery.
 import { failure, until } from '../test-fixtures/waiting.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { clientWorld, PASSWORD, send } from '../test-fixtures/client-world.js';
 import { fingerprint } from '../crypto/fingerprint.js';
 import { sealMessage } from '../crypto/message-crypto.js';
 import { utf8 } from '../crypto/webcrypto.js';
-import { registerFixture } from '../test-fixtures/accounts.js';
-import { TamperingProxy } from '../../test/support/tampering-proxy.js';
 import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import { ChatClient } from './chat-client.js';
 import { MemoryStore } from './store.js';
-import type { ChatEvent } from '../api/view.js';
 
-let server: ServerProcess;
-let proxy: TamperingProxy;
-let run = 0;
-const PASSWORD = 'a fine password 1';
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  proxy = new TamperingProxy(server.url);
-  await proxy.start();
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  proxy.rewrite = null;
-  proxy.intercept = null;
-  proxy.holdEvents = null;
-});
-
-/** Fresh usernames per test, on fixture keys. */
-async function people(...keys: Array<'alice' | 'bob' | 'carol'>): Promise<string[]> {
-  run++;
-  const names = keys.map((k) => `${k}_${run}`);
-  await Promise.all(keys.map((k, i) => registerFixture(server.url, k, names[i]!, PASSWORD)));
-  return names;
-}
-
-async function signIn(username: string, store = new MemoryStore(), options: { streamAdapter?: 'http' | 'fetch' } = {}) {
-  const client = new ChatClient({
-    serverUrl: proxy.url,
-    store,
-    reconnectDelaysMs: [20],
-    retryDelaysMs: [10, 10],
-    ...(options.streamAdapter ? { transport: { streamAdapter: options.streamAdapter } } : {}),
-  });
-  const events: ChatEvent[] = [];
-  client.onEvent((e) => events.push(e));
-  await client.login({ username, password: PASSWORD });
-  return { client, events, store };
-}
-
-
-const send = (client: ChatClient, recipient: string, text: string) => client.send({ recipient, text, id: client.newMessageId() });
+const world = clientWorld('');
+const { people, signIn } = world;
 
 
 describe('ChatClient with the real server: messages', () => {
@@ -113,7 +66,7 @@ describe('ChatClient with the real server: messages', () => {
     const [alice, bob] = await people('alice', 'bob');
     const a = await signIn(alice!);
     let lost = 0;
-    proxy.rewrite = (x) => {
+    world.proxy.rewrite = (x) => {
       if (x.method === 'POST' && x.path === '/messages' && lost < 2) {
         lost++;
         return { status: 502, json: { error: { code: 'internal', message: 'gateway' } } };
@@ -122,7 +75,7 @@ describe('ChatClient with the real server: messages', () => {
     };
     const sent = await send(a.client, bob!, 'only once');
     expect(lost).toBe(2);
-    proxy.rewrite = null;
+    world.proxy.rewrite = null;
     expect(await a.client.pendingMessageIds()).toEqual([]);
     const b = await signIn(bob!);
     const page = await b.client.conversation({ peer: alice! });
@@ -133,7 +86,7 @@ describe('ChatClient with the real server: messages', () => {
     const [alice, bob] = await people('alice', 'bob');
     const a = await signIn(alice!);
     const bodies: string[] = [];
-    proxy.intercept = (method, path, body) => {
+    world.proxy.intercept = (method, path, body) => {
       if (method === 'POST' && path === '/messages') {
         bodies.push(body);
         return { status: 503, json: { error: { code: 'unavailable', message: 'down' } } };
@@ -143,7 +96,7 @@ describe('ChatClient with the real server: messages', () => {
     const id = a.client.newMessageId();
     expect((await failure(a.client.send({ recipient: bob!, text: 'kept', id }))).code).toBe('server_error');
     expect(await a.client.pendingMessageIds()).toEqual([id]);
-    proxy.intercept = (method, path, body) => {
+    world.proxy.intercept = (method, path, body) => {
       if (method === 'POST' && path === '/messages') bodies.push(body);
       return undefined;
     };
@@ -157,15 +110,15 @@ describe('ChatClient with the real server: messages', () => {
   it('drops a message the server refuses for good, so it does not block later ones', async () => {
     const [alice, bob] = await people('alice', 'bob');
     const a = await signIn(alice!);
-    proxy.intercept = (method, path) =>
+    world.proxy.intercept = (method, path) =>
       method === 'POST' && path === '/messages' ? { status: 503, json: { error: { code: 'unavailable', message: 'down' } } } : undefined;
     const id = a.client.newMessageId();
     await failure(a.client.send({ recipient: bob!, text: 'will conflict', id }));
-    proxy.intercept = (method, path) =>
+    world.proxy.intercept = (method, path) =>
       method === 'POST' && path === '/messages' ? { status: 409, json: { error: { code: 'conflict', message: 'id taken' } } } : undefined;
     expect(await a.client.resendPending()).toEqual({ sent: [], refused: [{ id, recipient: bob, reason: 'A different message with this id is already on the server.' }] });
     expect(await a.client.pendingMessageIds()).toEqual([]);
-    proxy.intercept = null;
+    world.proxy.intercept = null;
     expect((await send(a.client, bob!, 'next one')).status).toBe('verified');
   });
 
@@ -181,7 +134,7 @@ describe('ChatClient with the real server: messages', () => {
       return chars.join('');
     };
     const originals = new Map<string, Record<string, unknown>>();
-    proxy.rewrite = (x) => {
+    world.proxy.rewrite = (x) => {
       const m = /^\/messages\/([0-9a-f-]+)$/.exec(x.path);
       if (!m || x.status !== 200) return undefined;
       originals.set(m[1]!, x.json as Record<string, unknown>);
@@ -202,7 +155,7 @@ describe('ChatClient with the real server: messages', () => {
     ];
     for (const [name, record, expected] of cases) {
       const reader = await signIn(bob!);
-      proxy.rewrite = (x) => (x.path === `/messages/${first.id}` ? { status: 200, json: record } : undefined);
+      world.proxy.rewrite = (x) => (x.path === `/messages/${first.id}` ? { status: 200, json: record } : undefined);
       const [view] = await reader.client.readMessages([first.id]);
       expect([name, view!.status]).toEqual([name, expected]);
       expect(view!.text).toBeNull();
@@ -232,7 +185,7 @@ describe('ChatClient with the real server: messages', () => {
       recipientPublicKey: bobKeys.publicKey,
     });
     const substitutedFingerprint = await fingerprint(carolFixture.publicKey);
-    proxy.rewrite = (x) => {
+    world.proxy.rewrite = (x) => {
       if (x.method === 'GET' && x.path === `/users/${alice}`) {
         return { status: 200, json: { ...(x.json as object), publicKey: carolFixture.publicKey, fingerprint: substitutedFingerprint } };
       }
@@ -241,7 +194,7 @@ describe('ChatClient with the real server: messages', () => {
       }
       return undefined;
     };
-    proxy.intercept = null;
+    world.proxy.intercept = null;
     const fresh = await signIn(bob!, b.store);
     const [view] = await fresh.client.readMessages([forgedId]);
     expect(view).toMatchObject({ status: 'key_changed', text: null });
@@ -250,12 +203,12 @@ describe('ChatClient with the real server: messages', () => {
     expect((await fresh.client.contactDetails(alice!)).keyStatus).toBe('changed');
     expect((await failure(send(fresh.client, alice!, 'are you there?'))).code).toBe('key_changed');
     // the same forgery with the key unchanged on the server is a bad signature
-    proxy.rewrite = (x) => (x.path === `/messages/${forgedId}` ? { status: 200, json: { ...forged, sender: alice, timestamp: '2026-11-25T12:00:00.000Z', seq: 999_999 } } : undefined);
+    world.proxy.rewrite = (x) => (x.path === `/messages/${forgedId}` ? { status: 200, json: { ...forged, sender: alice, timestamp: '2026-11-25T12:00:00.000Z', seq: 999_999 } } : undefined);
     const plain = await signIn(bob!, b.store);
     expect((await plain.client.readMessages([forgedId]))[0]!.status).toBe('bad_signature');
 
     // accepting the key is the person's explicit act
-    proxy.rewrite = (x) =>
+    world.proxy.rewrite = (x) =>
       x.method === 'GET' && x.path === `/users/${alice}`
         ? { status: 200, json: { ...(x.json as object), publicKey: carolFixture.publicKey, fingerprint: substitutedFingerprint } }
         : x.path === `/messages/${forgedId}`
@@ -280,16 +233,16 @@ describe('ChatClient with the real server: messages', () => {
     await until(() => received().includes(one.id), 'the first live message');
 
     let release!: () => void;
-    proxy.holdEvents = new Promise((resolve) => (release = resolve));
-    const connections = proxy.eventConnections;
-    proxy.cutEvents();
+    world.proxy.holdEvents = new Promise((resolve) => (release = resolve));
+    const connections = world.proxy.eventConnections;
+    world.proxy.cutEvents();
     await until(() => b.events.some((e) => e.type === 'connection' && e.state === 'offline'), 'the drop to be noticed');
     const two = await send(a.client, bob!, 'two');
     const three = await send(b.client, alice!, 'three');
-    proxy.holdEvents = null;
+    world.proxy.holdEvents = null;
     release();
     await until(() => received().includes(three.id) && received().includes(two.id), 'the missed messages');
-    expect(proxy.eventConnections).toBeGreaterThan(connections);
+    expect(world.proxy.eventConnections).toBeGreaterThan(connections);
     const four = await send(a.client, bob!, 'four');
     await until(() => received().includes(four.id), 'a message after the reconnection');
     expect(received()).toEqual([one.id, two.id, three.id, four.id]);

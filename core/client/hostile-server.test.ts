@@ -1,58 +1,17 @@
 // ChatClient against the real server through a proxy that turns hostile: misplaced messages, replaced keys,
 // paging without progress, injected seqs, poisoned cursors, device credential, blocking, HTTP-layer failures.
 import { failure, until } from '../test-fixtures/waiting.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { clientWorld, PASSWORD, send } from '../test-fixtures/client-world.js';
 import { fingerprint } from '../crypto/fingerprint.js';
 import { sealMessage } from '../crypto/message-crypto.js';
 import { utf8 } from '../crypto/webcrypto.js';
-import { registerFixture } from '../test-fixtures/accounts.js';
-import { TamperingProxy } from '../../test/support/tampering-proxy.js';
 import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import { ChatClient } from './chat-client.js';
-import { toChatErrorInfo } from '../api/errors.js';
 import { MemoryStore } from './store.js';
-import type { ChatEvent } from '../api/view.js';
 
-let server: ServerProcess;
-let proxy: TamperingProxy;
-let run = 0;
-const PASSWORD = 'a fine password 1';
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  proxy = new TamperingProxy(server.url);
-  await proxy.start();
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  proxy.rewrite = null;
-  proxy.intercept = null;
-  proxy.holdEvents = null;
-});
-
-async function people(...keys: Array<'alice' | 'bob' | 'carol'>): Promise<string[]> {
-  run++;
-  const names = keys.map((k) => `${k}_h${run}`);
-  await Promise.all(keys.map((k, i) => registerFixture(server.url, k, names[i]!, PASSWORD)));
-  return names;
-}
-
-async function signIn(username: string, store = new MemoryStore()) {
-  const client = new ChatClient({ serverUrl: proxy.url, store, reconnectDelaysMs: [20], retryDelaysMs: [10, 10] });
-  const events: ChatEvent[] = [];
-  client.onEvent((e) => events.push(e));
-  await client.login({ username, password: PASSWORD });
-  return { client, events, store };
-}
-
-
-const send = (client: ChatClient, recipient: string, text: string) => client.send({ recipient, text, id: client.newMessageId() });
+const world = clientWorld('h');
+const { people, signIn } = world;
 const header = (m: { id: string; seq: number; timestamp: string }, sender: string, recipient: string) => ({ id: m.id, seq: m.seq, timestamp: m.timestamp, sender, recipient });
 
 describe('what is shown comes from the record', () => {
@@ -66,13 +25,13 @@ describe('what is shown comes from the record', () => {
     const aliceToCarol = await send(a.client, carol!, 'alice to carol');
     const fromBob = await send(b.client, alice!, 'genuine from bob');
     const captured = new Map<string, unknown>();
-    proxy.rewrite = (x) => {
+    world.proxy.rewrite = (x) => {
       if (x.status === 200 && x.path === `/messages/${bobToCarol.id}`) captured.set(bobToCarol.id, x.json);
       return undefined;
     };
     await c.client.readMessages([bobToCarol.id]);
     const fakes = [header(fromCarol, bob!, alice!), header(bobToCarol, bob!, alice!), header(aliceToCarol, alice!, bob!)];
-    proxy.rewrite = (x) => {
+    world.proxy.rewrite = (x) => {
       if (x.method === 'GET' && x.path.startsWith('/messages?') && x.path.includes(`peer=${bob}`)) {
         return { status: 200, json: { messages: [...fakes, ...(x.json as { messages: unknown[] }).messages] } };
       }
@@ -114,7 +73,7 @@ describe('replaced keys', () => {
     const first = await forge('forged while substituted', 900_001);
     const later = await forge('forged after the change', 900_002);
     let substitute = true;
-    proxy.rewrite = (x) => {
+    world.proxy.rewrite = (x) => {
       if (substitute && x.method === 'GET' && x.path === `/users/${bob}`) {
         return { status: 200, json: { ...(x.json as object), publicKey: carolFixture.publicKey, fingerprint: substituted } };
       }
@@ -160,7 +119,7 @@ describe('sync against a hostile server', () => {
     const sent = await send((await signIn(bob!)).client, alice!, 'one');
     await a.client.contacts();
     let pages = 0;
-    proxy.rewrite = (x) => {
+    world.proxy.rewrite = (x) => {
       if (x.method === 'GET' && x.path.startsWith('/messages?') && x.path.includes('after=') && pages < 50) {
         pages++;
         return { status: 200, json: { messages: Array.from({ length: 1_000 }, () => header(sent, bob!, alice!)) } };
@@ -179,7 +138,7 @@ describe('sync against a hostile server', () => {
     await until(() => a.events.some((e) => e.type === 'connection' && e.state === 'online'), 'online');
     await new Promise((r) => setTimeout(r, 100));
     const seq = 999_999_999_999_999;
-    proxy.injectEvent({ id: crypto.randomUUID(), sender: bob, recipient: alice, timestamp: new Date().toISOString(), seq }, { id: seq });
+    world.proxy.injectEvent({ id: crypto.randomUUID(), sender: bob, recipient: alice, timestamp: new Date().toISOString(), seq }, { id: seq });
     await until(() => a.events.some((e) => e.type === 'connection' && (e.detail ?? '').includes('ignored')), 'the injected event to be reported');
     const real = await send((await signIn(bob!)).client, alice!, 'after the injection');
     await until(() => a.events.some((e) => e.type === 'message' && e.message.id === real.id), 'the real message');
@@ -211,10 +170,10 @@ describe('device credential', () => {
   it('keeps the credential from a sign-in and sends it on the next sign-in and password change', async () => {
     const [alice] = await people('alice');
     let issue = 'cred-1';
-    proxy.rewrite = (x) =>
+    world.proxy.rewrite = (x) =>
       x.method === 'POST' && x.path === '/login' && x.status === 200 ? { status: 200, json: x.json, headers: { 'x-device-credential': issue } } : undefined;
     const seen: Array<string | undefined> = [];
-    proxy.intercept = (method, path, _body, headers) => {
+    world.proxy.intercept = (method, path, _body, headers) => {
       if (method === 'POST' && (path === '/login' || path.endsWith('/password'))) seen.push(headers['x-device-credential'] as string | undefined);
       return undefined;
     };
@@ -236,7 +195,7 @@ describe('blocking', () => {
     const a = await signIn(alice!);
     const blocked = new Set<string>();
     let supported = true;
-    proxy.intercept = (method, path) => {
+    world.proxy.intercept = (method, path) => {
       if (!path.startsWith('/blocks')) return undefined;
       if (!supported) return { status: 404, json: { error: { code: 'not_found', message: 'no route' } } };
       const name = path.slice('/blocks/'.length);
@@ -261,16 +220,16 @@ describe('HTTP layer', () => {
   it('maps quota, refusal by the recipient, unreadable encodings and huge answers to their own sentences', async () => {
     const [alice, bob] = await people('alice', 'bob');
     const a = await signIn(alice!);
-    proxy.intercept = (method, path) =>
+    world.proxy.intercept = (method, path) =>
       method === 'POST' && path === '/messages' ? { status: 413, json: { error: { code: 'quota_exceeded', message: 'full' } } } : undefined;
     expect((await failure(send(a.client, bob!, 'x'))).code).toBe('quota_exceeded');
-    proxy.intercept = (method, path) =>
+    world.proxy.intercept = (method, path) =>
       method === 'POST' && path === '/messages' ? { status: 403, json: { error: { code: 'forbidden', message: 'the recipient does not accept your messages' } } } : undefined;
     expect(await failure(send(a.client, bob!, 'x'))).toEqual({ code: 'forbidden', message: `${bob} does not accept your messages.` });
-    proxy.intercept = (method, path) => (method === 'GET' && path.startsWith('/users?') ? { status: 200, json: '{"users":[]}', headers: { 'content-encoding': 'x-squash' } } : undefined);
+    world.proxy.intercept = (method, path) => (method === 'GET' && path.startsWith('/users?') ? { status: 200, json: '{"users":[]}', headers: { 'content-encoding': 'x-squash' } } : undefined);
     expect(await failure(a.client.searchUsers('bo'))).toEqual({ code: 'protocol_violation', message: 'The server answered in an encoding this app cannot read (x-squash).' });
     const huge = JSON.stringify({ users: Array.from({ length: 120_000 }, (_, i) => ({ username: `user_${i}`, createdAt: '2026-01-01T00:00:00.000Z' })) });
-    proxy.intercept = (method, path) => (method === 'GET' && path.startsWith('/users?') ? { status: 200, json: huge } : undefined);
+    world.proxy.intercept = (method, path) => (method === 'GET' && path.startsWith('/users?') ? { status: 200, json: huge } : undefined);
     expect(await failure(a.client.searchUsers('us'))).toEqual({ code: 'protocol_violation', message: "The server's answer was too large." });
   });
 });
