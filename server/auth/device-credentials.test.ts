@@ -28,6 +28,10 @@ describe('DeviceCredentials', () => {
     const parts = good.split('.');
     parts[3] = parts[3]!.startsWith('A') ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`;
     expect(credentials.verify(parts.join('.'), 'alice')).toBeUndefined();
+    // The same MAC bytes spelled otherwise (the last character's unused bits set) are refused too.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(good.at(-1)!);
+    expect(credentials.verify(good.slice(0, -1) + alphabet[(last & ~3) | ((last + 1) & 3)]!, 'alice')).toBeUndefined();
     for (const bad of [undefined, '', 'garbage', `${good}x`, 'x'.repeat(10_000)]) expect(credentials.verify(bad, 'alice')).toBeUndefined();
     expect(credentials.verify(credentials.issue('alice', now - 31 * DAY), 'alice', now)).toBeUndefined();
     expect(credentials.verify(credentials.issue('alice', now + 10 * 60_000), 'alice', now)).toBeUndefined();

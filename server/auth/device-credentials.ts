@@ -44,6 +44,8 @@ export class DeviceCredentials {
     const [, name, issued, nonce, mac] = match;
     const expected = this.mac(`dc1.${name}.${issued}.${nonce}`);
     const given = Buffer.from(mac!, 'base64url');
+    // One spelling per MAC: the last character's two unused bits must be zero, as issue() writes them.
+    if (given.toString('base64url') !== mac) return undefined;
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     if (name !== username) return undefined;
     const issuedAt = Number(issued);

@@ -26,7 +26,10 @@ describe('TokenSigner', () => {
       [v, 'bobby', issued, generation, mac],
       [v, user, String(now + 1), generation, mac],
       [v, user, issued, '4', mac],
-      [v, user, issued, generation, mac!.slice(0, -2) + (mac!.endsWith('AA') ? 'AB' : 'AA')],
+      // A character in the middle of the MAC (the last one holds two unused bits: changing only those is the
+      // next case).
+      [v, user, issued, generation, mac!.slice(0, 40) + (mac![40] === 'A' ? 'B' : 'A') + mac!.slice(41)],
+      [v, user, issued, generation, mac!.slice(0, -1) + nextSpelling(mac!.at(-1)!)],
       ['v2', user, issued, generation, mac],
     ].map((parts) => parts.join('.'));
     for (const forged of variants) expect(signer.verify(forged, now)).toBeUndefined();
@@ -34,3 +37,10 @@ describe('TokenSigner', () => {
     for (const junk of ['', 'v1', 'v1.alice.1.0.x', token + '.', token + 'A', ' ' + token]) expect(signer.verify(junk, now)).toBeUndefined();
   });
 });
+
+/** The base64url character with the same four data bits and other unused bits: the same MAC bytes, spelled otherwise. */
+function nextSpelling(last: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const value = alphabet.indexOf(last);
+  return alphabet[(value & ~3) | ((value + 1) & 3)]!;
+}

@@ -44,6 +44,8 @@ export class TokenSigner {
     const [, username, issued, generation, mac] = match;
     const payload = `v1.${username}.${issued}.${generation}`;
     const given = Buffer.from(mac!, 'base64url');
+    // One spelling per MAC: the last character's two unused bits must be zero, as issue() writes them.
+    if (given.toString('base64url') !== mac) return undefined;
     const expected = this.mac(payload);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const issuedAt = Number(issued);
