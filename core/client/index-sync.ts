@@ -125,6 +125,6 @@ export class IndexSync {
     if (found === null) return false;
     if (!isDirect(header)) return sameGroupHeader(header, found.data);
     const record = messageHeaderSchema.safeParse(found.data);
-    return record.success && 'recipient' in record.data && sameHeader(record.data, header);
+    return record.success && sameHeader(record.data, header);
   }
 }

@@ -4,21 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openWithKey, probeKeychain, sealWithKey, StaySignedInStore, type Keychain } from './stay-signed-in.js';
+import { memoryKeychain } from './session-host.fixture.js';
 
-// A keychain in memory: what the OS keychain does, minus the OS.
-function memoryKeychain(): Keychain & { value: string | null } {
-  const k = {
-    value: null as string | null,
-    get: async () => k.value,
-    set: async (s: string) => {
-      k.value = s;
-    },
-    delete: async () => {
-      k.value = null;
-    },
-  };
-  return k;
-}
 
 const snapshotSchema = z.strictObject({ serverUrl: z.string(), username: z.string(), authHash: z.string(), privateKeyPkcs8: z.string() });
 type Snapshot = z.infer<typeof snapshotSchema>;
