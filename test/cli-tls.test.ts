@@ -84,7 +84,7 @@ describe('HTTPS with a self-hosted certificate authority', () => {
     bob.onEvent((e) => events.push(e));
     await bob.startLive();
     await until(() => events.some((e) => e.type === 'connection' && e.state === 'online'), 'the live connection');
-    const sent = await alice.send({ recipient: 'bob', text: 'over TLS', id: alice.newMessageId() });
+    const sent = await alice.send({ conversation: 'bob', text: 'over TLS', id: alice.newMessageId() });
     await until(() => events.some((e) => e.type === 'message' && e.message.id === sent.id), 'the message event');
     expect((await bob.readMessages([sent.id]))[0]).toMatchObject({ text: 'over TLS', status: 'verified' });
     await bob.close();

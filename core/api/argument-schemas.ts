@@ -5,7 +5,14 @@ import type { ChatMethod, ChatRequest } from './methods.js';
 import {
   conversationPageRequestSchema,
   credentialsSchema,
+  deleteRequestSchema,
+  editRequestSchema,
+  groupIdSchema,
+  groupRenameSchema,
   linkSchema,
+  membersChangeSchema,
+  newGroupSchema,
+  reactionRequestSchema,
   markReadSchema,
   messageIdsSchema,
   passwordChangeSchema,
@@ -20,6 +27,7 @@ export type ArgumentSchemas = { readonly [M in ChatMethod]: z.ZodType<ChatReques
 
 const none = z.tuple([]);
 const contact = z.tuple([typedUsernameSchema]);
+const group = z.tuple([groupIdSchema]);
 
 /** One schema per method, validating the argument tuple: the arguments exactly, nothing more. */
 export const argumentSchemas: ArgumentSchemas = {
@@ -38,9 +46,19 @@ export const argumentSchemas: ArgumentSchemas = {
   disownEarlierKeys: contact,
   blockContact: contact,
   unblockContact: contact,
+  groups: none,
+  groupDetails: group,
+  createGroup: z.tuple([newGroupSchema]),
+  changeGroupMembers: z.tuple([membersChangeSchema]),
+  renameGroup: z.tuple([groupRenameSchema]),
+  leaveGroup: group,
+  confirmGroupMembers: group,
   conversation: z.tuple([conversationPageRequestSchema]),
   readMessages: z.tuple([messageIdsSchema]),
   send: z.tuple([sendRequestSchema]),
-  markRead: z.tuple([markReadSchema.shape.peer, markReadSchema.shape.seq]),
+  editMessage: z.tuple([editRequestSchema]),
+  deleteMessage: z.tuple([deleteRequestSchema]),
+  react: z.tuple([reactionRequestSchema]),
+  markRead: z.tuple([markReadSchema.shape.conversation, markReadSchema.shape.seq]),
   openLink: z.tuple([linkSchema]),
 };

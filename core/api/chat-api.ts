@@ -8,10 +8,18 @@ import type {
   ContactDetails,
   ContactView,
   ConversationPage,
+  ConversationKey,
   ConversationPageRequest,
   Credentials,
+  DeleteRequest,
+  EditRequest,
+  GroupRename,
+  GroupView,
+  MembersChange,
   MessageView,
+  NewGroup,
   PasswordChange,
+  ReactionRequest,
   SendRequest,
 } from './view.js';
 import type { ClientSettings, ServerChoice, SettingsUpdate } from './settings.js';
@@ -45,12 +53,32 @@ export interface ChatApi {
   blockContact(username: string): Promise<ContactDetails>;
   unblockContact(username: string): Promise<ContactDetails>;
 
+  /** The groups the user is in (or was, and still has messages of), newest activity first. */
+  groups(): Promise<GroupView[]>;
+  /** One group, its server list fetched again and compared with the verified membership. */
+  groupDetails(group: string): Promise<GroupView>;
+  /** Creates the group on the server and announces it (name, members) to its members. */
+  createGroup(group: NewGroup): Promise<GroupView>;
+  /** Adds (any member) or removes (the owner) people: additions are made then announced, removals announced then made. */
+  changeGroupMembers(change: MembersChange): Promise<GroupView>;
+  renameGroup(rename: GroupRename): Promise<GroupView>;
+  /** Leaves the group: announced to the others first (naming the next owner when the owner leaves), then made. */
+  leaveGroup(group: string): Promise<void>;
+  /** The person accepts, on this device, the members the server lists that no announcement explains. */
+  confirmGroupMembers(group: string): Promise<GroupView>;
+
   conversation(request: ConversationPageRequest): Promise<ConversationPage>;
   /** Decrypts and verifies these messages (results are cached, so asking twice is cheap). */
   readMessages(ids: string[]): Promise<MessageView[]>;
   send(request: SendRequest): Promise<MessageView>;
+  /** Edits one of the user's own messages; answers the edited message as shown now. */
+  editMessage(request: EditRequest): Promise<MessageView>;
+  /** Withdraws one of the user's own messages for everyone; answers it as shown now ("deleted"). */
+  deleteMessage(request: DeleteRequest): Promise<MessageView>;
+  /** Adds (or, with remove, takes back) the user's reaction; answers the message as shown now. */
+  react(request: ReactionRequest): Promise<MessageView>;
   /** Marks everything in the conversation up to `seq` as read. */
-  markRead(peer: string, seq: number): Promise<void>;
+  markRead(conversation: ConversationKey, seq: number): Promise<void>;
 
   /** Opens an http(s) link from a message in the system browser (desktop) or a new tab (web), after a check. */
   openLink(url: string): Promise<void>;

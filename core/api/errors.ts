@@ -25,6 +25,8 @@ const KNOWN_CODES: Record<ChatErrorCode, true> = {
   locked: true,
   keychain_unavailable: true,
   quota_exceeded: true,
+  gone: true,
+  held: true,
 };
 
 /** The sentence for a bug of this app: no internal detail (paths, stack, a secret in a message) goes out. */

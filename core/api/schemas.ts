@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { MAX_PAGE_LIMIT, USERNAME_PATTERN, USERNAME_PREFIX_PATTERN, USERNAME_RULE } from '../protocol/constants.js';
 import { messageIdSchema, seqSchema } from '../protocol/schemas.js';
+import { groupIdSchema } from '../protocol/schemas-v2.js';
+import { groupKey } from './conversation-key.js';
 
 /** Longest message text, in UTF-8 bytes: keeps a sealed request well under the server's 256 KiB body limit. */
 export const MAX_MESSAGE_TEXT_BYTES = 64 * 1024;
@@ -27,8 +29,19 @@ export const credentialsSchema = z.strictObject({ username: typedUsernameSchema,
 
 export const passwordChangeSchema = z.strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema });
 
+const GROUP_KEY = /^group:(.*)$/s;
+
+/** A ConversationKey: a username (trimmed, lowercased as typed) or "group:" + a group id. */
+export const conversationKeySchema = z.string({ error: 'must be text' }).transform((key, ctx) => {
+  const group = GROUP_KEY.exec(key);
+  const parsed = group ? groupIdSchema.safeParse(group[1]) : typedUsernameSchema.safeParse(key);
+  if (parsed.success) return group ? groupKey(parsed.data) : parsed.data;
+  ctx.addIssue({ code: 'custom', message: group ? 'is not a group (expected group: and a lowercase UUID v4)' : USERNAME_RULE });
+  return z.NEVER;
+});
+
 export const conversationPageRequestSchema = z.strictObject({
-  peer: typedUsernameSchema,
+  conversation: conversationKeySchema,
   beforeSeq: seqSchema.optional(),
   limit: z.number().int().min(1).max(MAX_PAGE_LIMIT - 1).optional(),
 });
@@ -39,14 +52,49 @@ export const messageTextSchema = z
   .refine((t) => encoder.encode(t).length <= MAX_MESSAGE_TEXT_BYTES, `is longer than ${MAX_MESSAGE_TEXT_BYTES} bytes`);
 
 export const sendRequestSchema = z.strictObject({
-  recipient: typedUsernameSchema,
+  conversation: conversationKeySchema,
   text: messageTextSchema,
+  id: messageIdSchema,
+  replyTo: messageIdSchema.optional(),
+});
+
+export const editRequestSchema = z.strictObject({ target: messageIdSchema, text: messageTextSchema, id: messageIdSchema });
+export const deleteRequestSchema = z.strictObject({ target: messageIdSchema, id: messageIdSchema });
+
+const MAX_EMOJI_BYTES = 32;
+export const reactionRequestSchema = z.strictObject({
+  target: messageIdSchema,
+  emoji: z
+    .string({ error: 'must be text' })
+    .min(1, 'is empty')
+    .refine((e) => encoder.encode(e).length <= MAX_EMOJI_BYTES, `must be at most ${MAX_EMOJI_BYTES} bytes`),
+  remove: z.boolean().optional(),
   id: messageIdSchema,
 });
 
+const MAX_GROUP_NAME_CHARS = 100;
+export const groupNameSchema = z
+  .string({ error: 'must be text' })
+  .trim()
+  .refine((n) => [...n].length >= 1, 'is empty')
+  .refine((n) => [...n].length <= MAX_GROUP_NAME_CHARS, `must be at most ${MAX_GROUP_NAME_CHARS} characters`);
+
+const memberListSchema = z
+  .array(typedUsernameSchema, { error: 'must be a list of usernames' })
+  .max(1000, 'names too many people')
+  .transform((names) => [...new Set(names)]);
+
+export { groupIdSchema };
+
+export const newGroupSchema = z.strictObject({ name: groupNameSchema, members: memberListSchema.refine((m) => m.length > 0, 'must name at least one other person') });
+export const membersChangeSchema = z
+  .strictObject({ group: groupIdSchema, add: memberListSchema.optional(), remove: memberListSchema.optional() })
+  .refine((c) => (c.add?.length ?? 0) + (c.remove?.length ?? 0) > 0, 'names nobody to add or remove');
+export const groupRenameSchema = z.strictObject({ group: groupIdSchema, name: groupNameSchema });
+
 export const messageIdsSchema = z.array(messageIdSchema).max(MAX_READ_BATCH, `at most ${MAX_READ_BATCH} at once`);
 
-export const markReadSchema = z.strictObject({ peer: typedUsernameSchema, seq: seqSchema });
+export const markReadSchema = z.strictObject({ conversation: conversationKeySchema, seq: seqSchema });
 
 /** What a person types to find users: a username prefix, lowercased. */
 export const userSearchSchema = z

@@ -11,16 +11,30 @@ export type FailureCode =
   | 'misplaced' // the list entry or event naming it differs from the record (e.g. listed in the wrong conversation)
   | 'earlier_key' // signed with a key of the sender's that was replaced, and not verified on this device before that
   | 'disowned_key' // signed with an earlier key the person said was never the sender's
-  | 'unreadable_format'; // a message format or content type this version cannot show
+  | 'unreadable_format' // a message format or content type this version cannot show
+  | 'may_not_change' // an edit, delete or reaction aimed at a message of another conversation (or, for edit/delete, another sender)
+  | 'invalid_announcement'; // a group announcement its sender may not make, or whose lists do not add up
 
 export type MessageStatus = 'verified' | FailureCode;
+
+/**
+ * A conversation as the window and the CLI name it: a direct one is the other person's username, a group one
+ * is "group:" followed by the group's id (usernames hold no colon, so the two never meet). conversation-key.ts
+ * builds and reads them.
+ */
+export type ConversationKey = string;
 
 /** A message's place in a conversation, known before (and without) decrypting it. */
 export interface MessageHeaderView {
   id: string;
   seq: number;
   sender: string;
-  recipient: string;
+  /** The recipient of a direct message; null for a group message (its members are in the group). */
+  recipient: string | null;
+  /** The group id of a group message; null for a direct one. */
+  group: string | null;
+  /** The conversation it belongs to, seen from the signed-in user: the other person, or the group. */
+  conversation: ConversationKey;
   /** ISO 8601 UTC, assigned by the server. */
   timestamp: string;
   /** True when the signed-in user sent it. */
@@ -28,11 +42,68 @@ export interface MessageHeaderView {
 }
 
 export interface MessageView extends MessageHeaderView {
-  /** The plaintext when it opened; null when it did not. */
+  /** The text to show (the latest edit's, for an edited message); null when it did not open, or has none. */
   text: string | null;
   status: MessageStatus;
   /** A sentence for a person when status is not 'verified'. */
   reason: string | null;
+  /**
+   * 'message': a bubble. 'change': an edit, delete or reaction — shown on its target, so the window shows
+   * nothing for it unless it failed (status then says why). 'announcement': a group change, one line whose
+   * `text` says what changed ("alice added carol").
+   */
+  kind: 'message' | 'change' | 'announcement';
+  /** The id of the message this one replies to. */
+  replyTo: string | null;
+  /** True when the text shown is a later edit of the sender's. */
+  edited: boolean;
+  /** 'by_sender': withdrawn by its sender (a verified delete); 'by_server': the server erased it without one. */
+  deleted: 'by_sender' | 'by_server' | null;
+  /** Reactions that count now, one entry per emoji, people sorted. */
+  reactions: ReactionView[];
+  /** The sender's own clock (ISO 8601) when it differs from the server's timestamp by more than 10 minutes. */
+  senderClock: string | null;
+  /** A group message whose sender or recipients differ from the membership its members announced: why. */
+  warning: string | null;
+}
+
+export interface ReactionView {
+  emoji: string;
+  people: string[];
+}
+
+/** A group as this device verified it from its members' announcements, beside what the server lists. */
+export interface GroupView {
+  id: string;
+  /** Its ConversationKey ("group:" + id). */
+  conversation: ConversationKey;
+  /** The name its members announced; null until this device read an announcement. */
+  name: string | null;
+  /** The verified membership (sorted), the signed-in user included while a member. */
+  members: string[];
+  owner: string | null;
+  /** What GET /groups/{id} lists now (sorted). */
+  serverMembers: string[];
+  /**
+   * 'ok': messages go to the verified members. 'held': the server lists someone no announcement explains;
+   * messages wait (up to a minute) for one. 'blocked': past that minute — a loud warning, messages wait until
+   * an announcement arrives or the person confirms the server's list on this device. 'not_a_member': left or
+   * removed; nothing can be sent.
+   */
+  sending: 'ok' | 'held' | 'blocked' | 'not_a_member';
+  warnings: GroupWarning[];
+  unread: number;
+  lastActivity: string | null;
+  lastSeq: number | null;
+}
+
+export interface GroupWarning {
+  code: 'unannounced_member' | 'removed_without_announcement';
+  user: string;
+  /** True for the warnings a person must not miss: shown as a red banner. */
+  loud: boolean;
+  /** A sentence for a person, e.g. "The server lists carol in this group, but no member added her." */
+  text: string;
 }
 
 export type KeyStatus =
@@ -97,6 +168,10 @@ export type ConnectionState = 'online' | 'connecting' | 'offline';
 
 export type ChatEvent =
   | { type: 'message'; message: MessageHeaderView }
+  /** A message already read changed: an edit, delete or reaction aimed at it was read. */
+  | { type: 'message_updated'; message: MessageView }
+  /** A group's verified membership, name, server list or warnings changed. */
+  | { type: 'group_changed'; group: GroupView }
   | { type: 'key_changed'; change: KeyChange }
   | { type: 'connection'; state: ConnectionState; detail: string | null }
   | { type: 'progress'; progress: Progress }
@@ -121,7 +196,9 @@ export type ChatErrorCode =
   | 'key_changed' // a contact's key differs from the pinned one: sending is refused until the person accepts it
   | 'locked'
   | 'keychain_unavailable'
-  | 'quota_exceeded'; // the server's per-user storage quota is full
+  | 'quota_exceeded' // the server's per-user storage quota is full
+  | 'gone' // the account was deleted (410)
+  | 'held'; // a group message waits: the server lists a member no announcement explains (GroupView.sending)
 
 /** The plain-data form of an error, as it crosses IPC or is printed by the CLI. */
 export interface ChatErrorInfo {
@@ -144,7 +221,7 @@ export interface PasswordChange {
 }
 
 export interface ConversationPageRequest {
-  peer: string;
+  conversation: ConversationKey;
   /** Load messages older than this seq; omitted for the newest page. */
   beforeSeq?: number;
   /** At most this many headers (default 100). */
@@ -159,8 +236,51 @@ export interface ConversationPage {
 }
 
 export interface SendRequest {
-  recipient: string;
+  conversation: ConversationKey;
   text: string;
   /** A UUID v4 the caller made; sending again with the same id retries the same message, never a duplicate. */
   id: string;
+  /** The id of a message of the same conversation this one replies to. */
+  replyTo?: string;
+}
+
+/** New text for one of the signed-in user's own messages. */
+export interface EditRequest {
+  target: string;
+  text: string;
+  /** A UUID v4 for the edit message itself (as SendRequest's). */
+  id: string;
+}
+
+/** Withdraws one of the signed-in user's own messages for everyone: a delete message, then DELETE /messages/{id}. */
+export interface DeleteRequest {
+  target: string;
+  id: string;
+}
+
+export interface ReactionRequest {
+  target: string;
+  /** One emoji (at most 32 UTF-8 bytes). */
+  emoji: string;
+  /** True takes the signed-in user's reaction with this emoji back. */
+  remove?: boolean;
+  id: string;
+}
+
+export interface NewGroup {
+  /** 1 to 100 characters. */
+  name: string;
+  /** The others to add (the creator is added and is the owner). */
+  members: string[];
+}
+
+export interface MembersChange {
+  group: string;
+  add?: string[];
+  remove?: string[];
+}
+
+export interface GroupRename {
+  group: string;
+  name: string;
 }

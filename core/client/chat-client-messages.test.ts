@@ -26,7 +26,7 @@ describe('ChatClient with the real server: messages', () => {
 
     const contacts = await b.client.contacts();
     expect(contacts).toEqual([expect.objectContaining({ username: alice, unread: 2, keyStatus: 'pinned' })]);
-    const page = await b.client.conversation({ peer: alice! });
+    const page = await b.client.conversation({ conversation: alice! });
     expect(page.messages.map((m) => [m.sender, m.outgoing])).toEqual([
       [alice, false],
       [bob, true],
@@ -51,10 +51,10 @@ describe('ChatClient with the real server: messages', () => {
     const a = await signIn(alice!);
     for (let i = 1; i <= 5; i++) await send(a.client, bob!, `m${i}`);
     const b = await signIn(bob!);
-    const newest = await b.client.conversation({ peer: alice!, limit: 2 });
+    const newest = await b.client.conversation({ conversation: alice!, limit: 2 });
     expect(newest.hasMore).toBe(true);
-    const older = await b.client.conversation({ peer: alice!, limit: 2, beforeSeq: newest.messages[0]!.seq });
-    const oldest = await b.client.conversation({ peer: alice!, limit: 2, beforeSeq: older.messages[0]!.seq });
+    const older = await b.client.conversation({ conversation: alice!, limit: 2, beforeSeq: newest.messages[0]!.seq });
+    const oldest = await b.client.conversation({ conversation: alice!, limit: 2, beforeSeq: older.messages[0]!.seq });
     const texts = async (ids: string[]) => (await b.client.readMessages(ids)).map((m) => m.text);
     expect(await texts(newest.messages.map((m) => m.id))).toEqual(['m4', 'm5']);
     expect(await texts(older.messages.map((m) => m.id))).toEqual(['m2', 'm3']);
@@ -78,7 +78,7 @@ describe('ChatClient with the real server: messages', () => {
     world.proxy.rewrite = null;
     expect(await a.client.pendingMessageIds()).toEqual([]);
     const b = await signIn(bob!);
-    const page = await b.client.conversation({ peer: alice! });
+    const page = await b.client.conversation({ conversation: alice! });
     expect(page.messages.map((m) => m.id)).toEqual([sent.id]);
   });
 
@@ -94,17 +94,17 @@ describe('ChatClient with the real server: messages', () => {
       return undefined;
     };
     const id = a.client.newMessageId();
-    expect((await failure(a.client.send({ recipient: bob!, text: 'kept', id }))).code).toBe('server_error');
+    expect((await failure(a.client.send({ conversation: bob!, text: 'kept', id }))).code).toBe('server_error');
     expect(await a.client.pendingMessageIds()).toEqual([id]);
     world.proxy.intercept = (method, path, body) => {
       if (method === 'POST' && path === '/messages') bodies.push(body);
       return undefined;
     };
-    const sent = await a.client.send({ recipient: bob!, text: 'kept', id });
+    const sent = await a.client.send({ conversation: bob!, text: 'kept', id });
     expect(sent.id).toBe(id);
     expect(new Set(bodies).size).toBe(1);
     expect(bodies.length).toBe(4);
-    expect((await failure(a.client.send({ recipient: bob!, text: 'different', id }))).code).toBe('invalid_input');
+    expect((await failure(a.client.send({ conversation: bob!, text: 'different', id }))).code).toBe('invalid_input');
   });
 
   it('drops a message the server refuses for good, so it does not block later ones', async () => {
@@ -113,10 +113,10 @@ describe('ChatClient with the real server: messages', () => {
     world.proxy.intercept = (method, path) =>
       method === 'POST' && path === '/messages' ? { status: 503, json: { error: { code: 'unavailable', message: 'down' } } } : undefined;
     const id = a.client.newMessageId();
-    await failure(a.client.send({ recipient: bob!, text: 'will conflict', id }));
+    await failure(a.client.send({ conversation: bob!, text: 'will conflict', id }));
     world.proxy.intercept = (method, path) =>
       method === 'POST' && path === '/messages' ? { status: 409, json: { error: { code: 'conflict', message: 'id taken' } } } : undefined;
-    expect(await a.client.resendPending()).toEqual({ sent: [], refused: [{ id, recipient: bob, reason: 'A different message with this id is already on the server.' }] });
+    expect(await a.client.resendPending()).toEqual({ sent: [], refused: [{ id, conversation: bob, reason: 'A different message with this id is already on the server.' }] });
     expect(await a.client.pendingMessageIds()).toEqual([]);
     world.proxy.intercept = null;
     expect((await send(a.client, bob!, 'next one')).status).toBe('verified');

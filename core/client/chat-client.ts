@@ -138,7 +138,8 @@ export class ChatClient {
     await this.stopLive();
     this.#session = null;
     this.#parts.api.useToken(null);
-    this.#parts.reader.clear();
+    this.#parts.views.clear();
+    this.#parts.groups.stop();
   }
 
   // ---- people and keys ----
@@ -179,23 +180,79 @@ export class ChatClient {
     return this.#guard(async () => this.#parts.contacts.setBlocked(input.typedUsernameSchema.parse(username), false));
   }
 
+  // ---- groups ----
+
+  async groups(): Promise<view.GroupView[]> {
+    return this.#guard(async () => {
+      await this.#parts.sync.sync(this.#parts.live.running);
+      return this.#parts.groups.list();
+    });
+  }
+
+  async groupDetails(group: string): Promise<view.GroupView> {
+    return this.#guard(async () => this.#parts.groups.view(input.groupIdSchema.parse(group)));
+  }
+
+  async createGroup(group: view.NewGroup): Promise<view.GroupView> {
+    return this.#guard(async () => {
+      const { name, members } = input.newGroupSchema.parse(group);
+      const made = await this.#parts.groups.create(name, members);
+      if (this.#requireSession().index.open(made.conversation)) await this.#exclusive(() => this.#requireSession().index.save());
+      return made;
+    });
+  }
+
+  async changeGroupMembers(change: view.MembersChange): Promise<view.GroupView> {
+    return this.#guard(async () => {
+      const { group, add, remove } = input.membersChangeSchema.parse(change);
+      return this.#parts.groups.change(group, add ?? [], remove ?? []);
+    });
+  }
+
+  async renameGroup(rename: view.GroupRename): Promise<view.GroupView> {
+    return this.#guard(async () => {
+      const { group, name } = input.groupRenameSchema.parse(rename);
+      return this.#parts.groups.rename(group, name);
+    });
+  }
+
+  async leaveGroup(group: string): Promise<void> {
+    return this.#guard(async () => this.#parts.groups.leave(input.groupIdSchema.parse(group)));
+  }
+
+  async confirmGroupMembers(group: string): Promise<view.GroupView> {
+    return this.#guard(async () => this.#parts.groups.confirm(input.groupIdSchema.parse(group)));
+  }
+
   // ---- messages ----
 
   async conversation(request: view.ConversationPageRequest): Promise<view.ConversationPage> {
     return this.#guard(async () => this.#parts.conversations.page(input.conversationPageRequestSchema.parse(request)));
   }
 
-  /** Headers of the account's messages, oldest first: with `peer`, one conversation; the newest `limit`. */
-  async recentMessages(options: { peer?: string; limit?: number } = {}): Promise<view.MessageHeaderView[]> {
+  /** Headers of the account's messages, oldest first: with `conversation`, one conversation; the newest `limit`. */
+  async recentMessages(options: { conversation?: view.ConversationKey; limit?: number } = {}): Promise<view.MessageHeaderView[]> {
     return this.#guard(async () => this.#parts.conversations.recent(options));
   }
 
   async readMessages(ids: string[]): Promise<view.MessageView[]> {
-    return this.#guard(async () => this.#parts.reader.read(input.messageIdsSchema.parse(ids)));
+    return this.#guard(async () => this.#parts.views.read(input.messageIdsSchema.parse(ids)));
   }
 
   async send(request: view.SendRequest): Promise<view.MessageView> {
-    return this.#guard(async () => this.#parts.sender.send(input.sendRequestSchema.parse(request)));
+    return this.#guard(async () => this.#parts.actions.send(input.sendRequestSchema.parse(request)));
+  }
+
+  async editMessage(request: view.EditRequest): Promise<view.MessageView> {
+    return this.#guard(async () => this.#parts.actions.edit(input.editRequestSchema.parse(request)));
+  }
+
+  async deleteMessage(request: view.DeleteRequest): Promise<view.MessageView> {
+    return this.#guard(async () => this.#parts.actions.delete(input.deleteRequestSchema.parse(request)));
+  }
+
+  async react(request: view.ReactionRequest): Promise<view.MessageView> {
+    return this.#guard(async () => this.#parts.actions.react(input.reactionRequestSchema.parse(request)));
   }
 
   /** Messages sealed but not yet acknowledged by the server (send them again with send() and the same id). */
@@ -211,8 +268,8 @@ export class ChatClient {
     return this.#guard(async () => this.#parts.sender.resendPending());
   }
 
-  async markRead(peer: string, seq: number): Promise<void> {
-    return this.#guard(async () => this.#parts.conversations.markRead(input.markReadSchema.parse({ peer, seq })));
+  async markRead(conversation: view.ConversationKey, seq: number): Promise<void> {
+    return this.#guard(async () => this.#parts.conversations.markRead(input.markReadSchema.parse({ conversation, seq })));
   }
 
   /** A fresh UUID v4 for send(). */
@@ -271,7 +328,8 @@ export class ChatClient {
     await this.stopLive();
     this.#session = null;
     this.#parts.api.useToken(null);
-    this.#parts.reader.clear();
+    this.#parts.views.clear();
+    this.#parts.groups.stop();
     this.#parts.keys.clear();
     this.#emit({ type: 'signed_out', reason });
   }

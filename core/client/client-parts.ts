@@ -2,6 +2,7 @@
 // and of (its modules, wired to one another and to the facade's session, events and write queue).
 import { MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS } from '../protocol/constants.js';
 import { ChatError } from '../api/errors.js';
+import { groupKey, targetOf } from '../api/conversation-key.js';
 import type { ChatEvent, ConnectionState, Progress } from '../api/view.js';
 import { Account } from './account.js';
 import { Blocking } from './blocking.js';
@@ -12,8 +13,11 @@ import { IndexSync } from './index-sync.js';
 import { KeyDirectory } from './key-directory.js';
 import { Listings } from './listings.js';
 import { LiveConnection, type LiveLoss } from './live-connection.js';
-import { MessageReader } from './message-reader.js';
-import { Sender } from './sender.js';
+import { MessageReader, type ReadItem } from './message-reader.js';
+import { MessageActions } from './message-actions.js';
+import { MessageViews } from './message-views.js';
+import { Groups } from './groups.js';
+import { Sender, type UnsentContent } from './sender.js';
 import { ServerApi } from './server-api.js';
 import type { CurrentSession, Session } from './session.js';
 import type { KeyValueStore } from './store.js';
@@ -28,6 +32,8 @@ export interface ChatClientOptions {
   retryDelaysMs?: number[];
   /** Waits between reconnections of the live connection. */
   reconnectDelaysMs?: number[];
+  /** The time now, in ms (tests move it on; default Date.now). */
+  clock?: () => number;
 }
 
 export interface SessionOptions {
@@ -53,6 +59,9 @@ export interface ClientParts {
   account: Account;
   keys: KeyDirectory;
   reader: MessageReader;
+  views: MessageViews;
+  actions: MessageActions;
+  groups: Groups;
   sync: IndexSync;
   sender: Sender;
   contacts: Contacts;
@@ -70,22 +79,53 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
   const keys = new KeyDirectory(api, session, (change) => emit({ type: 'key_changed', change }));
   const listings = new Listings(api, session);
   const reader = new MessageReader(api, keys, listings, session);
+  const serverRecipients = async (group: string) => {
+    const me = session().username;
+    const listed = await api.group(group, me);
+    if (!listed) throw new ChatError('forbidden', 'You are not a member of this group (any more).');
+    return listed.members.filter((n) => n !== me);
+  };
+  const sender: Sender = new Sender({
+    api,
+    keys,
+    listings,
+    session,
+    groupRecipients: (group, announcement): Promise<string[]> => (announcement ? serverRecipients(group) : groups.recipients(group)),
+    retryDelaysMs: options.retryDelaysMs,
+  });
+  const groups: Groups = new Groups({
+    api,
+    reader,
+    listings,
+    session,
+    announce: (group, content, id): Promise<ReadItem> => sender.send(groupKey(group), content as UnsentContent, id, true),
+    changed: (group) => emit({ type: 'group_changed', group }),
+    now: options.clock,
+  });
+  const views = new MessageViews(reader, listings, groups, (message) => emit({ type: 'message_updated', message }));
+  const refreshGroup = (conversation: string) => {
+    const target = targetOf(conversation);
+    if (target.kind === 'group') groups.touch(target.group);
+  };
+  const actions = new MessageActions(api, sender, views, refreshGroup);
   const sync = new IndexSync({
     api,
     listings,
     session,
     current: hooks.current,
     exclusive,
-    announce: (message) => emit({ type: 'message', message }),
+    announce: (message) => {
+      emit({ type: 'message', message });
+      refreshGroup(message.conversation);
+    },
     // A sync problem that is not an error of the caller's request: shown as a detail of the connection state.
     report: (detail) => emit({ type: 'connection', state: hooks.connectionState(), detail }),
   });
-  const sender = new Sender({ api, keys, listings, reader, session, retryDelaysMs: options.retryDelaysMs });
   const blocking = new Blocking(api);
   const contacts = new Contacts(keys, blocking, reader, session);
   const conversations = new Conversations(listings, session, exclusive);
   const live = new LiveConnection({ api, sync, reconnectDelaysMs: options.reconnectDelaysMs, exclusive, onState }, hooks.liveLoss);
-  return { api, account, keys, reader, sync, sender, contacts, conversations, live };
+  return { api, account, keys, reader, views, actions, groups, sync, sender, contacts, conversations, live };
 }
 
 function kdfIterationsOf(options: ChatClientOptions): number {

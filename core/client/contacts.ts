@@ -3,6 +3,7 @@
 import { formatFingerprint } from '../crypto/fingerprint.js';
 import type { ContactDetails, ContactView, KeyStatus } from '../api/view.js';
 import { ChatError } from '../api/errors.js';
+import { isGroupKey } from '../api/conversation-key.js';
 import type { Blocking } from './blocking.js';
 import { statusOf, type KeyDirectory } from './key-directory.js';
 import type { MessageReader } from './message-reader.js';
@@ -42,9 +43,9 @@ export class Contacts {
     return this.details(peer, false);
   }
 
-  /** Everyone in the index of `s` (the caller synced it first), most recent conversation first. */
+  /** Everyone in the index of `s` (the caller synced it first; groups are listed apart), most recent conversation first. */
   async list(s: Session): Promise<ContactView[]> {
-    const entries = s.index.peers();
+    const entries = s.index.peers().filter(([key]) => !isGroupKey(key));
     const statuses = await Promise.all(entries.map(([peer]) => this.#keys.keyStatus(peer).catch((): KeyStatus => 'unknown')));
     return entries
       .map(([username, entry], i): ContactView => ({

@@ -1,6 +1,8 @@
 // Core side: what the client knows about its conversations without decrypting anything — the sync cursor,
-// each peer's last activity, read markers and unread seqs. Kept in the local store, one entry per account.
-import type { MessageHeader } from '../protocol/schemas.js';
+// each conversation's last activity, read markers and unread seqs. Kept in the local store, one entry per
+// account; entries are keyed by ConversationKey (a peer's username, or "group:" + id).
+import type { ListedMessage } from '../protocol/schemas-v2.js';
+import { conversationOf } from './listings.js';
 import type { KeyValueStore } from './store.js';
 
 export interface PeerEntry {
@@ -62,19 +64,11 @@ export class ConversationIndex {
     return entry;
   }
 
-  /** Moves the cursor past a message that is in no direct conversation (a group message this version does not show). */
-  pass(seq: number): boolean {
-    if (seq <= this.#data.cursor) return false;
-    this.#data.cursor = seq;
-    return true;
-  }
-
   /** Records a header in seq order; false when it was already recorded (seq at or below the cursor). */
-  record(header: MessageHeader, me: string): boolean {
+  record(header: ListedMessage, me: string): boolean {
     if (header.seq <= this.#data.cursor) return false;
     this.#data.cursor = header.seq;
-    const peer = header.sender === me ? header.recipient : header.sender;
-    const entry = this.#entry(peer);
+    const entry = this.#entry(conversationOf(header, me));
     if (entry.lastSeq === null || header.seq > entry.lastSeq) {
       entry.lastSeq = header.seq;
       entry.lastActivity = header.timestamp;

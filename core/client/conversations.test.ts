@@ -34,22 +34,22 @@ describe('Conversations', () => {
   it('pages a conversation backwards by seq, oldest first within a page', async () => {
     const all = [1, 2, 3, 4, 5].map((seq) => headerOf(seq, seq % 2 ? 'bob_1' : 'alice_1', seq % 2 ? 'alice_1' : 'bob_1'));
     const { conversations } = await conversationsOf(all);
-    const newest = await conversations.page({ peer: 'bob_1', limit: 2 });
+    const newest = await conversations.page({ conversation: 'bob_1', limit: 2 });
     expect([newest.messages.map((m) => m.seq), newest.hasMore]).toEqual([[4, 5], true]);
-    const older = await conversations.page({ peer: 'bob_1', limit: 2, beforeSeq: 4 });
+    const older = await conversations.page({ conversation: 'bob_1', limit: 2, beforeSeq: 4 });
     expect([older.messages.map((m) => m.seq), older.hasMore]).toEqual([[2, 3], true]);
-    const oldest = await conversations.page({ peer: 'bob_1', limit: 2, beforeSeq: 2 });
+    const oldest = await conversations.page({ conversation: 'bob_1', limit: 2, beforeSeq: 2 });
     expect([oldest.messages.map((m) => m.seq), oldest.hasMore]).toEqual([[1], false]);
     expect(oldest.messages[0]).toMatchObject({ sender: 'bob_1', outgoing: false });
   });
 
   it('lists an opened conversation before any message, and keeps read markers', async () => {
     const { s, conversations } = await conversationsOf([]);
-    await conversations.page({ peer: 'carol_1' });
+    await conversations.page({ conversation: 'carol_1' });
     expect(s.index.peer('carol_1')).toEqual({ lastSeq: null, lastActivity: null, readSeq: 0, unread: [] });
     s.index.record(headerOf(1, 'carol_1', 'alice_1'), 'alice_1');
     s.index.record(headerOf(2, 'carol_1', 'alice_1'), 'alice_1');
-    await conversations.markRead({ peer: 'carol_1', seq: 1 });
+    await conversations.markRead({ conversation: 'carol_1', seq: 1 });
     expect(s.index.peer('carol_1')!.unread).toEqual([2]);
   });
 

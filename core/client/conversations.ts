@@ -2,14 +2,14 @@
 // one conversation newest first and backwards by seq, the account's recent messages — and read markers.
 import { z } from 'zod';
 import { MAX_PAGE_LIMIT } from '../protocol/constants.js';
-import type { MessageHeader } from '../protocol/schemas.js';
-import { typedUsernameSchema } from '../api/schemas.js';
-import type { ConversationPage, MessageHeaderView } from '../api/view.js';
+import type { ListedMessage } from '../protocol/schemas-v2.js';
+import { conversationKeySchema } from '../api/schemas.js';
+import type { ConversationKey, ConversationPage, MessageHeaderView } from '../api/view.js';
 import type { Listings } from './listings.js';
 import type { CurrentSession } from './session.js';
 
 export interface PageRequest {
-  peer: string;
+  conversation: ConversationKey;
   limit?: number;
   beforeSeq?: number;
 }
@@ -33,19 +33,19 @@ export class Conversations {
   async page(req: PageRequest): Promise<ConversationPage> {
     const s = this.#session();
     const limit = req.limit ?? 100;
-    if (s.index.open(req.peer)) await this.#exclusive(() => s.index.save());
-    let headers: MessageHeader[];
+    if (s.index.open(req.conversation)) await this.#exclusive(() => s.index.save());
+    let headers: ListedMessage[];
     let fullPage: boolean;
     if (req.beforeSeq === undefined) {
-      headers = await this.#listings.list({ peer: req.peer, order: 'desc', limit: limit + 1 });
+      headers = await this.#listings.conversation(req.conversation, { order: 'desc', limit: limit + 1 });
       fullPage = headers.length === limit + 1;
     } else {
       // The protocol has no "before seq" filter: ask for messages up to the boundary's millisecond, then
       // drop anything at or after the boundary seq.
       const beforeSeq = req.beforeSeq;
-      const boundary = await this.#listings.timestampOf(req.peer, beforeSeq);
+      const boundary = await this.#listings.timestampOf(req.conversation, beforeSeq);
       const ask = Math.min(MAX_PAGE_LIMIT, limit + 1 + SAME_MILLISECOND_MARGIN);
-      const page = await this.#listings.list({ peer: req.peer, order: 'desc', limit: ask, until: boundary === null ? undefined : addMs(boundary, 1) });
+      const page = await this.#listings.conversation(req.conversation, { order: 'desc', limit: ask, until: boundary === null ? undefined : addMs(boundary, 1) });
       fullPage = page.length === ask;
       headers = page.filter((h) => h.seq < beforeSeq);
     }
@@ -54,19 +54,20 @@ export class Conversations {
     return { messages, hasMore };
   }
 
-  /** Headers of the account's messages, oldest first: with `peer`, one conversation; the newest `limit`. */
-  async recent(options: { peer?: string; limit?: number }): Promise<MessageHeaderView[]> {
+  /** Headers of the account's messages, oldest first: with `conversation`, one conversation; the newest `limit`. */
+  async recent(options: { conversation?: ConversationKey; limit?: number }): Promise<MessageHeaderView[]> {
     const s = this.#session();
-    const peer = options.peer === undefined ? undefined : typedUsernameSchema.parse(options.peer);
+    const conversation = options.conversation === undefined ? undefined : conversationKeySchema.parse(options.conversation);
     const limit = recentLimitSchema.parse(options.limit ?? 100);
-    const headers = await this.#listings.list({ peer, order: 'desc', limit });
+    const query = { order: 'desc' as const, limit };
+    const headers = conversation === undefined ? await this.#listings.listAll(query) : await this.#listings.conversation(conversation, query);
     return headers.reverse().map((h) => this.#listings.view(h, s.username));
   }
 
-  async markRead({ peer, seq }: { peer: string; seq: number }): Promise<void> {
+  async markRead({ conversation, seq }: { conversation: ConversationKey; seq: number }): Promise<void> {
     const s = this.#session();
     await this.#exclusive(async () => {
-      s.index.markRead(peer, seq);
+      s.index.markRead(conversation, seq);
       await s.index.save();
     });
   }

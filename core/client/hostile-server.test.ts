@@ -38,7 +38,7 @@ describe('what is shown comes from the record', () => {
       if (x.path === `/messages/${bobToCarol.id}`) return { status: 200, json: captured.get(bobToCarol.id) };
       return undefined;
     };
-    const page = await a.client.conversation({ peer: bob! });
+    const page = await a.client.conversation({ conversation: bob! });
     const views = await a.client.readMessages(page.messages.map((m) => m.id));
     const byId = new Map(views.map((v) => [v.id, v]));
     for (const fake of fakes) {

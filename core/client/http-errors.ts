@@ -66,6 +66,8 @@ export function errorFromResponse(response: AxiosResponse, what: string): ChatEr
       return new ChatError('forbidden', said ?? 'The server does not allow this.');
     case 404:
       return new ChatError('not_found', said ?? `Not found (${what}).`);
+    case 410:
+      return new ChatError('gone', said ?? 'This account was deleted.');
     case 409:
       return new ChatError('invalid_input', said ?? 'This conflicts with what the server already holds.');
     case 413:

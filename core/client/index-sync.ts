@@ -67,7 +67,7 @@ export class IndexSync {
   /** A live event: recorded once its record confirms it, else dropped with a reason. */
   async deliverEvent(s: Session, header: ListedMessage): Promise<void> {
     if (this.#options.current() !== s || header.seq <= s.index.cursor) return;
-    if (isDirect(header)) this.#options.listings.note(header, undefined);
+    this.#options.listings.note(header, undefined);
     if ((await this.#deliver(s, [header], true)) > 0) {
       throw new ChatError('protocol_violation', 'The server announced a message whose record does not match the announcement; it was ignored.');
     }
@@ -110,11 +110,11 @@ export class IndexSync {
       }
     }
     if (this.#options.current() !== s) return 0;
-    // Group messages move the cursor but are in no conversation this version shows.
-    const recorded = fresh.slice(0, confirmed + 1).filter((h) => (isDirect(h) ? s.index.record(h, s.username) : s.index.pass(h.seq)));
+    const recorded = fresh.slice(0, confirmed + 1).filter((h) => s.index.record(h, s.username));
     if (recorded.length > 0) {
       await s.index.save();
-      if (announce) for (const h of recorded.filter(isDirect)) this.#options.announce(this.#options.listings.view(h, s.username));
+      for (const h of recorded) this.#options.listings.page(h, s.username);
+      if (announce) for (const h of recorded) this.#options.announce(this.#options.listings.view(h, s.username));
     }
     return fresh.length - (confirmed + 1);
   }

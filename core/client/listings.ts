@@ -3,45 +3,72 @@
 import type { MessageHeader } from '../protocol/schemas.js';
 import { groupHeaderSchema, type GroupHeader, type ListedMessage } from '../protocol/schemas-v2.js';
 import { ChatError } from '../api/errors.js';
-import type { MessageHeaderView, MessageView } from '../api/view.js';
+import { groupKey, targetOf } from '../api/conversation-key.js';
+import type { ConversationKey, MessageHeaderView, MessageView } from '../api/view.js';
 import { BoundedMap } from './bounded.js';
 import type { MessageQuery, ServerApi } from './server-api.js';
 import type { CurrentSession } from './session.js';
 
 interface Listing {
-  header: MessageHeader;
-  /** Conversations (peers) it was listed in. */
-  peers: string[];
+  header: ListedMessage;
+  /** Conversations it was listed in. */
+  conversations: ConversationKey[];
   /** Listed twice with different fields: an honest server never does that. */
   conflict: boolean;
 }
 
 const MAX_TIMESTAMPS = 5_000;
 const MAX_LISTED = 10_000;
-/** More conversations than a message can be in (its two people) are kept only as a conflict. */
-const MAX_PEERS = 4;
+/** More conversations than a message can be in (its two people, or its group) are kept only as a conflict. */
+const MAX_CONVERSATIONS = 4;
+const MAX_PAGED_CONVERSATIONS = 100;
+const MAX_PAGED_IDS = 2_000;
 const MISPLACED_REASON = 'The server listed this message in the wrong conversation.';
 
 export class Listings {
   readonly #api: ServerApi;
   readonly #session: CurrentSession;
-  readonly #timestamps = new BoundedMap<number, string>(MAX_TIMESTAMPS);
+  readonly #timestamps = new BoundedMap<string, string>(MAX_TIMESTAMPS);
   /** The header each id was listed or announced with, and the conversations it was listed in. */
   readonly #listed = new BoundedMap<string, Listing>(MAX_LISTED);
+  /** Per conversation, the ids its pages listed, by seq: what may hold changes to a message read. */
+  readonly #paged = new BoundedMap<ConversationKey, BoundedMap<number, string>>(MAX_PAGED_CONVERSATIONS);
 
   constructor(api: ServerApi, session: CurrentSession) {
     this.#api = api;
     this.#session = session;
   }
 
-  /** GET /messages for one conversation (or all direct ones): only the account's own direct messages, each noted. */
-  async list(query: MessageQuery): Promise<MessageHeader[]> {
-    const messages = await this.listAll(query);
-    const direct = messages.filter(isDirect);
-    if (query.peer && direct.length !== messages.length) {
-      throw new ChatError('protocol_violation', `The server listed a group message in the conversation with ${query.peer}.`);
+  /** GET /messages for one conversation (direct or group), every item checked to belong to it and noted. */
+  async conversation(key: ConversationKey, query: Omit<MessageQuery, 'peer' | 'group'>): Promise<ListedMessage[]> {
+    const target = targetOf(key);
+    const me = this.#session().username;
+    const messages = await this.listAll(target.kind === 'direct' ? { ...query, peer: target.peer } : { ...query, group: target.group });
+    for (const h of messages) {
+      if (conversationOf(h, me) !== key) throw new ChatError('protocol_violation', 'The server listed a message outside the conversation asked for.');
+      this.note(h, key);
     }
-    return direct;
+    let paged = this.#paged.get(key);
+    if (!paged) this.#paged.set(key, (paged = new BoundedMap<number, string>(MAX_PAGED_IDS)));
+    for (const h of messages) paged.set(h.seq, h.id);
+    return messages;
+  }
+
+  /** Ids this session's pages listed in the conversation after `seq`, oldest first, at most `limit`. */
+  listedAfter(key: ConversationKey, seq: number, limit: number): string[] {
+    const paged = this.#paged.get(key);
+    if (!paged) return [];
+    return [...paged.entries()]
+      .filter(([s]) => s > seq)
+      .sort(([a], [b]) => a - b)
+      .slice(0, limit)
+      .map(([, id]) => id);
+  }
+
+  /** A live event's message, so reading older ones also looks at it. */
+  page(header: ListedMessage, me: string): void {
+    const key = conversationOf(header, me);
+    this.#paged.get(key)?.set(header.seq, header.id);
   }
 
   /** GET /messages as sync reads it: direct and group items, each checked to be the account's own. */
@@ -51,23 +78,20 @@ export class Listings {
     for (const h of messages) {
       const mine = isDirect(h) ? h.sender === me || h.recipient === me : h.sender === me || h.recipients.includes(me);
       if (!mine) throw new ChatError('protocol_violation', 'The server listed a message that is not yours.');
-      if (query.peer && isDirect(h) && h.sender !== query.peer && h.recipient !== query.peer) {
-        throw new ChatError('protocol_violation', `The server listed a message outside the conversation with ${query.peer}.`);
-      }
     }
-    for (const h of messages) if (isDirect(h)) this.note(h, query.peer);
+    if (query.peer === undefined && query.group === undefined) for (const h of messages) this.note(h, undefined);
     return messages;
   }
 
   /** Remembers what the server said about a message before showing it, to compare with its record. */
-  note(header: MessageHeader, peer: string | undefined): void {
+  note(header: ListedMessage, conversation: ConversationKey | undefined): void {
     const known = this.#listed.get(header.id);
-    const peers = known ? [...known.peers] : [];
-    if (peer !== undefined && !peers.includes(peer)) peers.push(peer);
+    const conversations = known ? [...known.conversations] : [];
+    if (conversation !== undefined && !conversations.includes(conversation)) conversations.push(conversation);
     this.#listed.set(header.id, {
       header: known?.header ?? header,
-      peers: peers.slice(0, MAX_PEERS),
-      conflict: (known?.conflict ?? false) || (known !== undefined && !sameHeader(known.header, header)) || peers.length > MAX_PEERS,
+      conversations: conversations.slice(0, MAX_CONVERSATIONS),
+      conflict: (known?.conflict ?? false) || (known !== undefined && !sameListed(known.header, header)) || conversations.length > MAX_CONVERSATIONS,
     });
   }
 
@@ -80,29 +104,50 @@ export class Listings {
       listing.conflict ||
       h.seq !== view.seq ||
       h.sender !== view.sender ||
-      h.recipient !== view.recipient ||
       h.timestamp !== view.timestamp ||
-      listing.peers.some((peer) => view.sender !== peer && view.recipient !== peer);
-    return wrong ? { ...view, text: null, status: 'misplaced', reason: MISPLACED_REASON } : view;
+      (isDirect(h) ? h.recipient !== view.recipient : h.group !== view.group) ||
+      listing.conversations.some((key) => key !== view.conversation);
+    return wrong ? { ...view, text: null, status: 'misplaced', reason: MISPLACED_REASON, kind: 'message', deleted: null, reactions: [], replyTo: null, edited: false } : view;
   }
 
   /** The header as shown; its time is kept for paging back from its seq. */
-  view(header: MessageHeader, me: string): MessageHeaderView {
-    this.#timestamps.set(header.seq, header.timestamp);
-    return { id: header.id, seq: header.seq, sender: header.sender, recipient: header.recipient, timestamp: header.timestamp, outgoing: header.sender === me };
+  view(header: ListedMessage, me: string): MessageHeaderView {
+    const conversation = conversationOf(header, me);
+    this.#timestamps.set(`${conversation}\n${header.seq}`, header.timestamp);
+    return {
+      id: header.id,
+      seq: header.seq,
+      sender: header.sender,
+      recipient: isDirect(header) ? header.recipient : null,
+      group: isDirect(header) ? null : header.group,
+      conversation,
+      timestamp: header.timestamp,
+      outgoing: header.sender === me,
+    };
   }
 
-  /** The time of the message with this seq in the conversation with `peer`; null when the server has none. */
-  async timestampOf(peer: string, seq: number): Promise<string | null> {
-    const known = this.#timestamps.get(seq);
+  /** The time of the message with this seq in the conversation; null when the server has none. */
+  async timestampOf(key: ConversationKey, seq: number): Promise<string | null> {
+    const known = this.#timestamps.get(`${key}\n${seq}`);
     if (known) return known;
-    const [first] = await this.list({ peer, after: seq - 1, limit: 1 });
+    const [first] = await this.conversation(key, { after: seq - 1, limit: 1 });
     return first && first.seq === seq ? first.timestamp : null;
   }
 }
 
+/** The conversation a header puts a message in, seen from `me`: the other person, or the group. */
+export function conversationOf(header: ListedMessage, me: string): ConversationKey {
+  if (!isDirect(header)) return groupKey(header.group);
+  return header.sender === me ? header.recipient : header.sender;
+}
+
 export function sameHeader(a: MessageHeader, b: MessageHeader): boolean {
   return a.id === b.id && a.seq === b.seq && a.sender === b.sender && a.recipient === b.recipient && a.timestamp === b.timestamp;
+}
+
+function sameListed(a: ListedMessage, b: ListedMessage): boolean {
+  if (isDirect(a) || isDirect(b)) return isDirect(a) && isDirect(b) && sameHeader(a, b);
+  return sameGroupHeader(a, b);
 }
 
 export function isDirect(header: ListedMessage): header is MessageHeader {

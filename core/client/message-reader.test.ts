@@ -38,7 +38,12 @@ async function readerWith(...routes: Route[]) {
   const { http, api } = fakeApi(...routes, on('GET', '/users/bob_1', { status: 200, data: bobProfile }));
   const s = await sessionOn('alice_1', alice);
   const listings = new Listings(api, () => s);
-  const reader = new MessageReader(api, new KeyDirectory(api, () => s, () => undefined), listings, () => s);
+  const items = new MessageReader(api, new KeyDirectory(api, () => s, () => undefined), listings, () => s);
+  // As MessageViews shows them, without the conversation's changes (content-view.test.ts has those).
+  const reader = {
+    read: async (ids: string[]) => (await items.items(ids)).map((i) => listings.placed(i.view)),
+    forgetViewsOf: (peer: string) => items.forgetViewsOf(peer),
+  };
   return { http, reader, listings };
 }
 

@@ -1,13 +1,19 @@
 // Core side: sealed messages not yet acknowledged by the server, by id. A retry re-sends the very same bytes,
 // which the server answers 200 (its idempotency), so a message is never duplicated or sealed twice.
 import type { DirectSendRequest } from '../protocol/schemas-v2.js';
+import type { ConversationKey } from '../api/view.js';
+import type { GroupSendPayload } from './server-api.js';
 import type { KeyValueStore } from './store.js';
 
 export interface OutboxEntry {
-  payload: DirectSendRequest;
-  /** SHA-512 of recipient and text, to refuse reusing an id for a different message. */
+  payload: DirectSendRequest | GroupSendPayload;
+  /** SHA-512 of conversation and content, to refuse reusing an id for a different message. */
   digest: string;
   createdAt: string;
+  /** Kept with the sealed bytes so a retry after a restart knows where it goes (entries of v1 lack it). */
+  conversation?: ConversationKey;
+  /** A group announcement: it goes to the server's list, not only to the verified members. */
+  announcement?: boolean;
 }
 
 export class Outbox {

@@ -6,7 +6,6 @@ import { failure } from '../test-fixtures/waiting.js';
 import { importedKeys } from '../test-fixtures/vectors.js';
 import { KeyDirectory } from './key-directory.js';
 import { Listings } from './listings.js';
-import { MessageReader } from './message-reader.js';
 import { Sender } from './sender.js';
 import type { Session } from './session.js';
 import { fakeApi, on, sessionOn, type Answer, type FakeHttp } from '../test-fixtures/client-doubles.js';
@@ -30,8 +29,8 @@ async function sender(answers: Array<(body: unknown) => Answer>, retryDelaysMs =
   const session = () => s;
   const keyDirectory = new KeyDirectory(api, session, () => undefined);
   const listings = new Listings(api, session);
-  const reader = new MessageReader(api, keyDirectory, listings, session);
-  return { http, s, send: new Sender({ api, keys: keyDirectory, listings, reader, session, retryDelaysMs }) };
+  const groupRecipients = async () => ['bob_1'];
+  return { http, s, send: new Sender({ api, keys: keyDirectory, listings, session, groupRecipients, retryDelaysMs }) };
 }
 
 const down = (): Answer => ({ status: 503 });
@@ -41,7 +40,7 @@ describe('Sender', () => {
   it('sends format 2: the text in a content object with the sender\'s clock, under the v2 header', async () => {
     const { http, send } = await sender([ack]);
     const before = new Date().toISOString();
-    await send.send({ recipient: 'alice_1', text: 'in format 2', id });
+    await send.send('alice_1', { type: 'text', text: 'in format 2' }, id);
     const body = http.requests[0]!.options.body as SendMessageRequest & { format?: number };
     expect(body.format).toBe(2);
     const opened = await openRecord({ ...body, sender: 'alice_1' }, 'alice_1', keys.privateKey);
@@ -57,13 +56,13 @@ describe('Sender', () => {
   it('refuses a text that would not fit the server\'s request limit once sealed', async () => {
     const { http, send } = await sender([ack]);
     // 60,000 control characters: under the text limit, but six bytes each once escaped in JSON.
-    expect((await failure(send.send({ recipient: 'alice_1', text: '\u0001'.repeat(60_000), id }))).message).toMatch(/too long to send/);
+    expect((await failure(send.send('alice_1', { type: 'text', text: '\u0001'.repeat(60_000) }, id))).message).toMatch(/too long to send/);
     expect(http.requests).toHaveLength(0);
   });
 
   it('retries after a 5xx with the identical bytes, then leaves the outbox empty', async () => {
     const { http, send } = await sender([down, down, ack]);
-    const view = await send.send({ recipient: 'alice_1', text: 'hello', id });
+    const { view } = await send.send('alice_1', { type: 'text', text: 'hello' }, id);
     expect(view).toMatchObject({ id, text: 'hello', status: 'verified', outgoing: true });
     const bodies = http.requests.map((r) => JSON.stringify(r.options.body));
     expect(bodies).toHaveLength(3);
@@ -73,10 +72,10 @@ describe('Sender', () => {
 
   it('gives up after the last retry delay, keeps the message, and sends the same bytes later', async () => {
     const { http, send } = await sender([down, down, down, ack], [1]);
-    expect((await failure(send.send({ recipient: 'alice_1', text: 'kept', id }))).code).toBe('server_error');
+    expect((await failure(send.send('alice_1', { type: 'text', text: 'kept' }, id))).code).toBe('server_error');
     expect(http.requests).toHaveLength(2);
     expect(await send.pending()).toEqual([id]);
-    expect((await failure(send.send({ recipient: 'alice_1', text: 'another text', id }))).message).toBe('This message id was already used for a different message.');
+    expect((await failure(send.send('alice_1', { type: 'text', text: 'another text' }, id))).message).toBe('This message id was already used for a different message.');
     expect((await send.resendPending()).sent.map((h) => h.id)).toEqual([id]);
     expect(new Set(http.requests.map((r) => JSON.stringify(r.options.body))).size).toBe(1);
     expect(await send.pending()).toEqual([]);
@@ -84,14 +83,14 @@ describe('Sender', () => {
 
   it('drops a message the server refuses for good, and reports it from resendPending', async () => {
     const { send } = await sender([down, () => ({ status: 409 })], []);
-    await failure(send.send({ recipient: 'alice_1', text: 'x', id }));
-    expect(await send.resendPending()).toEqual({ sent: [], refused: [{ id, recipient: 'alice_1', reason: 'A different message with this id is already on the server.' }] });
+    await failure(send.send('alice_1', { type: 'text', text: 'x' }, id));
+    expect(await send.resendPending()).toEqual({ sent: [], refused: [{ id, conversation: 'alice_1', reason: 'A different message with this id is already on the server.' }] });
     expect(await send.pending()).toEqual([]);
   });
 
   it('does not retry a refusal', async () => {
     const { http, send } = await sender([() => ({ status: 403 })]);
-    expect((await failure(send.send({ recipient: 'alice_1', text: 'x', id }))).code).toBe('forbidden');
+    expect((await failure(send.send('alice_1', { type: 'text', text: 'x' }, id))).code).toBe('forbidden');
     expect(http.requests).toHaveLength(1);
     expect(await send.pending()).toEqual([]);
   });

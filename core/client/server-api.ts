@@ -3,7 +3,17 @@
 import type { AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { RegisterRequest } from '../protocol/schemas.js';
-import { listedMessagesResponseSchema, type DirectSendRequest, type ListedMessage } from '../protocol/schemas-v2.js';
+import {
+  groupHeaderSchema,
+  groupSchema,
+  groupsResponseSchema,
+  listedMessagesResponseSchema,
+  type ChangeMembersRequest,
+  type DirectSendRequest,
+  type Group,
+  type GroupHeader,
+  type ListedMessage,
+} from '../protocol/schemas-v2.js';
 import {
   healthResponseSchema,
   messageHeaderSchema,
@@ -20,6 +30,17 @@ import { HttpApi, parseAnswer, type Method, type Transport } from './http-api.js
 import { errorFromResponse } from './http-errors.js';
 import { safeServerUrl } from './transport-safety.js';
 
+/** POST /messages of a group message (PROTOCOL.md "Groups"): `keys` maps each recipient to its wrapped key. */
+export interface GroupSendPayload {
+  id: string;
+  format: 2;
+  group: string;
+  keys: Record<string, string>;
+  senderSessionKey: string;
+  body: string;
+  signature: string;
+}
+
 /** A session token the server granted, with the device credential it sent along (unchecked). */
 export interface Grant {
   token: string;
@@ -29,6 +50,7 @@ export interface Grant {
 // A type (not an interface) so it passes as the request's query record.
 export type MessageQuery = {
   peer?: string;
+  group?: string;
   order?: 'asc' | 'desc';
   limit?: number;
   after?: number;
@@ -146,6 +168,66 @@ export class ServerApi {
     return header;
   }
 
+  /** One POST /messages of a group message; 409 members_changed is 'members_changed' (the caller re-seals). */
+  async postGroupMessage(payload: GroupSendPayload, me: string): Promise<GroupHeader | 'members_changed'> {
+    const response = await this.#http.raw('POST', '/messages', { auth: true, body: payload });
+    if (response.status === 409 && errorCodeOf(response.data) === 'members_changed') return 'members_changed';
+    if (response.status === 404) throw new ChatError('not_found', 'You are not a member of this group (any more).');
+    if (response.status === 409) throw new ChatError('invalid_input', 'A different message with this id is already on the server.');
+    if (response.status !== 201 && response.status !== 200) throw unexpected(response, 'POST /messages');
+    const header = parseAnswer(groupHeaderSchema, response.data, 'POST /messages');
+    const sealedFor = Object.keys(payload.keys).sort().join(',');
+    if (header.id !== payload.id || header.sender !== me || header.group !== payload.group || header.recipients.join(',') !== sealedFor) {
+      throw new ChatError('protocol_violation', 'The server acknowledged a different message than the one sent.');
+    }
+    return header;
+  }
+
+  /** DELETE /messages/{id}: the server erases the message's encrypted fields; false when it has none of yours (404). */
+  async deleteMessage(id: string): Promise<boolean> {
+    const response = await this.#http.raw('DELETE', `/messages/${id}`, { auth: true });
+    if (response.status === 404) return false;
+    if (response.status !== 204 && response.status !== 200) throw unexpected(response, 'DELETE /messages/{id}');
+    return true;
+  }
+
+  async createGroup(id: string, members: string[], me: string): Promise<Group> {
+    const response = await this.#http.raw('POST', '/groups', { auth: true, body: { id, members } });
+    if (response.status === 409) throw new ChatError('invalid_input', 'A group with this id exists already; try again.');
+    if (response.status !== 201) throw unexpected(response, 'POST /groups');
+    const group = parseAnswer(groupSchema, response.data, 'POST /groups');
+    const expected = [...new Set([...members, me])].sort().join(',');
+    if (group.id !== id || group.owner !== me || group.members.join(',') !== expected) {
+      throw new ChatError('protocol_violation', 'The server made a different group than the one asked for.');
+    }
+    return group;
+  }
+
+  /** GET /groups: only well-formed groups the user is listed in. */
+  async groups(me: string): Promise<Group[]> {
+    const { data } = await this.#http.call('GET', '/groups', groupsResponseSchema, { auth: true });
+    if (data.groups.some((g) => !g.members.includes(me))) throw new ChatError('protocol_violation', 'The server listed a group you are not in.');
+    return data.groups;
+  }
+
+  /** GET /groups/{id}; null when the user is not (or no longer) a member (404). */
+  async group(id: string, me: string): Promise<Group | null> {
+    const response = await this.#http.raw('GET', `/groups/${id}`, { auth: true });
+    if (response.status === 404) return null;
+    if (response.status !== 200) throw unexpected(response, 'GET /groups/{id}');
+    const group = parseAnswer(groupSchema, response.data, 'GET /groups/{id}');
+    if (group.id !== id || !group.members.includes(me)) throw new ChatError('protocol_violation', 'The server answered with another group.');
+    return group;
+  }
+
+  /** POST /groups/{id}/members: the group after the change (without the caller, when it left). */
+  async changeMembers(id: string, change: ChangeMembersRequest): Promise<Group> {
+    const response = await this.#http.raw('POST', `/groups/${id}/members`, { auth: true, body: change });
+    if (response.status === 403) throw new ChatError('forbidden', 'Only the group\'s owner can remove other members.');
+    if (response.status !== 200) throw unexpected(response, 'POST /groups/{id}/members');
+    return parseAnswer(groupSchema, response.data, 'POST /groups/{id}/members');
+  }
+
   /** PUT or DELETE /blocks/{u}; 'not_found' (404) is either no such user or no blocking on this server. */
   async setBlocked(peer: string, blocked: boolean): Promise<'done' | 'not_found' | 'unsupported'> {
     const method: Method = blocked ? 'PUT' : 'DELETE';
@@ -174,6 +256,12 @@ export async function checkServer(serverUrl: string, transport?: Transport): Pro
   const url = safeServerUrl(serverUrl);
   const version = await new ServerApi(new HttpApi(url, transport ?? {})).health();
   return { serverUrl: url, version };
+}
+
+function errorCodeOf(data: unknown): string | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const error = (data as { error?: { code?: unknown } }).error;
+  return typeof error?.code === 'string' ? error.code : null;
 }
 
 function grant(token: string, response: AxiosResponse): Grant {

@@ -6,6 +6,7 @@ import { fingerprint } from '../crypto/fingerprint.js';
 import { canonicalSpki, importPrivateKey, importPublicKey, publicSpkiOfPrivateKey, type PrivateKeys, type PublicKeys } from '../crypto/rsa.js';
 import { ChatError } from '../api/errors.js';
 import { ConversationIndex } from './conversation-index.js';
+import { GroupRecords } from './group-records.js';
 import { Outbox } from './outbox.js';
 import { Pins } from './pins.js';
 import type { KeyValueStore } from './store.js';
@@ -20,6 +21,7 @@ export interface Session {
   index: ConversationIndex;
   outbox: Outbox;
   verified: VerifiedLog;
+  groups: GroupRecords;
   /** What "stay signed in" hands to the desktop helper; null unless the session was opened to keep it. */
   secret: { authHash: string; pkcs8: string } | null;
 }
@@ -73,6 +75,7 @@ export async function openSession(
     index: await ConversationIndex.load(store, namespace),
     outbox: new Outbox(store, namespace),
     verified: new VerifiedLog(store, namespace),
+    groups: new GroupRecords(store, namespace),
     secret: authHash === null ? null : { authHash, pkcs8: encodeBase64(pkcs8) },
   };
 }

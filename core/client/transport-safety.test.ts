@@ -35,7 +35,7 @@ describe('safeServerUrl', () => {
 
 describe('errors', () => {
   it('turns a schema failure into invalid_input naming the field', () => {
-    const result = sendRequestSchema.safeParse({ recipient: 'Bob', text: 'hi', id: 'nope' });
+    const result = sendRequestSchema.safeParse({ conversation: 'Bob', text: 'hi', id: 'nope' });
     expect(result.success).toBe(false);
     const info = toChatErrorInfo(result.error);
     expect(info.code).toBe('invalid_input');
@@ -53,6 +53,6 @@ describe('errors', () => {
   });
 
   it('lowercases and trims a typed username', () => {
-    expect(sendRequestSchema.parse({ recipient: ' Bob ', text: 'hi', id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c' }).recipient).toBe('bob');
+    expect(sendRequestSchema.parse({ conversation: ' Bob ', text: 'hi', id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c' }).conversation).toBe('bob');
   });
 });

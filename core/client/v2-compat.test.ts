@@ -101,14 +101,14 @@ describe('a v2 server with v2 peers', () => {
       );
     await groupMessage('to the group, before alice signs in');
     const bobClient = await signIn(bob);
-    await bobClient.client.send({ recipient: alice, text: 'direct, after the group message', id: bobClient.client.newMessageId() });
+    await bobClient.client.send({ conversation: alice, text: 'direct, after the group message', id: bobClient.client.newMessageId() });
 
     const { client, events } = await signIn(alice);
     await client.startLive();
-    expect((await client.conversation({ peer: bob })).messages.map((m) => m.sender)).toEqual([bob]);
+    expect((await client.conversation({ conversation: bob })).messages.map((m) => m.sender)).toEqual([bob]);
     // Live: a group message, then a direct one; the stream stays up and the direct one arrives.
     await groupMessage('to the group, live');
-    const live = await bobClient.client.send({ recipient: alice, text: 'direct, live', id: bobClient.client.newMessageId() });
+    const live = await bobClient.client.send({ conversation: alice, text: 'direct, live', id: bobClient.client.newMessageId() });
     await until(() => events.some((e) => e.type === 'message' && e.message.id === live.id), 'the live direct message after a group message');
     // One connection, never dropped: the group event was no protocol violation.
     expect(events.flatMap((e) => (e.type === 'connection' ? [e.state] : []))).toEqual(['connecting', 'online']);

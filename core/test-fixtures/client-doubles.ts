@@ -11,6 +11,7 @@ import { ServerApi } from '../client/server-api.js';
 import type { Session } from '../client/session.js';
 import { MemoryStore } from '../client/store.js';
 import { VerifiedLog } from '../client/verified-log.js';
+import { GroupRecords } from '../client/group-records.js';
 
 export interface Answer {
   status: number;
@@ -71,6 +72,7 @@ export async function sessionOn(
     index: await ConversationIndex.load(store, namespace),
     outbox: new Outbox(store, namespace),
     verified: new VerifiedLog(store, namespace),
+    groups: new GroupRecords(store, namespace),
     secret: null,
   };
 }

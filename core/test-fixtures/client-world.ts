@@ -17,7 +17,7 @@ export interface ClientWorld {
   /** Fresh usernames (`<key>_<prefix><n>`) registered on the fixture keys. */
   people(...keys: Array<'alice' | 'bob' | 'carol'>): Promise<string[]>;
   /** A client through the proxy, signed in, with the events it emitted so far. */
-  signIn(username: string, store?: MemoryStore, options?: { streamAdapter?: 'http' | 'fetch' }): Promise<{ client: ChatClient; events: ChatEvent[]; store: MemoryStore }>;
+  signIn(username: string, store?: MemoryStore, options?: { streamAdapter?: 'http' | 'fetch'; clock?: () => number }): Promise<{ client: ChatClient; events: ChatEvent[]; store: MemoryStore }>;
 }
 
 export function clientWorld(prefix = ''): ClientWorld {
@@ -60,6 +60,7 @@ export function clientWorld(prefix = ''): ClientWorld {
         reconnectDelaysMs: [20],
         retryDelaysMs: [10, 10],
         ...(options.streamAdapter ? { transport: { streamAdapter: options.streamAdapter } } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
       });
       const events: ChatEvent[] = [];
       client.onEvent((e) => events.push(e));
@@ -69,4 +70,4 @@ export function clientWorld(prefix = ''): ClientWorld {
   };
 }
 
-export const send = (client: ChatClient, recipient: string, text: string) => client.send({ recipient, text, id: client.newMessageId() });
+export const send = (client: ChatClient, conversation: string, text: string) => client.send({ conversation, text, id: client.newMessageId() });

@@ -2,7 +2,7 @@
 // while the window is not focused, and the unread count on the badge and in the title.
 import type { MessageHeaderView } from '../../core/api/chat-api.js';
 import type { HostedClient } from './hosted-client.js';
-import { notificationText, shouldNotify, totalUnread, type NotificationText } from './notifications.js';
+import { isNews, notificationText, shouldNotify, totalUnread, type NotificationText } from './notifications.js';
 import type { SettingsStore } from './settings-store.js';
 
 export interface AttentionDeps {
@@ -13,7 +13,7 @@ export interface AttentionDeps {
   logProblem: (what: string, error: unknown) => void;
 }
 
-export type AttentionClient = Pick<HostedClient, 'currentAccount' | 'contacts' | 'readMessages'>;
+export type AttentionClient = Pick<HostedClient, 'currentAccount' | 'contacts' | 'groups' | 'groupDetails' | 'readMessages'>;
 
 export class Attention {
   readonly #deps: AttentionDeps;
@@ -30,8 +30,11 @@ export class Attention {
     try {
       const settings = this.#deps.settings.get();
       if (shouldNotify(message, this.#deps.isWindowFocused(), settings)) {
-        const opened = settings.notificationContent ? ((await this.#client()?.readMessages([message.id]))?.[0] ?? null) : null;
-        this.#deps.showNotification(notificationText(message, settings, opened));
+        const client = this.#client();
+        // Read here, in the main process, to tell news from an edit or reaction; the text shows only when allowed.
+        const opened = (await client?.readMessages([message.id]).catch(() => null))?.[0] ?? null;
+        const groupName = message.group === null ? null : ((await client?.groupDetails(message.group).catch(() => null))?.name ?? null);
+        if (isNews(opened)) this.#deps.showNotification(notificationText(message, settings, settings.notificationContent ? opened : null, groupName));
       }
       await this.refreshUnread();
     } catch (error) {
@@ -43,8 +46,8 @@ export class Attention {
     const client = this.#client();
     const account = await client?.currentAccount();
     if (!client || !account) return this.clear();
-    const contacts = await client.contacts().catch(() => []);
-    this.#deps.setUnreadCount(totalUnread(contacts), account.username);
+    const [contacts, groups] = await Promise.all([client.contacts().catch(() => []), client.groups().catch(() => [])]);
+    this.#deps.setUnreadCount(totalUnread([...contacts, ...groups]), account.username);
   }
 
   /** Nobody is signed in: no count, no name. */

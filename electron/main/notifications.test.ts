@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageHeaderView, MessageView } from '../../core/api/chat-api.js';
-import { notificationText, shouldNotify, totalUnread, windowTitle } from './notifications.js';
+import { headerView, messageView } from '../../core/test-fixtures/views.js';
+import { isNews, notificationText, shouldNotify, totalUnread, windowTitle } from './notifications.js';
 
-const header: MessageHeaderView = {
-  id: '7b0b4a6e-1c1f-4f55-9a57-3a3b3b7d4c11',
-  seq: 5,
-  sender: 'alice',
-  recipient: 'bob',
-  timestamp: '2026-11-25T20:55:01.123Z',
-  outgoing: false,
-};
-const opened: MessageView = { ...header, text: 'the secret plan\nis here', status: 'verified', reason: null };
+const header: MessageHeaderView = headerView({ seq: 5 });
+const opened: MessageView = messageView({ ...header, text: 'the secret plan\nis here' });
 const on = { notifications: true, notificationContent: false };
 
 describe('shouldNotify', () => {
@@ -19,6 +13,20 @@ describe('shouldNotify', () => {
     expect(shouldNotify(header, true, on)).toBe(false);
     expect(shouldNotify({ ...header, outgoing: true }, false, on)).toBe(false);
     expect(shouldNotify(header, false, { ...on, notifications: false })).toBe(false);
+  });
+});
+
+describe('group messages and changes', () => {
+  it('names the group in the title, and counts an edit or a reaction as no news', () => {
+    const group = '6f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c';
+    const inGroup = headerView({ recipient: null, group, seq: 6 });
+    expect(notificationText(inGroup, on, null, 'Family').title).toBe('alice in Family');
+    expect(notificationText(inGroup, on, null, null).title).toBe('alice in a group');
+    expect(isNews(messageView({ kind: 'change' }))).toBe(false);
+    expect(isNews(messageView({ kind: 'announcement' }))).toBe(false);
+    expect(isNews(messageView({ kind: 'change', status: 'may_not_change' }))).toBe(true);
+    expect(isNews(opened)).toBe(true);
+    expect(isNews(null)).toBe(true);
   });
 });
 

@@ -21,12 +21,17 @@ export function shouldNotify(message: MessageHeaderView, windowFocused: boolean,
   return prefs.notifications && !windowFocused && !message.outgoing;
 }
 
+/** An edit, reaction or deletion shows on its message, and a group change is a line in the group: neither is news. */
+export function isNews(opened: MessageView | null): boolean {
+  return opened === null || opened.status !== 'verified' || opened.kind === 'message';
+}
+
 /**
- * The notification's text. The sender only, unless the person turned content on; even then only a
- * verified message shows its text — a failed one says so instead of showing words nobody vouched for.
+ * The notification's text. The sender (and the group's name) only, unless the person turned content on; even
+ * then only a verified message shows its text — a failed one says so instead of showing words nobody vouched for.
  */
-export function notificationText(message: MessageHeaderView, prefs: NotificationPrefs, opened: MessageView | null): NotificationText {
-  const title = `New message from ${message.sender}`;
+export function notificationText(message: MessageHeaderView, prefs: NotificationPrefs, opened: MessageView | null, groupName: string | null = null): NotificationText {
+  const title = message.group === null ? `New message from ${message.sender}` : `${message.sender} in ${groupName ?? 'a group'}`;
   if (!prefs.notificationContent || opened === null) {
     return { title, body: `Open ${APP_NAME} to read it.` };
   }
@@ -42,7 +47,7 @@ function shorten(text: string): string {
   return chars.length <= MAX_BODY_CHARS ? oneLine : `${chars.slice(0, MAX_BODY_CHARS - 1).join('')}…`;
 }
 
-/** Total unread over every contact; never negative, never fractional. */
+/** Total unread over every contact and group; never negative, never fractional. */
 export function totalUnread(contacts: readonly { unread: number }[]): number {
   return contacts.reduce((sum, c) => sum + (Number.isInteger(c.unread) && c.unread > 0 ? c.unread : 0), 0);
 }

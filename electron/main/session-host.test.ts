@@ -3,9 +3,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ChatApi, ChatEvent } from '../../core/api/chat-api.js';
 import { SESSION_METHODS, type SessionMethod } from '../../core/api/methods.js';
+import { headerView, messageView } from '../../core/test-fixtures/views.js';
 import { messageId, SERVER, sessionHostKit } from './session-host.fixture.js';
 
 const { makeHost } = sessionHostKit();
+const GROUP = '6f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c';
 
 /** A valid argument list for each session method: whatever the window passes must reach the client unchanged. */
 const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
@@ -21,9 +23,19 @@ const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
   disownEarlierKeys: ['bob'],
   blockContact: ['bob'],
   unblockContact: ['bob'],
-  conversation: [{ peer: 'bob', limit: 10 }],
+  groups: [],
+  groupDetails: [GROUP],
+  createGroup: [{ name: 'Family', members: ['bob'] }],
+  changeGroupMembers: [{ group: GROUP, add: ['carol'] }],
+  renameGroup: [{ group: GROUP, name: 'Team' }],
+  leaveGroup: [GROUP],
+  confirmGroupMembers: [GROUP],
+  conversation: [{ conversation: 'bob', limit: 10 }],
   readMessages: [[messageId]],
-  send: [{ recipient: 'bob', text: 'hi', id: messageId }],
+  send: [{ conversation: 'bob', text: 'hi', id: messageId }],
+  editMessage: [{ target: messageId, text: 'fixed', id: messageId }],
+  deleteMessage: [{ target: messageId, id: messageId }],
+  react: [{ target: messageId, emoji: '👍', id: messageId }],
   markRead: ['bob', 3],
 };
 /** What works without a session: asking who is signed in, signing in and out, and the (public) user search. */
@@ -113,7 +125,7 @@ describe('SessionHost settings', () => {
 });
 
 describe('SessionHost events and notifications', () => {
-  const header = { id: messageId, seq: 1, sender: 'bob', recipient: 'alice', timestamp: '2026-11-25T20:55:01.123Z', outgoing: false };
+  const header = headerView({ id: messageId, sender: 'bob', recipient: 'alice' });
 
   async function signedIn(options: { focused?: boolean } = {}) {
     const made = makeHost(options);
@@ -135,16 +147,30 @@ describe('SessionHost events and notifications', () => {
     client.emit({ type: 'message', message: header });
     await vi.waitFor(() => expect(deps.showNotification).toHaveBeenCalled());
     expect(deps.showNotification).toHaveBeenCalledWith({ title: 'New message from bob', body: 'Open Encrypted Chat to read it.' });
-    expect(client.readMessages).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(deps.setUnreadCount).toHaveBeenLastCalledWith(2, 'alice'));
   });
 
   it('shows the verified text only when content is turned on', async () => {
     const { host, client, deps } = await signedIn();
     await host.updateSettings({ notificationContent: true });
-    client.readMessages.mockResolvedValueOnce([{ ...header, text: 'see you at 8', status: 'verified', reason: null }]);
+    client.readMessages.mockResolvedValueOnce([messageView({ ...header, text: 'see you at 8' })]);
     client.emit({ type: 'message', message: header });
     await vi.waitFor(() => expect(deps.showNotification).toHaveBeenCalledWith({ title: 'New message from bob', body: 'see you at 8' }));
+  });
+
+  it('names the group of a group message, counts groups in the badge, and stays quiet for a reaction', async () => {
+    const { client, deps } = await signedIn();
+    const inGroup = headerView({ id: messageId, sender: 'bob', recipient: null, group: GROUP });
+    client.groupList = [{ id: GROUP, conversation: `group:${GROUP}`, name: 'Family', members: ['alice', 'bob'], owner: 'alice', serverMembers: ['alice', 'bob'], sending: 'ok', warnings: [], unread: 3, lastActivity: null, lastSeq: 1 }];
+    client.readMessages.mockResolvedValueOnce([messageView({ ...inGroup, text: 'hi all' })]);
+    client.emit({ type: 'message', message: inGroup });
+    await vi.waitFor(() => expect(deps.showNotification).toHaveBeenCalledWith({ title: 'bob in Family', body: 'Open Encrypted Chat to read it.' }));
+    await vi.waitFor(() => expect(deps.setUnreadCount).toHaveBeenLastCalledWith(3, 'alice'));
+    client.readMessages.mockResolvedValueOnce([messageView({ ...inGroup, kind: 'change', text: null })]);
+    client.emit({ type: 'message', message: { ...inGroup, seq: 2 } });
+    await vi.waitFor(() => expect(client.readMessages).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(deps.setUnreadCount).toHaveBeenCalledTimes(3));
+    expect(deps.showNotification).toHaveBeenCalledTimes(1);
   });
 
   it('stays quiet while the window is focused', async () => {

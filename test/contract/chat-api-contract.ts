@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatEvent, SendRequest } from '../../core/api/chat-api.js';
 import { THEMES } from '../../core/api/settings.js';
-import { chatError, details, expectEventShape, FINGERPRINT, header, isoTimestamp, positiveInteger, type ContractSetup, type ContractWorld } from './contract-world.js';
+import { chatError, details, expectEventShape, FINGERPRINT, header, isoTimestamp, shownText, positiveInteger, type ContractSetup, type ContractWorld } from './contract-world.js';
 
 const shout = (username: string) => `  ${username.toUpperCase()} `;
 // A live event crosses a server's event stream and the worker's port: give it longer than expect.poll's 1 s.
@@ -14,7 +14,7 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
     let w: ContractWorld;
     let events: ChatEvent[];
     const signIn = () => w.api.login(w.me);
-    const message = (recipient: string, text: string): SendRequest => ({ recipient, text, id: crypto.randomUUID() });
+    const message = (conversation: string, text: string): SendRequest => ({ conversation, text, id: crypto.randomUUID() });
     const contact = (username: string) => w.api.contacts().then((list) => list.find((c) => c.username === username));
 
     beforeEach(async () => {
@@ -33,7 +33,7 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
       // Thunks, so each call starts only when awaited: a rejection must never wait unhandled.
       const locked = [
         () => w.api.contacts(),
-        () => w.api.conversation({ peer: w.third }),
+        () => w.api.conversation({ conversation: w.third }),
         () => w.api.contactDetails(w.third),
         () => w.api.blockContact(w.third),
         () => w.api.readMessages([]),
@@ -101,11 +101,11 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
       const request = message(shout(w.third), 'hello third');
       const sent = await w.api.send(request);
       const sentHeader = header({ id: request.id, sender: w.me.username, recipient: w.third, outgoing: true });
-      expect(sent).toEqual({ ...sentHeader, text: 'hello third', status: 'verified', reason: null });
-      const page = await w.api.conversation({ peer: shout(w.third) });
+      expect(sent).toEqual({ ...sentHeader, ...shownText('hello third') });
+      const page = await w.api.conversation({ conversation: shout(w.third) });
       expect(page).toEqual({ messages: [sentHeader], hasMore: false });
-      const { text: _text, status: _status, reason: _reason, ...sentFields } = sent;
-      expect(page.messages[0]).toEqual(sentFields);
+      const { id, seq, sender, recipient, group, conversation, timestamp, outgoing } = sent;
+      expect(page.messages[0]).toEqual({ id, seq, sender, recipient, group, conversation, timestamp, outgoing });
       expect(await w.api.readMessages([sent.id])).toEqual([sent]);
       expect(await w.api.readMessages([])).toEqual([]);
       await chatError(w.api.readMessages([sent.id, crypto.randomUUID()]), 'not_found');
@@ -118,11 +118,11 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
       const [listed, ...others] = await w.api.contacts();
       expect(others).toEqual([]);
       expect(listed).toEqual({ username: w.peer.username, keyStatus: 'pinned', unread: 1, lastActivity: isoTimestamp(), lastSeq: positiveInteger() });
-      const page = await w.api.conversation({ peer: w.peer.username });
+      const page = await w.api.conversation({ conversation: w.peer.username });
       expect(page).toEqual({ messages: [header({ sender: w.peer.username, recipient: w.me.username, outgoing: false })], hasMore: false });
       const got = page.messages[0]!;
       expect(got).toMatchObject({ seq: listed!.lastSeq, timestamp: listed!.lastActivity });
-      expect(await w.api.readMessages([got.id])).toEqual([{ ...got, text: 'hi from peer', status: 'verified', reason: null }]);
+      expect(await w.api.readMessages([got.id])).toEqual([{ ...got, ...shownText('hi from peer') }]);
       expect(await w.api.markRead(w.peer.username, got.seq)).toBeUndefined();
       expect(await contact(w.peer.username)).toMatchObject({ unread: 0, lastSeq: got.seq });
     });
@@ -130,12 +130,12 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
     it('pages a conversation from the newest, oldest first within a page', async () => {
       await signIn();
       for (const text of ['one', 'two', 'three']) await w.peer.send(text);
-      const newest = await w.api.conversation({ peer: w.peer.username, limit: 2 });
+      const newest = await w.api.conversation({ conversation: w.peer.username, limit: 2 });
       expect(newest.hasMore).toBe(true);
       expect(newest.messages).toHaveLength(2);
       const [second, third] = newest.messages;
       expect(second!.seq).toBeLessThan(third!.seq);
-      const older = await w.api.conversation({ peer: w.peer.username, beforeSeq: second!.seq, limit: 2 });
+      const older = await w.api.conversation({ conversation: w.peer.username, beforeSeq: second!.seq, limit: 2 });
       expect(older).toEqual({ messages: [header({ sender: w.peer.username, recipient: w.me.username, outgoing: false })], hasMore: false });
       const texts = await w.api.readMessages([...older.messages, ...newest.messages].map((m) => m.id));
       expect(texts.map((m) => m.text)).toEqual(['one', 'two', 'three']);
@@ -144,7 +144,7 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
     it('lists contacts newest activity first, including a conversation opened before any message', async () => {
       await signIn();
       expect(await w.api.contacts()).toEqual([]);
-      expect(await w.api.conversation({ peer: w.third })).toEqual({ messages: [], hasMore: false });
+      expect(await w.api.conversation({ conversation: w.third })).toEqual({ messages: [], hasMore: false });
       expect(await w.api.contacts()).toEqual([{ username: w.third, keyStatus: 'pinned', unread: 0, lastActivity: null, lastSeq: null }]);
       await w.peer.send('first');
       expect((await w.api.contacts()).map((c) => c.username)).toEqual([w.peer.username, w.third]);
@@ -178,10 +178,10 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
         () => w.api.send(message(w.third, '')),
         () => w.api.send(message(w.third, '  \n ')),
         () => w.api.send(message('Not A Name!', 'hello')),
-        () => w.api.send({ recipient: w.third, text: 'hello', id: 'not-a-uuid' }),
+        () => w.api.send({ conversation: w.third, text: 'hello', id: 'not-a-uuid' }),
         () => w.api.send({ ...message(w.third, 'hello'), extra: true } as SendRequest),
-        () => w.api.conversation({ peer: 'ab' }),
-        () => w.api.conversation({ peer: w.third, limit: 0 }),
+        () => w.api.conversation({ conversation: 'ab' }),
+        () => w.api.conversation({ conversation: w.third, limit: 0 }),
         () => w.api.markRead(w.third, 0),
         () => w.api.readMessages(['not-a-uuid']),
         () => w.api.contactDetails('white space'),
@@ -224,7 +224,7 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
       await w.peer.send('live one');
       const announced = () => later.filter((e) => e.type === 'message');
       await expect.poll(announced, LIVE).toEqual([{ type: 'message', message: header({ sender: w.peer.username, recipient: w.me.username, outgoing: false }) }]);
-      const { messages } = await w.api.conversation({ peer: w.peer.username });
+      const { messages } = await w.api.conversation({ conversation: w.peer.username });
       expect(announced()[0]).toEqual({ type: 'message', message: messages[0] });
       stop();
       await w.peer.send('live two');

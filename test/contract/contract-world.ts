@@ -47,7 +47,13 @@ export async function chatError(promise: Promise<unknown>, code: ChatErrorCode):
 
 /** A header as the window gets it from conversation() and message events: exactly these fields. */
 export function header(fields: Partial<MessageHeaderView> & { sender: string; recipient: string; outgoing: boolean }) {
-  return { id: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: positiveInteger(), timestamp: isoTimestamp(), ...fields };
+  const conversation = fields.outgoing ? fields.recipient : fields.sender;
+  return { id: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: positiveInteger(), timestamp: isoTimestamp(), group: null, conversation, ...fields };
+}
+
+/** What a plain verified text message adds to its header once read. */
+export function shownText(text: string) {
+  return { text, status: 'verified', reason: null, kind: 'message', replyTo: null, edited: false, deleted: null, reactions: [], senderClock: null, warning: null };
 }
 
 export function details(username: string, fields: Partial<ContactDetails> = {}): ContactDetails {

@@ -60,7 +60,7 @@ describeChatApiContract('the web adapter over a real server', async () => {
       username: peer,
       send: async (text) => {
         const client = await other();
-        await client.send({ recipient: me, text, id: client.newMessageId() });
+        await client.send({ conversation: me, text, id: client.newMessageId() });
       },
     },
     third,

@@ -28,9 +28,9 @@ test('messages the server moves into the wrong conversation show as failed, not 
   const [alice, bob, carol] = [uniqueName('alice'), uniqueName('bob'), uniqueName('carol')];
   await Promise.all([registerFixture(serverUrl(), 'alice', alice, PASSWORD), registerFixture(serverUrl(), 'bob', bob, PASSWORD), registerFixture(serverUrl(), 'carol', carol, PASSWORD)]);
   const [a, b, c] = await Promise.all([signedIn(alice), signedIn(bob), signedIn(carol)]);
-  const fromCarol = await c.send({ recipient: alice, text: 'Carol writes to Alice', id: c.newMessageId() });
-  const aliceToCarol = await a.send({ recipient: carol, text: 'Alice writes to Carol', id: a.newMessageId() });
-  await b.send({ recipient: alice, text: 'Bob writes to Alice', id: b.newMessageId() });
+  const fromCarol = await c.send({ conversation: alice, text: 'Carol writes to Alice', id: c.newMessageId() });
+  const aliceToCarol = await a.send({ conversation: carol, text: 'Alice writes to Carol', id: a.newMessageId() });
+  await b.send({ conversation: alice, text: 'Bob writes to Alice', id: b.newMessageId() });
   await Promise.all([a.logout(), b.logout(), c.logout()]);
 
   const header = (m: { id: string; seq: number; timestamp: string }, sender: string, recipient: string) => ({ id: m.id, seq: m.seq, timestamp: m.timestamp, sender, recipient });

@@ -79,10 +79,10 @@ test('sign in through the password dialog, send, receive', async () => {
   // Bob, on another client, reads it verified and answers; the answer arrives live in the window.
   const bob = new ChatClient({ serverUrl: server.url, store: new MemoryStore() });
   await bob.login({ username: 'bob', password: BOB.password });
-  const [sent] = (await bob.conversation({ peer: 'alice' })).messages;
+  const [sent] = (await bob.conversation({ conversation: 'alice' })).messages;
   const [opened] = await bob.readMessages([sent!.id]);
   expect(opened).toMatchObject({ text: 'Hello Bob, from the desktop app.', status: 'verified' });
-  await bob.send({ recipient: 'alice', text: 'Hello Alice, received.', id: bob.newMessageId() });
+  await bob.send({ conversation: 'alice', text: 'Hello Alice, received.', id: bob.newMessageId() });
   await bob.close();
   await expect(window.getByRole('listitem').filter({ hasText: 'Hello Alice, received.' }).getByText('Verified')).toBeVisible();
 

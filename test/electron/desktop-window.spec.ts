@@ -163,9 +163,9 @@ test('the desktop window signs in through main, sends and receives, verified', a
 
   const bob = new ChatClient({ serverUrl: server.url, store: new MemoryStore() });
   await bob.login({ username: 'bob', password: BOB.password });
-  const [header] = (await bob.conversation({ peer: 'alice' })).messages;
+  const [header] = (await bob.conversation({ conversation: 'alice' })).messages;
   expect((await bob.readMessages([header!.id]))[0]).toMatchObject({ text: 'Hello Bob, from the desktop window.', status: 'verified' });
-  await bob.send({ recipient: 'alice', text: 'Hello Alice, it arrived.', id: bob.newMessageId() });
+  await bob.send({ conversation: 'alice', text: 'Hello Alice, it arrived.', id: bob.newMessageId() });
   await bob.close();
   await expect(page.getByRole('listitem').filter({ hasText: 'Hello Alice, it arrived.' }).getByText('Verified')).toBeVisible();
 

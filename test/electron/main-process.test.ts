@@ -191,6 +191,8 @@ describe('desktop main process', () => {
       [
         'getSettings', 'setServer', 'updateSettings', 'currentAccount', 'register', 'login', 'logout', 'changePassword',
         'searchUsers', 'contacts', 'contactDetails', 'trustContactKey', 'disownEarlierKeys', 'blockContact', 'unblockContact', 'conversation', 'readMessages', 'send', 'markRead', 'openLink',
+        'groups', 'groupDetails', 'createGroup', 'changeGroupMembers', 'renameGroup', 'leaveGroup', 'confirmGroupMembers',
+        'editMessage', 'deleteMessage', 'react',
       ].map((m) => `chat:${m}`).sort(),
     );
   });
@@ -222,7 +224,7 @@ describe('desktop main process', () => {
 
     // Alice (the desktop app) writes to Bob.
     const id = crypto.randomUUID();
-    const sent = await call('send', { recipient: 'bob', text: 'hello from the desktop', id });
+    const sent = await call('send', { conversation: 'bob', text: 'hello from the desktop', id });
     expect(sent).toMatchObject({ ok: true, value: { id, text: 'hello from the desktop', status: 'verified', outgoing: true } });
 
     // Bob, on another client, reads it verified and answers.
@@ -231,7 +233,7 @@ describe('desktop main process', () => {
     const [received] = await bob.readMessages([id]);
     expect(received).toMatchObject({ text: 'hello from the desktop', status: 'verified', sender: 'alice' });
     const answerId = bob.newMessageId();
-    await bob.send({ recipient: 'alice', text: 'hello back', id: answerId });
+    await bob.send({ conversation: 'alice', text: 'hello back', id: answerId });
     await bob.close();
 
     // The answer arrives live in the window, as a header; the window asks main to decrypt it.
@@ -247,7 +249,7 @@ describe('desktop main process', () => {
     await vi.waitFor(() => expect(fake.state.windows[0]!.title).toBe('(1) Encrypted Chat — alice'));
     expect(fake.state.badge.at(-1)).toBe(1);
 
-    const conversation = await call('conversation', { peer: 'bob' });
+    const conversation = await call('conversation', { conversation: 'bob' });
     expect(conversation.value.messages.map((m: { id: string }) => m.id)).toEqual([id, answerId]);
     await call('markRead', 'bob', conversation.value.messages[1].seq);
     await vi.waitFor(() => expect(fake.state.windows[0]!.title).toBe('Encrypted Chat — alice'));
