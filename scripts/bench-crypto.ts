@@ -2,21 +2,20 @@
 // operations it is made of, measured in the same run. Prints figures; asserts nothing.
 //   send  ≈ 1 RSA-4096 private-key operation (PSS sign) + 2 public-key operations (OAEP wraps)   goal ≤ 1.25×
 //   read  ≈ 1 private-key operation (OAEP unwrap) + 1 public-key operation (PSS verify)          goal ≤ 1.25×
+//   group send to N members ≈ 1 private-key operation + N + 1 public-key operations (scripts/bench/group-crypto.ts)   goal ≤ 1.25×
 //   login ≈ 2 PBKDF2-HMAC-SHA512 derivations (auth hash, key-encryption key)                      goal ≤ 1.1×
 import { execFileSync } from 'node:child_process';
 import { pbkdf2 } from 'node:crypto';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
-import { ChatClient } from '../core/client/chat-client.js';
-import { MemoryStore } from '../core/client/store.js';
 import { AUTH_ITERATIONS, MIN_KDF_ITERATIONS } from '../core/protocol/constants.js';
 import { newMessageId, openMessage, sealMessage, verifyOpened } from '../core/crypto/message-crypto.js';
 import { sign, unwrapKey, verify, wrapKey } from '../core/crypto/rsa.js';
 import { utf8 } from '../core/crypto/webcrypto.js';
 import { deriveAuthHash, deriveKek } from '../core/crypto/kdf.js';
-import { registerFixture } from '../core/test-fixtures/accounts.js';
 import { importedKeys } from '../core/test-fixtures/vectors.js';
 import { startServerProcess } from '../test/support/server-process.js';
+import { groupSendBench } from './bench/group-crypto.js';
 
 const SECONDS = 3;
 
@@ -103,6 +102,18 @@ async function main(): Promise<void> {
       `send = ${m((r) => r.send / (r.webSign + 2 * r.webWrap)).toFixed(2)}×, read = ${m((r) => r.read / (r.webUnwrap + r.webVerify)).toFixed(2)}× of them`,
   );
 
+  await groupSendBench(perCall, { signMs: m((r) => r.sign), verifyMs: m((r) => r.verify) });
+
+  // The client (core/client) is loaded only here, so the figures above are printed even while it does not load.
+  let client;
+  try {
+    client = await Promise.all([import('../core/client/chat-client.js'), import('../core/client/store.js'), import('../core/test-fixtures/accounts.js')]);
+  } catch (error) {
+    console.log(`login figures skipped: core/client does not load (${error instanceof Error ? error.message : String(error)})`);
+    return;
+  }
+  const [{ ChatClient }, { MemoryStore }, { registerFixture }] = client;
+
   // Login and the raw derivations are measured in alternation, round by round, and compared by the median of
   // the per-round ratios, so a burst of load from other processes weighs on both sides of each ratio alike.
   // The raw baseline of a round is the faster of node:crypto and WebCrypto (the stricter ratio).
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
     await registerFixture(server.url, 'alice', 'alice', 'benchmark password 1');
     // A device that signed in before remembers the salt of the second derivation and runs both side by side.
     const deviceStore = new MemoryStore();
-    const login = async (store: MemoryStore) => {
+    const login = async (store: InstanceType<typeof MemoryStore>) => {
       const client = new ChatClient({ serverUrl: server.url, store });
       await client.login({ username: 'alice', password: 'benchmark password 1' });
       await client.close();

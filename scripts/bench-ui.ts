@@ -53,7 +53,7 @@ async function seed(serverUrl: string): Promise<{ alice: string; bob: string }> 
       const n = next++;
       const fromBob = n % 3 === 0;
       const client = fromBob ? bob : alice;
-      await client.send({ recipient: fromBob ? names.alice : names.bob, text: messageText(n), id: client.newMessageId() });
+      await client.send({ conversation: fromBob ? names.alice : names.bob, text: messageText(n), id: client.newMessageId() });
       if (n % 1000 === 0) process.stdout.write(`  seeded ${n} messages (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
     }
   }

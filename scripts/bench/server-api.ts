@@ -11,9 +11,9 @@ export const PUBLIC_KEY = (JSON.parse(readFileSync(new URL('../../server/test-fi
 /** Rate limits high enough that the benchmark's own registrations and logins never meet them; no send limits. */
 const SERVER_ENV = { REGISTRATIONS_PER_ADDRESS: '1000000', LOGIN_FAILURES_PER_ADDRESS: '1000000', SENDS_PER_MINUTE: '0', MESSAGE_QUOTA: '0' };
 
-/** The server as production runs it (compiled, plain node; see buildServer) on `databaseUrl`, with those limits. */
-export function startBenchServer(databaseUrl: string): Promise<ServerProcess> {
-  return startServerProcess({ compiled: true, databaseUrl, env: SERVER_ENV });
+/** The server as production runs it (compiled, plain node; see buildServer) on `databaseUrl`, with those limits (and `env`). */
+export function startBenchServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return startServerProcess({ compiled: true, databaseUrl, env: { ...SERVER_ENV, ...env } });
 }
 
 export const b64 = (n: number) => randomBytes(n).toString('base64');
@@ -41,6 +41,17 @@ export async function registerAll(url: string): Promise<Account[]> {
     accounts.push({ username, authHash });
   }
   return accounts;
+}
+
+/** Registers each of `usernames` as registerAll does; answers their tokens (registration hands one out), in order. */
+export async function registerUsers(url: string, usernames: readonly string[]): Promise<string[]> {
+  const tokens: string[] = [];
+  for (const username of usernames) {
+    const reply = await json(`${url}/users`, 'POST', { username, authHash: b64(64), publicKey: PUBLIC_KEY, encryptedPrivateKey: b64(2400), kdfSalt: b64(16), kdfIterations: 210_000 });
+    if (reply.status !== 201) throw new Error(`registering ${username}: ${reply.status}`);
+    tokens.push(reply.body.token as string);
+  }
+  return tokens;
 }
 
 export async function login(url: string, account: Account): Promise<string> {
