@@ -35,6 +35,7 @@ export type Announcement = Omit<GroupContent, 'sentAt' | 'head'>;
 type Verdict = { valid: true; first: boolean } | { valid: false; reason: string };
 
 const TOUCH_DELAY_MS = 250;
+const UNANNOUNCED_GROUP = 'No member has announced who is in this group yet, so who sent and who received this message cannot be checked.';
 const NOT_A_MEMBER = 'You are not a member of this group (any more).';
 
 export class Groups {
@@ -103,6 +104,8 @@ export class Groups {
       if (!verdict.valid) return { ...item, view: { ...item.view, status: 'invalid_announcement', reason: verdict.reason } };
       return { ...item, view: { ...item.view, text: announcementText(item.view.sender, item.content, verdict.first) } };
     }
+    const firstValid = replay.announcements.find((a) => a.valid);
+    if (!firstValid || firstValid.seq > self.seq) return { ...item, view: { ...item.view, warning: UNANNOUNCED_GROUP } };
     const w = replay.messageWarnings.find((m) => m.seq === self.seq);
     return w ? { ...item, view: { ...item.view, warning: messageWarningText(item.view.sender, w) } } : item;
   }

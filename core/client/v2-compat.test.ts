@@ -1,6 +1,6 @@
 // This version against a v2 server with v2 peers: format 2 direct messages are read (text shown, other kinds
-// "need a newer version"), and group messages — which this version does not show yet — neither break the
-// catch-up nor the live stream, nor hold back the direct messages after them.
+// "need a newer version"), and group messages of a group nobody announced are shown in their group with a
+// warning, and neither break the catch-up nor the live stream, nor hold back the direct messages after them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
 import { sealDirectV2, sealGroupMessage } from '../crypto/message-v2.js';
@@ -78,7 +78,7 @@ describe('a v2 server with v2 peers', () => {
     await client.logout();
   });
 
-  it('goes past group messages in catch-up and live, and still gets the direct messages after them', async () => {
+  it('shows group messages nobody announced with a warning, in catch-up and live, and still gets the direct messages after them', async () => {
     const { alice, bob, carol } = await people();
     const peer = await v2Peer(bob);
     const group = crypto.randomUUID();
@@ -113,6 +113,13 @@ describe('a v2 server with v2 peers', () => {
     // One connection, never dropped: the group event was no protocol violation.
     expect(events.flatMap((e) => (e.type === 'connection' ? [e.state] : []))).toEqual(['connecting', 'online']);
     expect((await client.contacts()).map((c) => c.username)).toEqual([bob]);
+    const [listed] = await client.groups();
+    expect(listed).toMatchObject({ id: group, name: null, members: [], sending: 'held', unread: 2 });
+    const inGroup = await client.readMessages((await client.conversation({ conversation: listed!.conversation })).messages.map((m) => m.id));
+    expect(inGroup.map((m) => [m.text, m.status, m.warning])).toEqual([
+      ['to the group, before alice signs in', 'verified', expect.stringContaining('No member has announced who is in this group yet')],
+      ['to the group, live', 'verified', expect.stringContaining('No member has announced who is in this group yet')],
+    ]);
     await Promise.all([client.logout(), bobClient.client.logout()]);
   });
 });
