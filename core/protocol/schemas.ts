@@ -44,17 +44,12 @@ function isRealTime(text: string): boolean {
 
 /** Standard base64; with `bytes`, exactly that many bytes once decoded; with `minBytes`, at least. */
 export function base64Schema(size: { bytes?: number; minBytes?: number } = {}) {
-  return z
-    .string()
-    .refine(isBase64, 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)')
-    .refine(
-      (s) => size.bytes === undefined || !isBase64(s) || base64DecodedLength(s) === size.bytes,
-      `must decode to exactly ${size.bytes} bytes`,
-    )
-    .refine(
-      (s) => size.minBytes === undefined || !isBase64(s) || base64DecodedLength(s) >= size.minBytes,
-      `must decode to at least ${size.minBytes} bytes`,
-    );
+  // One check, one message: a request holds many of these (a group message one per member).
+  return z.string().superRefine((s, ctx) => {
+    if (!isBase64(s)) ctx.addIssue({ code: 'custom', message: 'must be standard base64 (A-Z a-z 0-9 + /, padded with =)' });
+    else if (size.bytes !== undefined && base64DecodedLength(s) !== size.bytes) ctx.addIssue({ code: 'custom', message: `must decode to exactly ${size.bytes} bytes` });
+    else if (size.minBytes !== undefined && base64DecodedLength(s) < size.minBytes) ctx.addIssue({ code: 'custom', message: `must decode to at least ${size.minBytes} bytes` });
+  });
 }
 
 export const authHashSchema = base64Schema({ bytes: AUTH_HASH_BYTES });
