@@ -51,6 +51,55 @@ export function header(fields: Partial<MessageHeaderView> & { sender: string; re
   return { id: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: positiveInteger(), timestamp: isoTimestamp(), group: null, conversation, ...fields };
 }
 
+/** A group message's header as the window gets it. */
+export function groupHeader(group: string, fields: Partial<MessageHeaderView> & { sender: string; outgoing: boolean }) {
+  return { id: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: positiveInteger(), timestamp: isoTimestamp(), recipient: null, group, conversation: `group:${group}`, ...fields };
+}
+
+const nullOr = (matcher: unknown) => expect.toBeOneOf([null, matcher]);
+
+/** Any MessageView, every field of the right kind. */
+export function messageViewShape() {
+  return {
+    id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    seq: positiveInteger(),
+    sender: expect.any(String),
+    recipient: nullOr(expect.any(String)),
+    group: nullOr(expect.any(String)),
+    conversation: expect.any(String),
+    timestamp: isoTimestamp(),
+    outgoing: expect.any(Boolean),
+    text: nullOr(expect.any(String)),
+    status: expect.any(String),
+    reason: nullOr(expect.any(String)),
+    kind: expect.toBeOneOf(['message', 'change', 'announcement']),
+    replyTo: nullOr(expect.any(String)),
+    edited: expect.any(Boolean),
+    deleted: expect.toBeOneOf([null, 'by_sender', 'by_server']),
+    reactions: expect.any(Array),
+    senderClock: nullOr(expect.any(String)),
+    warning: nullOr(expect.any(String)),
+  };
+}
+
+/** Any GroupView. */
+export function groupViewShape(fields: Record<string, unknown> = {}) {
+  return {
+    id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    conversation: expect.stringMatching(/^group:[0-9a-f-]{36}$/),
+    name: nullOr(expect.any(String)),
+    members: expect.any(Array),
+    owner: nullOr(expect.any(String)),
+    serverMembers: expect.any(Array),
+    sending: expect.toBeOneOf(['ok', 'held', 'blocked', 'not_a_member']),
+    warnings: expect.any(Array),
+    unread: expect.any(Number),
+    lastActivity: nullOr(isoTimestamp()),
+    lastSeq: nullOr(positiveInteger()),
+    ...fields,
+  };
+}
+
 /** What a plain verified text message adds to its header once read. */
 export function shownText(text: string) {
   return { text, status: 'verified', reason: null, kind: 'message', replyTo: null, edited: false, deleted: null, reactions: [], senderClock: null, warning: null };
@@ -73,7 +122,17 @@ export function details(username: string, fields: Partial<ContactDetails> = {}):
 export function expectEventShape(event: ChatEvent): void {
   switch (event.type) {
     case 'message':
-      expect(event).toEqual({ type: 'message', message: header({ sender: expect.any(String), recipient: expect.any(String), outgoing: expect.any(Boolean) }) });
+      if (event.message.group === null) {
+        expect(event).toEqual({ type: 'message', message: header({ sender: expect.any(String), recipient: expect.any(String), outgoing: expect.any(Boolean), conversation: expect.any(String) }) });
+      } else {
+        expect(event).toEqual({ type: 'message', message: groupHeader(event.message.group, { sender: expect.any(String), outgoing: expect.any(Boolean) }) });
+      }
+      return;
+    case 'message_updated':
+      expect(event).toEqual({ type: 'message_updated', message: messageViewShape() });
+      return;
+    case 'group_changed':
+      expect(event).toEqual({ type: 'group_changed', group: groupViewShape() });
       return;
     case 'connection':
       expect(event).toEqual({ type: 'connection', state: expect.toBeOneOf(['online', 'connecting', 'offline']), detail: expect.toBeOneOf([null, expect.any(String)]) });

@@ -2,10 +2,11 @@
 // tests that use it rest on the same behaviour as the real adapters.
 import { FakeChatApi } from '../../renderer/test/fake-chat-api.js';
 import { describeChatApiContract } from './chat-api-contract.js';
+import { describeGroupContract } from './group-contract.js';
 
 let run = 0;
 
-describeChatApiContract('the window’s fake', async () => {
+const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
   run++;
   const [me, peer, third] = ['me', 'peer', 'third'].map((who) => `f${run}_${who}`) as [string, string, string];
   const password = 'a fine password 1';
@@ -21,4 +22,7 @@ describeChatApiContract('the window’s fake', async () => {
     opened: api.opened,
     close: async () => undefined,
   };
-});
+};
+
+describeChatApiContract('the window’s fake', setup);
+describeGroupContract('the window’s fake', setup);

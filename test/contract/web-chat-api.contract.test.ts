@@ -8,6 +8,7 @@ import { createWebChatApi, type WebChatApiOptions } from '../../renderer/src/api
 import { serveSession, type PageToWorker, type PortLike, type Session, type WorkerToPage } from '../../renderer/src/api/web/worker-rpc.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { describeChatApiContract } from './chat-api-contract.js';
+import { describeGroupContract } from './group-contract.js';
 
 let server: ServerProcess;
 let run = 0;
@@ -23,7 +24,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describeChatApiContract('the web adapter over a real server', async () => {
+const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
   run++;
   const [me, peer, third] = ['me', 'peer', 'third'].map((who) => `w${run}_${who}`) as [string, string, string];
   await Promise.all([registerFixture(server.url, 'alice', me, PASSWORD), registerFixture(server.url, 'bob', peer, PASSWORD), registerFixture(server.url, 'carol', third, PASSWORD)]);
@@ -73,4 +74,7 @@ describeChatApiContract('the web adapter over a real server', async () => {
       channel.port2.close();
     },
   };
-});
+};
+
+describeChatApiContract('the web adapter over a real server', setup);
+describeGroupContract('the web adapter over a real server', setup);
