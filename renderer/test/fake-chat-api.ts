@@ -1,27 +1,45 @@
 // An in-memory ChatApi for component tests: records calls, lets a test queue failures and push events. It is
 // held to the real adapters by the ChatApi contract (test/contract/): same validation, errors and normalising.
-// One file of about 320 lines on purpose: it stands in for the whole ChatApi, method for method.
+// One file on purpose: it stands in for the whole ChatApi, method for method. Sections: test controls, test
+// data, bookkeeping, the call path, then the methods in the order of chat-api.ts.
 import type {
-  AccountView, ChatApi, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationPage, ConversationPageRequest,
-  Credentials, MessageHeaderView, MessageView, PasswordChange, SendRequest, ServerChoice, SettingsUpdate,
+  AccountView, ChatApi, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationKey, ConversationPage,
+  ConversationPageRequest, Credentials, DeleteRequest, EditRequest, GroupRename, GroupView, MembersChange, MessageHeaderView, MessageView,
+  NewGroup, PasswordChange, ReactionRequest, SendRequest, ServerChoice, SettingsUpdate,
 } from '../../core/api/chat-api.js';
+import { groupKey, targetOf } from '../../core/api/conversation-key.js';
 import { openEnvelope } from '../../core/api/envelope.js';
 import { ChatError, notSignedIn, UNEXPECTED_ERROR, wrongPassword } from '../../core/api/errors.js';
-import type { ChatReply, ChatRequest } from '../../core/api/methods.js';
+import { SESSION_METHODS, type ChatReply, type ChatRequest } from '../../core/api/methods.js';
 import { MIN_NEW_PASSWORD_LENGTH } from '../../core/api/schemas.js';
 import { serveCall, type CallTarget } from '../../core/api/serve-call.js';
 import { checkLink, REFUSED_LINK_MESSAGE } from '../../core/links/link-policy.js';
 
 type Method = Exclude<keyof ChatApi, 'onEvent'>;
 
+/** What a test may set on a message it stores (everything of a view but what follows from where it is). */
+export type MessageFields = Partial<Omit<MessageView, 'seq' | 'conversation' | 'group'>>;
+
 export const FINGERPRINT_A = '0123 4567 89ab cdef 0123 4567 89ab cdef 0123 4567 89ab cdef 0123 4567 89ab cdef';
 export const FINGERPRINT_B = 'ffff eeee dddd cccc bbbb aaaa 9999 8888 7777 6666 5555 4444 3333 2222 1111 0000';
 
-/** What the real session refuses while nobody is signed in (searchUsers, login and the like work signed out). */
-const NEEDS_SESSION = new Set<Method>(['contacts', 'contactDetails', 'trustContactKey', 'disownEarlierKeys', 'blockContact', 'unblockContact', 'conversation', 'readMessages', 'send', 'markRead']);
+/** What the real session serves signed out too; every other session method refuses until someone signs in. */
+const SIGNED_OUT_OK = new Set<Method>(['currentAccount', 'register', 'login', 'logout', 'changePassword', 'searchUsers']);
+const NEEDS_SESSION = new Set<Method>(SESSION_METHODS.filter((m) => !SIGNED_OUT_OK.has(m)));
 
-const headerOf = ({ id, seq, sender, recipient, timestamp, outgoing }: MessageHeaderView): MessageHeaderView => ({ id, seq, sender, recipient, timestamp, outgoing });
+/** A lowercase UUID v4 made of a prefix and a counter, so tests can read which is which. */
+const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+const headerOf = ({ id, seq, sender, recipient, group, conversation, timestamp, outgoing }: MessageHeaderView): MessageHeaderView =>
+  ({ id, seq, sender, recipient, group, conversation, timestamp, outgoing });
 const noSuchUser = (username: string) => new ChatError('not_found', `There is no user named ${username}.`);
+const noSuchMessage = () => new ChatError('not_found', 'This message is not on the server (or is not yours).');
+const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
+
+/** Names as the core's announcements list them: "bob", "bob and carol", "bob, carol and dave". */
+function list(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
 
 export class FakeChatApi implements ChatApi {
   settings: ClientSettings = { serverUrl: 'https://chat.example.org', caCertificatePem: null, lastUsername: null, theme: 'system', desktop: null };
@@ -32,11 +50,13 @@ export class FakeChatApi implements ChatApi {
   users = ['alice', 'bob', 'bobby', 'carol'];
   /** Contacts as the session knows them; send, receive, conversation and markRead keep it up to date. */
   contactList: ContactView[] = [];
+  /** Groups as the session verified them; a test may set members, serverMembers, sending and warnings apart. */
+  groupList: GroupView[] = [];
   details = new Map<string, ContactDetails>();
-  /** Every stored message, oldest first. */
+  /** Every stored message, oldest first (change messages included). */
   messages: MessageView[] = [];
   /** What a hostile server lists a message as (by id): conversation() shows these names, readMessages the record. */
-  listedAs = new Map<string, { sender: string; recipient: string }>();
+  listedAs = new Map<string, Partial<Pick<MessageHeaderView, 'sender' | 'recipient' | 'group'>>>();
   /** The links openLink let through its check, as opened. */
   opened: string[] = [];
   calls: { method: Method; args: unknown[] }[] = [];
@@ -46,12 +66,15 @@ export class FakeChatApi implements ChatApi {
   holds = new Map<Method, () => void>();
   #holdMethods = new Set<Method>();
   #listeners = new Set<(event: ChatEvent) => void>();
-  #readSeq = new Map<string, number>();
+  #readSeq = new Map<ConversationKey, number>();
   #seq = 0;
+  #groupCount = 0;
 
   constructor(init: Partial<Pick<FakeChatApi, 'settings' | 'account' | 'contactList' | 'users' | 'password'>> = {}) {
     Object.assign(this, init);
   }
+
+  // ---- test controls ----
 
   emit(event: ChatEvent): void {
     for (const l of [...this.#listeners]) l(structuredClone(event));
@@ -75,39 +98,88 @@ export class FakeChatApi implements ChatApi {
     return this.account?.username ?? 'alice';
   }
 
+  // ---- test data: stored as on the server, not counted as unread (receive* and send do that) ----
+
   /**
-   * Stores a message between the account and `peer` (or between `sender` and `recipient`, when given), as
-   * test data: the contact list does not count it (receive() does).
+   * Stores a direct message between the account and `peer` (or between `sender` and `recipient`, when given),
+   * as test data: the contact list does not count it (receive() does).
    */
-  addMessage(
-    peer: string,
-    options: Partial<Pick<MessageView, 'outgoing' | 'text' | 'status' | 'reason' | 'timestamp' | 'sender' | 'recipient' | 'id'>> = {},
-  ): MessageView {
+  addMessage(peer: string, options: MessageFields = {}): MessageView {
     const me = this.#me;
     const outgoing = options.sender !== undefined ? options.sender === me : (options.outgoing ?? false);
+    const sender = options.sender ?? (outgoing ? me : peer);
+    return this.#store({ ...options, outgoing, sender, recipient: options.recipient ?? (outgoing ? peer : me) }, null, peer);
+  }
+
+  /** Stores a message of a group: from its first member other than the account, unless said otherwise. */
+  addGroupMessage(group: string, options: MessageFields = {}): MessageView {
+    const me = this.#me;
+    const outgoing = options.sender !== undefined ? options.sender === me : (options.outgoing ?? false);
+    const others = this.groupList.find((g) => g.id === group)?.members.filter((m) => m !== me) ?? [];
+    const sender = options.sender ?? (outgoing ? me : (others[0] ?? 'bob'));
+    return this.#store({ ...options, outgoing, sender, recipient: null }, group, groupKey(group));
+  }
+
+  /** A group this device verified (members sorted, the account included unless left out); no messages yet. */
+  addGroup(init: Partial<GroupView> & { members: string[] }): GroupView {
+    const id = init.id ?? uuid('c0000000', ++this.#groupCount);
+    const members = sorted(init.members);
+    const group: GroupView = {
+      name: null, owner: members[0] ?? null, serverMembers: members, sending: 'ok', warnings: [], unread: 0, lastActivity: null, lastSeq: null,
+      ...init, id, conversation: groupKey(id), members,
+    };
+    this.groupList.push(group);
+    return group;
+  }
+
+  /** A group changes as the core would tell the window: stored, then announced as group_changed. */
+  changeGroup(id: string, change: Partial<Omit<GroupView, 'id' | 'conversation'>>): GroupView {
+    const group = this.#group(id);
+    Object.assign(group, change);
+    this.emit({ type: 'group_changed', group });
+    return group;
+  }
+
+  /** A message from `sender` arrives like one from the server: stored, counted in the contacts, announced. */
+  receive(sender: string, text: string): MessageView {
+    return this.#arrive(this.addMessage(sender, { text }));
+  }
+
+  /** A group message (or, with kind 'announcement', a group change) from `sender` arrives from the server. */
+  receiveInGroup(group: string, sender: string, text: string, options: MessageFields = {}): MessageView {
+    return this.#arrive(this.addGroupMessage(group, { ...options, sender, text }));
+  }
+
+  /** A stored message changed (someone edited, deleted or reacted to it): the core says so with message_updated. */
+  update(id: string, change: MessageFields): MessageView {
+    const view = this.messages.find((m) => m.id === id);
+    if (!view) throw new Error(`no message ${id}`);
+    Object.assign(view, change);
+    this.emit({ type: 'message_updated', message: view });
+    return view;
+  }
+
+  #store(fields: MessageFields & Pick<MessageView, 'sender' | 'recipient' | 'outgoing'>, group: string | null, conversation: ConversationKey): MessageView {
     const seq = ++this.#seq;
     const view: MessageView = {
-      id: options.id ?? `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-      seq,
-      sender: options.sender ?? (outgoing ? me : peer),
-      recipient: options.recipient ?? (outgoing ? peer : me),
-      timestamp: options.timestamp ?? new Date(Date.UTC(2026, 10, 25, 12, 0, seq % 60)).toISOString(),
-      outgoing,
-      text: options.text === undefined ? `message ${seq}` : options.text,
-      status: options.status ?? 'verified',
-      reason: options.reason ?? null,
+      id: uuid('00000000', seq),
+      timestamp: new Date(Date.UTC(2026, 10, 25, 12, 0, seq % 60)).toISOString(),
+      text: `message ${seq}`,
+      status: 'verified', reason: null, kind: 'message', replyTo: null, edited: false, deleted: null, reactions: [], senderClock: null, warning: null,
+      ...(definedOnly(fields) as typeof fields),
+      seq, group, conversation,
     };
     this.messages.push(view);
     return view;
   }
 
-  /** A message from `sender` arrives like one from the server: stored, counted in the contacts, announced. */
-  receive(sender: string, text: string): MessageView {
-    const view = this.addMessage(sender, { text });
+  #arrive(view: MessageView): MessageView {
     this.#record(view);
     this.emit({ type: 'message', message: headerOf(view) });
     return view;
   }
+
+  // ---- bookkeeping ----
 
   #contact(peer: string): ContactView {
     let contact = this.contactList.find((c) => c.username === peer);
@@ -118,16 +190,81 @@ export class FakeChatApi implements ChatApi {
     return contact;
   }
 
+  /** Moves the contact's or group's last activity to a new message, and counts it unread if it is someone else's. */
   #record(view: MessageView): void {
-    const peer = view.outgoing ? view.recipient : view.sender;
-    const contact = this.#contact(peer);
-    if (contact.lastSeq === null || view.seq > contact.lastSeq) Object.assign(contact, { lastSeq: view.seq, lastActivity: view.timestamp });
-    if (!view.outgoing && view.seq > (this.#readSeq.get(peer) ?? 0)) contact.unread++;
+    const entry = view.group !== null ? this.#group(view.group) : this.#contact(view.conversation);
+    if (entry.lastSeq === null || view.seq > entry.lastSeq) Object.assign(entry, { lastSeq: view.seq, lastActivity: view.timestamp });
+    if (!view.outgoing && view.seq > (this.#readSeq.get(view.conversation) ?? 0)) entry.unread++;
   }
 
   #exists(username: string): boolean {
     return username === this.#me || this.users.includes(username) || this.details.has(username);
   }
+
+  #group(id: string): GroupView {
+    const group = this.groupList.find((g) => g.id === id);
+    if (!group) throw new ChatError('not_found', 'There is no such group, or you were never in it.');
+    return group;
+  }
+
+  /** A group the account is in now: changing it or writing to it needs that. */
+  #memberGroup(id: string): GroupView {
+    const group = this.#group(id);
+    if (!group.members.includes(this.#me)) throw new ChatError('forbidden', 'You are no longer a member of this group.');
+    return group;
+  }
+
+  /** The conversation a message is listed in, seen from the account; null when it is not the account's at all. */
+  #listedConversation(m: Pick<MessageHeaderView, 'sender' | 'recipient' | 'group'>): ConversationKey | null {
+    if (m.group !== null) return groupKey(m.group);
+    if (m.sender === this.#me) return m.recipient;
+    return m.recipient === this.#me ? m.sender : null;
+  }
+
+  /** Writing to a conversation: a person who exists, or a group that sends now. */
+  #checkWritable(conversation: ConversationKey): void {
+    const target = targetOf(conversation);
+    if (target.kind === 'direct') {
+      if (!this.#exists(target.peer)) throw noSuchUser(target.peer);
+      return;
+    }
+    const group = this.#memberGroup(target.group);
+    if (group.sending !== 'ok') throw new ChatError('held', 'Messages to this group wait until its membership is confirmed.');
+  }
+
+  /**
+   * An edit, delete or reaction: a message of its own (`id`) in the target's conversation, shown on the target
+   * (the account's own message for an edit or delete, anyone's for a reaction). The same change again is stored once.
+   */
+  #change(targetId: string, id: string, own: boolean, apply: (target: MessageView) => void): MessageView {
+    const target = this.messages.find((m) => m.id === targetId);
+    if (!target || this.#listedConversation(target) === null) throw noSuchMessage();
+    if (this.messages.some((m) => m.id === id)) return target;
+    if (own && !target.outgoing) throw new ChatError('invalid_input', 'You can change only your own messages.');
+    if (target.kind !== 'message') throw new ChatError('invalid_input', 'Only a message can be changed.');
+    if (target.deleted) throw new ChatError('invalid_input', 'This message was deleted.');
+    this.#checkWritable(target.conversation);
+    const fields = { id, outgoing: true, kind: 'change' as const, text: null };
+    const change = target.group !== null ? this.addGroupMessage(target.group, fields) : this.addMessage(target.conversation, fields);
+    this.#record(change);
+    apply(target);
+    // The live stream echoes the change itself, and the core tells of the target it changed.
+    this.emit({ type: 'message', message: headerOf(change) });
+    this.emit({ type: 'message_updated', message: target });
+    return target;
+  }
+
+  /** A group change as the core makes it: the change, one announcement line from the account, group_changed. */
+  #announce(group: GroupView, text: string, change: Partial<GroupView>): GroupView {
+    const line = this.addGroupMessage(group.id, { outgoing: true, kind: 'announcement', text });
+    this.#record(line);
+    Object.assign(group, change);
+    this.emit({ type: 'message', message: headerOf(line) });
+    this.emit({ type: 'group_changed', group });
+    return group;
+  }
+
+  // ---- the call path ----
 
   /**
    * A call as every real boundary serves it (core/api/serve-call.ts): arguments checked and normalised by the
@@ -148,6 +285,8 @@ export class FakeChatApi implements ChatApi {
     };
     return openEnvelope<ChatReply<M>>(serveCall({ [method]: work } as CallTarget, method, args), UNEXPECTED_ERROR);
   }
+
+  // ---- settings and the session ----
 
   getSettings() {
     return this.#call('getSettings', [], () => this.settings);
@@ -204,6 +343,9 @@ export class FakeChatApi implements ChatApi {
       this.password = newPassword;
     });
   }
+
+  // ---- people ----
+
   searchUsers(query: string) {
     return this.#call('searchUsers', [query], (q) => [...this.users].sort().filter((u) => u.startsWith(q)));
   }
@@ -257,16 +399,76 @@ export class FakeChatApi implements ChatApi {
   unblockContact(username: string) {
     return this.#call('unblockContact', [username], (peer) => this.#setDetails({ ...this.#detailsOf(peer), blocked: false }));
   }
-  conversation(request: ConversationPageRequest) {
-    return this.#call('conversation', [request], ({ peer, beforeSeq, limit = 100 }): ConversationPage => {
+
+  // ---- groups ----
+
+  groups() {
+    return this.#call('groups', [], () => [...this.groupList].sort((a, b) => (b.lastSeq ?? 0) - (a.lastSeq ?? 0) || a.id.localeCompare(b.id)));
+  }
+  groupDetails(group: string) {
+    return this.#call('groupDetails', [group], (id) => this.#group(id));
+  }
+  createGroup(group: NewGroup) {
+    return this.#call('createGroup', [group], ({ name, members }) => {
       const me = this.#me;
-      this.#contact(peer);
+      const others = members.filter((m) => m !== me);
+      for (const m of others) if (!this.#exists(m)) throw noSuchUser(m);
+      if (others.length === 0) throw new ChatError('invalid_input', 'A group needs at least one other person.');
+      const created = this.addGroup({ members: [me, ...others], owner: me });
+      return this.#announce(created, `${me} made the group “${name}” with ${list(sorted(others))}`, { name });
+    });
+  }
+  changeGroupMembers(change: MembersChange) {
+    return this.#call('changeGroupMembers', [change], ({ group: id, add = [], remove = [] }) => {
+      const me = this.#me;
+      const group = this.#memberGroup(id);
+      for (const m of add) if (!this.#exists(m)) throw noSuchUser(m);
+      if (remove.some((m) => m !== me) && group.owner !== me) throw new ChatError('forbidden', 'Only the group’s owner can remove people.');
+      const added = sorted(add.filter((m) => !group.members.includes(m)));
+      const removed = sorted(remove.filter((m) => group.members.includes(m)));
+      if (added.length + removed.length === 0) throw new ChatError('invalid_input', 'That changes nobody’s membership.');
+      const members = sorted([...group.members, ...added].filter((m) => !removed.includes(m)));
+      const owner = removed.includes(group.owner ?? '') ? (members[0] ?? null) : group.owner;
+      const parts = [...(added.length ? [`added ${list(added)}`] : []), ...(removed.length ? [`removed ${list(removed)}`] : [])];
+      const sending = members.includes(me) ? group.sending : 'not_a_member';
+      return this.#announce(group, `${me} ${parts.join(' and ')}`, { members, serverMembers: members, owner, sending });
+    });
+  }
+  renameGroup(rename: GroupRename) {
+    return this.#call('renameGroup', [rename], ({ group: id, name }) => this.#announce(this.#memberGroup(id), `${this.#me} named the group “${name}”`, { name }));
+  }
+  leaveGroup(group: string) {
+    return this.#call('leaveGroup', [group], (id) => {
+      const me = this.#me;
+      const left = this.#memberGroup(id);
+      const members = left.members.filter((m) => m !== me);
+      const owner = left.owner === me ? (members[0] ?? null) : left.owner;
+      const next = owner !== left.owner ? `; ${owner} is the owner now` : '';
+      this.#announce(left, `${me} left the group${next}`, { members, serverMembers: members, owner, sending: 'not_a_member', warnings: [] });
+    });
+  }
+  confirmGroupMembers(group: string) {
+    return this.#call('confirmGroupMembers', [group], (id) => {
+      const confirmed = this.#memberGroup(id);
+      Object.assign(confirmed, { members: [...confirmed.serverMembers], sending: 'ok', warnings: confirmed.warnings.filter((w) => w.code !== 'unannounced_member') });
+      this.emit({ type: 'group_changed', group: confirmed });
+      return confirmed;
+    });
+  }
+
+  // ---- messages ----
+
+  conversation(request: ConversationPageRequest) {
+    return this.#call('conversation', [request], ({ conversation, beforeSeq, limit = 100 }): ConversationPage => {
+      const target = targetOf(conversation);
+      if (target.kind === 'direct') this.#contact(target.peer);
+      else this.#group(target.group);
       const all = this.messages
         .map((m) => {
-          const listed = this.listedAs.get(m.id);
-          return listed ? { ...m, ...listed, outgoing: listed.sender === me } : m;
+          const listed = { ...m, ...this.listedAs.get(m.id) };
+          return { ...listed, outgoing: listed.sender === this.#me, conversation: this.#listedConversation(listed) ?? '' };
         })
-        .filter((m) => (m.sender === peer && m.recipient === me) || (m.sender === me && m.recipient === peer));
+        .filter((m) => m.conversation === conversation);
       const older = beforeSeq === undefined ? all : all.filter((m) => m.seq < beforeSeq);
       const page = older.slice(Math.max(0, older.length - limit));
       return { messages: page.map(headerOf), hasMore: older.length > page.length };
@@ -276,28 +478,54 @@ export class FakeChatApi implements ChatApi {
     return this.#call('readMessages', [ids], (list) =>
       list.map((id) => {
         const found = this.messages.find((m) => m.id === id);
-        if (!found) throw new ChatError('not_found', 'This message is not on the server (or is not yours).');
+        if (!found) throw noSuchMessage();
         return found;
       }),
     );
   }
   send(request: SendRequest) {
-    return this.#call('send', [request], ({ recipient, text, id }) => {
+    return this.#call('send', [request], ({ conversation, text, id, replyTo }) => {
       const existing = this.messages.find((m) => m.id === id);
       if (existing) return existing;
-      if (!this.#exists(recipient)) throw noSuchUser(recipient);
-      const view = this.addMessage(recipient, { outgoing: true, text, id });
+      this.#checkWritable(conversation);
+      if (replyTo !== undefined && this.messages.find((m) => m.id === replyTo)?.conversation !== conversation) {
+        throw new ChatError('invalid_input', 'The message replied to is not in this conversation.');
+      }
+      const fields = { outgoing: true, text, id, replyTo: replyTo ?? null };
+      const target = targetOf(conversation);
+      const view = target.kind === 'group' ? this.addGroupMessage(target.group, fields) : this.addMessage(target.peer, fields);
       this.#record(view);
       return view;
     });
   }
-  markRead(peer: string, seq: number) {
-    return this.#call('markRead', [peer, seq], (who, upTo) => {
-      const readSeq = Math.max(this.#readSeq.get(who) ?? 0, upTo);
-      this.#readSeq.set(who, readSeq);
-      const contact = this.#contact(who);
-      const unread = this.messages.filter((m) => m.sender === who && m.recipient === this.#me && m.seq > readSeq).length;
-      contact.unread = Math.min(contact.unread, unread);
+  editMessage(request: EditRequest) {
+    return this.#call('editMessage', [request], ({ target, text, id }) =>
+      this.#change(target, id, true, (view) => Object.assign(view, { text, edited: true })),
+    );
+  }
+  deleteMessage(request: DeleteRequest) {
+    return this.#call('deleteMessage', [request], ({ target, id }) =>
+      this.#change(target, id, true, (view) => Object.assign(view, { text: null, deleted: 'by_sender', reactions: [] })),
+    );
+  }
+  react(request: ReactionRequest) {
+    return this.#call('react', [request], ({ target, emoji, remove, id }) =>
+      this.#change(target, id, false, (view) => {
+        const others = view.reactions.find((r) => r.emoji === emoji)?.people.filter((p) => p !== this.#me) ?? [];
+        const people = remove ? others : sorted([...others, this.#me]);
+        const rest = view.reactions.filter((r) => r.emoji !== emoji);
+        view.reactions = people.length > 0 ? [...rest, { emoji, people }] : rest;
+      }),
+    );
+  }
+  markRead(conversation: ConversationKey, seq: number) {
+    return this.#call('markRead', [conversation, seq], (key, upTo) => {
+      const readSeq = Math.max(this.#readSeq.get(key) ?? 0, upTo);
+      this.#readSeq.set(key, readSeq);
+      const target = targetOf(key);
+      const entry = target.kind === 'group' ? this.#group(target.group) : this.#contact(target.peer);
+      const unread = this.messages.filter((m) => m.conversation === key && !m.outgoing && m.seq > readSeq).length;
+      entry.unread = Math.min(entry.unread, unread);
     });
   }
   openLink(url: string) {
@@ -312,6 +540,11 @@ export class FakeChatApi implements ChatApi {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+}
+
+/** The fields a test set (an option left undefined keeps the default). */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function checkNewPassword(password: string): void {

@@ -42,7 +42,7 @@ describe('a conversation of 10,000 messages', () => {
     // 600 px of viewport at ~58 px a row: about a dozen messages, never the page of 100, never 10,000.
     expect(asked.length).toBeGreaterThan(5);
     expect(asked.length).toBeLessThanOrEqual(15);
-    expect(api.callsOf('conversation')).toEqual([[{ peer: 'bob', limit: 100 }]]);
+    expect(api.callsOf('conversation')).toEqual([[{ conversation: 'bob', limit: 100 }]]);
     expect(api.callsOf('markRead').at(-1)).toEqual(['bob', 10_000]);
 
     // Scrolling to the top asks for the page before the oldest loaded message, once.
@@ -50,7 +50,7 @@ describe('a conversation of 10,000 messages', () => {
     viewport.scrollTop = 0;
     await fireEvent.scroll(viewport);
     await waitFor(() => expect(api.callsOf('conversation')).toHaveLength(2));
-    expect(api.callsOf('conversation')[1]).toEqual([{ peer: 'bob', beforeSeq: 9_901, limit: 100 }]);
+    expect(api.callsOf('conversation')[1]).toEqual([{ conversation: 'bob', beforeSeq: 9_901, limit: 100 }]);
     // The anchor row stays in view, so the next page is not fetched until the person scrolls up again.
     await waitFor(() => expect(viewport.scrollTop).toBeGreaterThan(5_000));
     expect(api.callsOf('conversation')).toHaveLength(2);
@@ -123,7 +123,7 @@ describe('messages', () => {
     const api = signedInWithBob();
     await openChatWithBob(api);
     const view = api.addMessage('bob', { text: 'live hello' });
-    api.emit({ type: 'message', message: { id: view.id, seq: view.seq, sender: 'bob', recipient: 'alice', timestamp: view.timestamp, outgoing: false } });
+    api.emit({ type: 'message', message: { id: view.id, seq: view.seq, sender: 'bob', recipient: 'alice', group: null, conversation: 'bob', timestamp: view.timestamp, outgoing: false } });
     const list = await screen.findByRole('region', { name: 'Messages with bob' });
     expect(await within(list).findByText('live hello')).toBeInTheDocument();
     expect(await screen.findByText('New message from bob')).toBeInTheDocument();
@@ -140,8 +140,8 @@ describe('the composer', () => {
     expect(box).toHaveValue('first line\nsecond line');
     await user.type(box, '{Enter}');
     await waitFor(() => expect(api.callsOf('send')).toHaveLength(1));
-    const [request] = api.callsOf('send')[0] as [{ recipient: string; text: string; id: string }];
-    expect(request.recipient).toBe('bob');
+    const [request] = api.callsOf('send')[0] as [{ conversation: string; text: string; id: string }];
+    expect(request.conversation).toBe('bob');
     expect(request.text).toBe('first line\nsecond line');
     expect(request.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(box).toHaveValue('');

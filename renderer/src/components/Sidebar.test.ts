@@ -1,6 +1,6 @@
 // The sidebar in the window (jsdom): the names, roles and labels the end-to-end tests find it by, the
 // contact rows, and the people search.
-import { render, screen, within } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { FakeChatApi, FINGERPRINT_A } from '../../test/fake-chat-api.js';
@@ -49,5 +49,48 @@ describe('Sidebar', () => {
     await user.keyboard('{Enter}');
     await screen.findByRole('heading', { name: 'bob', level: 2 });
     expect(search).toHaveValue('');
+  });
+});
+
+describe('Sidebar with groups', () => {
+  it('lists groups beside people in one list, newest activity first, with unread counts and a group icon', async () => {
+    const api = new FakeChatApi({ account: ALICE });
+    api.receive('bob', 'hello'); // seq 1
+    const climbing = api.addGroup({ name: 'Climbing', members: ['alice', 'bob', 'carol'] });
+    for (const text of ['a', 'b', 'c']) api.receiveInGroup(climbing.id, 'carol', text); // seq 2–4
+    api.addMessage('carol', { outgoing: true }); // seq 5
+    api.contactList.push({ username: 'carol', keyStatus: 'pinned', unread: 0, lastActivity: '2026-11-25T12:00:05.000Z', lastSeq: 5 });
+    const unnamed = api.addGroup({ members: ['alice', 'bob'] });
+    api.receiveInGroup(unnamed.id, 'bob', 'yo'); // seq 6
+    render(App, { api });
+    const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
+    await within(contacts).findByRole('button', { name: /^Climbing/ });
+    const names = () => within(contacts).getAllByRole('button').map((b) => b.querySelector('.name')?.textContent);
+    expect(names()).toEqual(['Unnamed group', 'carol', 'Climbing', 'bob']);
+
+    const group = within(contacts).getByRole('button', { name: /^Climbing/ });
+    expect(group).toHaveTextContent('3 unread');
+    expect(group).toHaveTextContent('3 members');
+    expect(group.querySelector('.avatar.group')).not.toBeNull();
+    expect(within(contacts).getByRole('button', { name: /^bob/ }).querySelector('.avatar.group')).toBeNull();
+    expect(within(contacts).getByRole('button', { name: /^Unnamed group/ })).toHaveTextContent('2 members');
+    await waitFor(() => expect(document.title).toBe('(5) Encrypted Chat'));
+
+    // A new group message moves its group to the top and counts it.
+    api.receiveInGroup(climbing.id, 'bob', 'again');
+    await waitFor(() => expect(names()).toEqual(['Climbing', 'Unnamed group', 'carol', 'bob']));
+    expect(within(contacts).getByRole('button', { name: /^Climbing/ })).toHaveTextContent('4 unread');
+    expect(document.title).toBe('(6) Encrypted Chat');
+  });
+
+  it('marks a group whose member list needs checking, and one the person left', async () => {
+    const api = new FakeChatApi({ account: ALICE });
+    const warned = { code: 'unannounced_member' as const, user: 'dave', loud: true, text: 'The server lists dave in this group, but no member added them.' };
+    api.addGroup({ name: 'Checked', members: ['alice', 'bob'], sending: 'blocked', warnings: [warned] });
+    api.addGroup({ name: 'Old', members: ['bob', 'carol'], sending: 'not_a_member' });
+    render(App, { api });
+    const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
+    expect(await within(contacts).findByRole('button', { name: /^Checked/ })).toHaveTextContent('Check the member list');
+    expect(within(contacts).getByRole('button', { name: /^Old/ })).toHaveTextContent('You are no longer a member');
   });
 });

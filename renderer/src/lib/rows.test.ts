@@ -3,7 +3,7 @@ import type { MessageHeaderView } from '../../../core/api/chat-api.js';
 import { buildRows, type PendingMessage } from './rows.js';
 
 function header(seq: number, timestamp: string): MessageHeaderView {
-  return { id: `id-${seq}`, seq, sender: 'bob', recipient: 'alice', timestamp, outgoing: false };
+  return { id: `id-${seq}`, seq, sender: 'bob', recipient: 'alice', group: null, conversation: 'bob', timestamp, outgoing: false };
 }
 
 describe('buildRows', () => {
@@ -19,8 +19,8 @@ describe('buildRows', () => {
   it('lists pending messages after the stored ones, and drops those the server already stored', () => {
     const t = new Date(2026, 10, 25, 9, 0).toISOString();
     const pending: PendingMessage[] = [
-      { id: 'id-1', recipient: 'bob', text: 'stored meanwhile', state: 'pending', error: null, createdAt: t },
-      { id: 'new', recipient: 'bob', text: 'on its way', state: 'failed', error: 'offline', createdAt: t },
+      { id: 'id-1', conversation: 'bob', replyTo: null, text: 'stored meanwhile', state: 'pending', error: null, createdAt: t },
+      { id: 'new', conversation: 'bob', replyTo: null, text: 'on its way', state: 'failed', error: 'offline', createdAt: t },
     ];
     const rows = buildRows([header(1, t)], pending);
     expect(rows.map((r) => r.key)).toEqual([expect.stringMatching(/^day:/), 'id-1', 'pending:new']);

@@ -1,6 +1,6 @@
 // The conversation as a flat list of rows for the virtual list: a day separator before the first message
 // of each local day, then the messages, then what is still being sent.
-import type { MessageHeaderView } from '../../../core/api/chat-api.js';
+import type { ConversationKey, MessageHeaderView } from '../../../core/api/chat-api.js';
 import { dayKey } from './time.js';
 
 export type SendState = 'pending' | 'failed';
@@ -8,8 +8,10 @@ export type SendState = 'pending' | 'failed';
 /** A message the person sent that the server has not stored yet (or refused). */
 export interface PendingMessage {
   id: string;
-  recipient: string;
+  conversation: ConversationKey;
   text: string;
+  /** The message it replies to, sent again with it on retry. */
+  replyTo: string | null;
   state: SendState;
   /** Why it failed, in words. */
   error: string | null;
@@ -73,4 +75,19 @@ export class RowBuilder {
 
 export function buildRows(headers: readonly MessageHeaderView[], pending: readonly PendingMessage[]): Row[] {
   return new RowBuilder().build(headers, pending);
+}
+
+/** Only a header's fields (a view passed in as a header keeps no text, verdict or reactions in the list). */
+export function headerOnly({ id, seq, sender, recipient, group, conversation, timestamp, outgoing }: MessageHeaderView): MessageHeaderView {
+  return { id, seq, sender, recipient, group, conversation, timestamp, outgoing };
+}
+
+/** `headers` (sorted by seq) with `fresh` (none of them in it) merged in: appended or prepended when they fit there. */
+export function mergeBySeq(headers: readonly MessageHeaderView[], fresh: MessageHeaderView[]): MessageHeaderView[] {
+  fresh.sort((a, b) => a.seq - b.seq);
+  const first = headers[0];
+  const last = headers[headers.length - 1];
+  if (!last || fresh[0]!.seq > last.seq) return [...headers, ...fresh];
+  if (first && fresh[fresh.length - 1]!.seq < first.seq) return [...fresh, ...headers];
+  return [...headers, ...fresh].sort((a, b) => a.seq - b.seq);
 }

@@ -1,17 +1,26 @@
-// The signed-in window's state: contacts, the open conversation (kept per peer so drafts and unsent
-// messages survive switching), and the routing of live events to them.
-import type { ChatApi, ChatEvent } from '../../../core/api/chat-api.js';
+// The signed-in window's state: contacts and groups, which conversation is open (each kept by its key, so
+// drafts and unsent messages survive switching), and the routing of live events to them.
+import type { ChatApi, ChatErrorInfo, ChatEvent, ConversationKey, NewGroup } from '../../../core/api/chat-api.js';
+import { isGroupKey, targetOf } from '../../../core/api/conversation-key.js';
+import { groupTitle, sidebarEntries, type SidebarEntry } from '../lib/sidebar-entries.js';
 import { ContactsState } from './contacts.svelte.js';
 import { ConversationState } from './conversation.svelte.js';
+import { GroupsState } from './groups.svelte.js';
 import type { SessionState } from './session.svelte.js';
+import { UserSearch } from './user-search.svelte.js';
 
 export class ChatState {
   readonly contacts: ContactsState;
+  readonly groups: GroupsState;
+  /** The open conversation. */
+  selected = $state<ConversationKey | null>(null);
   /** A short sentence for screen readers when something arrives (aria-live). */
   announcement = $state('');
+  /** People and groups in one list, newest activity first. */
+  readonly entries: SidebarEntry[];
 
   readonly #api: ChatApi;
-  readonly #conversations = new Map<string, ConversationState>();
+  readonly #conversations = new Map<ConversationKey, ConversationState>();
   readonly #isVisible: () => boolean;
   readonly #session: SessionState;
 
@@ -19,40 +28,80 @@ export class ChatState {
     this.#api = api;
     this.#session = session;
     this.#isVisible = isVisible;
-    this.contacts = new ContactsState(api, () => session.account?.username ?? null);
+    const self = () => session.account?.username ?? null;
+    this.contacts = new ContactsState(api, self, () => this.selected);
+    this.groups = new GroupsState(api, self);
+    this.entries = $derived(sidebarEntries(this.contacts.list, this.groups.list));
   }
 
   get conversation(): ConversationState | null {
-    const peer = this.contacts.selected;
-    return peer ? this.conversationWith(peer) : null;
+    const key = this.selected;
+    return key ? this.conversationWith(key) : null;
   }
 
-  conversationWith(peer: string): ConversationState {
-    let conversation = this.#conversations.get(peer);
+  /** A search of its own, for picking people (a new group's members, people to add). */
+  newPeopleSearch(): UserSearch {
+    return new UserSearch(this.#api, () => this.#session.account?.username ?? null);
+  }
+
+  get totalUnread(): number {
+    return this.contacts.totalUnread + this.groups.totalUnread;
+  }
+
+  /** Loads the people and the groups. */
+  refresh(): Promise<void> {
+    return Promise.all([this.contacts.refresh(), this.groups.refresh()]).then(() => undefined);
+  }
+
+  conversationWith(key: ConversationKey): ConversationState {
+    let conversation = this.#conversations.get(key);
     if (!conversation) {
-      conversation = new ConversationState(this.#api, peer, {
-        onRead: (p) => this.contacts.markedRead(p),
+      const target = targetOf(key);
+      conversation = new ConversationState(this.#api, key, {
+        onRead: (k) => (isGroupKey(k) ? this.groups.markedRead(k) : this.contacts.markedRead(k)),
         onKeyTrusted: (p) => this.contacts.keyTrusted(p),
         isVisible: this.#isVisible,
         me: () => this.#session.account?.username ?? null,
+        ...(target.kind === 'group'
+          ? { group: () => this.groups.byKey(key), loadGroup: () => this.groups.load(target.group) }
+          : {}),
       });
-      this.#conversations.set(peer, conversation);
+      this.#conversations.set(key, conversation);
     }
     return conversation;
   }
 
-  open(peer: string): void {
-    this.contacts.open(peer);
-    void this.conversationWith(peer).open();
+  open(key: ConversationKey): void {
+    if (!isGroupKey(key)) this.contacts.ensure(key);
+    void this.contacts.people.search('');
+    this.selected = key;
+    void this.conversationWith(key).open();
+  }
+
+  close(): void {
+    this.selected = null;
+  }
+
+  /** Makes the group and opens its conversation; the error, if any, is for the dialog to show. */
+  async createGroup(group: NewGroup): Promise<ChatErrorInfo | null> {
+    const result = await this.groups.create(group);
+    if (!result.ok) return result.error;
+    this.open(result.group.conversation);
+    return null;
   }
 
   handleEvent(event: ChatEvent): void {
     this.contacts.handleEvent(event);
+    this.groups.handleEvent(event);
     if (event.type === 'message') {
       const header = event.message;
-      const peer = header.outgoing ? header.recipient : header.sender;
-      this.#conversations.get(peer)?.arrived(header);
-      if (!header.outgoing) this.#announce(`New message from ${header.sender}`);
+      this.#conversations.get(header.conversation)?.arrived(header);
+      if (!header.outgoing) {
+        const group = header.group === null ? null : this.groups.byKey(header.conversation);
+        this.#announce(header.group === null ? `New message from ${header.sender}` : `New message in ${groupTitle(group)}`);
+      }
+    } else if (event.type === 'message_updated') {
+      this.#conversations.get(event.message.conversation)?.updated(event.message);
     } else if (event.type === 'key_changed') {
       this.#conversations.get(event.change.username)?.contactKeyChanged();
       this.#announce(`Warning: the safety key of ${event.change.username} changed`);

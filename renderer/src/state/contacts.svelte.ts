@@ -1,33 +1,32 @@
-// The people list: contacts with unread counts and last activity, user search, and which one is open.
-import type { ChatApi, ChatErrorInfo, ChatEvent, ContactView } from '../../../core/api/chat-api.js';
+// The people list: contacts with unread counts and last activity, and the people search. Which conversation is
+// open is the chat's (chat.svelte.ts): a person opened from search stays listed while it is open.
+import type { ChatApi, ChatErrorInfo, ChatEvent, ContactView, ConversationKey } from '../../../core/api/chat-api.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
+import { UserSearch } from './user-search.svelte.js';
 
 export class ContactsState {
   list = $state<ContactView[]>([]);
-  selected = $state<string | null>(null);
-  query = $state('');
-  results = $state<string[]>([]);
-  searching = $state(false);
   error = $state<ChatErrorInfo | null>(null);
-  searchError = $state<ChatErrorInfo | null>(null);
+  /** The sidebar's "Find people". */
+  readonly people: UserSearch;
 
   readonly #api: ChatApi;
-  readonly #self: () => string | null;
+  readonly #selected: () => ConversationKey | null;
   #refreshing: Promise<void> | null = null;
   #refreshAgain = false;
-  #searchSerial = 0;
 
-  constructor(api: ChatApi, self: () => string | null) {
+  constructor(api: ChatApi, self: () => string | null, selected: () => ConversationKey | null = () => null) {
     this.#api = api;
-    this.#self = self;
-  }
-
-  get current(): ContactView | null {
-    return this.list.find((c) => c.username === this.selected) ?? null;
+    this.#selected = selected;
+    this.people = new UserSearch(api, self);
   }
 
   get totalUnread(): number {
     return this.list.reduce((sum, c) => sum + c.unread, 0);
+  }
+
+  find(username: string): ContactView | null {
+    return this.list.find((c) => c.username === username) ?? null;
   }
 
   /** Reloads the list; calls that arrive while one runs are folded into one more run. */
@@ -52,45 +51,11 @@ export class ContactsState {
     return this.#refreshing;
   }
 
-  async search(query: string): Promise<void> {
-    this.query = query;
-    const q = query.trim().toLowerCase();
-    const serial = ++this.#searchSerial;
-    if (!q) {
-      this.results = [];
-      this.searchError = null;
-      this.searching = false;
-      return;
-    }
-    this.searching = true;
-    try {
-      const found = await this.#api.searchUsers(q);
-      if (serial !== this.#searchSerial) return;
-      const self = this.#self();
-      this.results = found.filter((u) => u !== self);
-      this.searchError = null;
-    } catch (error) {
-      if (serial !== this.#searchSerial) return;
-      this.results = [];
-      this.searchError = toChatErrorInfo(error);
-    } finally {
-      if (serial === this.#searchSerial) this.searching = false;
-    }
-  }
-
-  open(username: string): void {
+  /** A conversation with this person is opened: listed at once, even before any message. */
+  ensure(username: string): void {
     if (!this.list.some((c) => c.username === username)) {
-      this.list = [
-        { username, keyStatus: 'unknown', unread: 0, lastActivity: null, lastSeq: null },
-        ...this.list,
-      ];
+      this.list = [{ username, keyStatus: 'unknown', unread: 0, lastActivity: null, lastSeq: null }, ...this.list];
     }
-    this.selected = username;
-    void this.search('');
-  }
-
-  close(): void {
-    this.selected = null;
   }
 
   /** The open conversation was read up to its newest message. */
@@ -99,7 +64,7 @@ export class ContactsState {
   }
 
   handleEvent(event: ChatEvent): void {
-    if (event.type === 'message') {
+    if (event.type === 'message' && event.message.group === null) {
       void this.refresh();
     } else if (event.type === 'key_changed') {
       const { username } = event.change;
@@ -114,7 +79,7 @@ export class ContactsState {
 
   #merge(contacts: ContactView[]): void {
     // A conversation opened from search but without messages yet stays in the list until left.
-    const opened = this.selected;
+    const opened = this.#selected();
     if (opened && !contacts.some((c) => c.username === opened)) {
       const existing = this.list.find((c) => c.username === opened);
       if (existing) contacts = [existing, ...contacts];

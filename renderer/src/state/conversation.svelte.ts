@@ -1,84 +1,111 @@
-// One conversation: headers page by page (oldest first), decrypted views only of what was on screen,
-// messages being sent, and the contact's key state. Headers are known without decrypting anything; the
-// window asks to read only the rows it shows, so a 10,000-message conversation costs what one screen costs.
-// Decrypting, sending and the read marker are parts of their own (decrypt-queue, outgoing, read-marker).
+// One conversation (with a person, or a group): headers page by page (oldest first), decrypted views only of
+// what was on screen, messages being sent, and what is done to messages. Headers are known without decrypting
+// anything; the window asks to read only the rows it shows, so a 10,000-message conversation costs what one
+// screen costs. Decrypting, sending, message actions, the read marker and the contact's key are parts of their
+// own (decrypt-queue, outgoing, message-actions, jumps, read-marker, contact).
 import type { SvelteMap } from 'svelte/reactivity';
-import type { ChatApi, ChatErrorInfo, ContactDetails, MessageHeaderView, MessageView } from '../../../core/api/chat-api.js';
+import type { ChatApi, ChatErrorInfo, ConversationKey, GroupView, MessageHeaderView, MessageView } from '../../../core/api/chat-api.js';
+import { targetOf } from '../../../core/api/conversation-key.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
-import { RowBuilder, type PendingMessage, type Row } from '../lib/rows.js';
+import { headerOnly, mergeBySeq, RowBuilder, type PendingMessage, type Row } from '../lib/rows.js';
+import { ContactState } from './contact.svelte.js';
 import { DecryptQueue } from './decrypt-queue.svelte.js';
+import { MessageActions } from './message-actions.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
-import { ReadMarker } from './read-marker.js';
+import { Jumps } from './jumps.svelte.js';
+import { headerBelongs, placedView } from './placement.js';
+import { ReadMarker, readUpTo } from './read-marker.js';
 
 export { READ_BATCH } from './decrypt-queue.svelte.js';
+export { MISPLACED_REASON, placedView } from './placement.js';
 
 export const PAGE_SIZE = 100;
 
 export interface ConversationHooks {
   /** The conversation was read up to its newest message (unread count can go to 0). */
-  onRead?: (peer: string) => void;
+  onRead?: (conversation: ConversationKey) => void;
   /** The person accepted the contact's new key. */
   onKeyTrusted?: (peer: string) => void;
   /** Makes message ids; crypto.randomUUID by default (UUID v4, lowercase). */
   newId?: () => string;
   /** Whether the person can see the window now; read markers move only then. */
   isVisible?: () => boolean;
-  /** The signed-in user's name: a read message must be between them and the peer. */
+  /** The signed-in user's name: a read message must be between them and the peer, or theirs in the group. */
   me?: () => string | null;
-}
-
-export const MISPLACED_REASON = 'The server listed this message in the wrong conversation.';
-
-/**
- * What the window shows of a message comes only from the view the core verified; and a view whose
- * sender/recipient pair is not (me, peer) either way is failed here too, whatever the core said.
- */
-export function placedView(view: MessageView, me: string | null, peer: string): MessageView {
-  if (view.status === 'misplaced') return { ...view, text: null, reason: view.reason ?? MISPLACED_REASON };
-  const mine = me !== null && view.sender === me && view.recipient === peer && view.outgoing;
-  const theirs = me !== null && view.sender === peer && view.recipient === me && !view.outgoing;
-  if (mine || theirs) return view;
-  return { ...view, text: null, status: 'misplaced', reason: MISPLACED_REASON };
+  /** A group conversation's group as verified now (reactive). */
+  group?: () => GroupView | null;
+  /** Fetches the group again (its server list compared anew) when the conversation opens. */
+  loadGroup?: () => Promise<unknown>;
 }
 
 export class ConversationState {
-  readonly peer: string;
+  readonly key: ConversationKey;
+  /** The other person of a direct conversation; null for a group. */
+  readonly peer: string | null;
+  /** The group id of a group conversation; null for a direct one. */
+  readonly groupId: string | null;
+  /** The other person's key and blocking (direct conversations only). */
+  readonly contact: ContactState | null;
+  readonly actions: MessageActions;
+  /** Jumping to the message a reply quotes. */
+  readonly jumps: Jumps;
   headers = $state.raw<MessageHeaderView[]>([]);
   hasMore = $state(false);
   loaded = $state(false);
   loadingOlder = $state(false);
   error = $state<ChatErrorInfo | null>(null);
-  details = $state<ContactDetails | null>(null);
-  detailsError = $state<ChatErrorInfo | null>(null);
-  trusting = $state(false);
-  /** A block, unblock or disown request is in flight. */
-  changing = $state(false);
   draft = $state('');
   readonly #reads: DecryptQueue;
   readonly #outgoing: Outgoing;
   readonly #marker: ReadMarker;
   readonly #rowBuilder = new RowBuilder();
-  rows: Row[] = $derived(this.#rowBuilder.build(this.headers, this.pending));
+  rows: Row[] = $derived.by(() => {
+    const hidden = this.#reads.hidden;
+    return this.#rowBuilder.build(hidden.size === 0 ? this.headers : this.headers.filter((h) => !hidden.has(h.id)), this.pending);
+  });
 
   readonly #api: ChatApi;
   readonly #hooks: ConversationHooks;
   readonly #seqOf = new Map<string, number>();
   #opening: Promise<void> | null = null;
+  #older: Promise<void> | null = null;
 
-  constructor(api: ChatApi, peer: string, hooks: ConversationHooks = {}) {
+  constructor(api: ChatApi, key: ConversationKey, hooks: ConversationHooks = {}) {
     this.#api = api;
-    this.peer = peer;
+    this.key = key;
     this.#hooks = hooks;
-    this.#reads = new DecryptQueue(api, (view) => placedView(view, hooks.me?.() ?? null, peer));
-    this.#outgoing = new Outgoing(api, peer, hooks.newId ?? (() => crypto.randomUUID()), (view) => {
+    const target = targetOf(key);
+    this.peer = target.kind === 'direct' ? target.peer : null;
+    this.groupId = target.kind === 'group' ? target.group : null;
+    const newId = hooks.newId ?? (() => crypto.randomUUID());
+    this.#reads = new DecryptQueue(api, (view) => placedView(view, hooks.me?.() ?? null, key));
+    this.contact = this.peer === null ? null : new ContactState(api, this.peer, { reread: (s) => this.#reads.reread(s), onKeyTrusted: hooks.onKeyTrusted });
+    this.#outgoing = new Outgoing(api, key, newId, (view) => {
       this.#reads.set(view);
       this.#mergeHeaders([view]);
     });
-    this.#marker = new ReadMarker(api, peer, {
-      seqOf: (id) => this.#seqOf.get(id),
+    this.actions = new MessageActions({
+      api,
+      newId,
+      me: () => hooks.me?.() ?? null,
+      getDraft: () => this.draft,
+      setDraft: (text) => (this.draft = text),
+      apply: (view) => this.#reads.set(view),
+    });
+    this.jumps = new Jumps({
+      has: (id) => this.#seqOf.has(id),
+      hasMore: () => this.hasMore,
+      loadOlder: () => this.loadOlder(),
+      failed: () => this.error !== null,
+    });
+    this.#marker = new ReadMarker(api, key, {
+      seqOf: (id) => {
+        const seq = this.#seqOf.get(id);
+        return seq === undefined ? undefined : readUpTo(this.headers, seq, this.#reads.hidden);
+      },
       newestSeq: () => this.headers[this.headers.length - 1]?.seq,
       isVisible: hooks.isVisible,
-      onRead: () => hooks.onRead?.(peer),
+      onRead: () => hooks.onRead?.(key),
     });
   }
 
@@ -95,21 +122,35 @@ export class ConversationState {
     return this.#outgoing.pending;
   }
 
-  get keyChanged(): boolean {
-    return this.details?.keyStatus === 'changed';
+  get group(): GroupView | null {
+    return this.#hooks.group?.() ?? null;
   }
 
-  /** Loads the newest page and the contact's key details; once. */
+  /** The person's name, or the group's ("Unnamed group" until a member named it). */
+  get title(): string {
+    return this.peer ?? this.group?.name ?? 'Unnamed group';
+  }
+
+  /** A group sends only to a membership it verified; a direct conversation always (the core checks the key). */
+  get canSend(): boolean {
+    return this.groupId === null || this.group?.sending === 'ok';
+  }
+
+  get me(): string | null {
+    return this.#hooks.me?.() ?? null;
+  }
+
+  /** Loads the newest page and the contact's key details (or the group); once. */
   open(): Promise<void> {
     this.#opening ??= (async () => {
-      await Promise.all([this.#loadNewest(), this.refreshDetails()]);
+      await Promise.all([this.#loadNewest(), this.contact?.refresh(), this.#hooks.loadGroup?.()]);
     })();
     return this.#opening;
   }
 
   async #loadNewest(): Promise<void> {
     try {
-      const page = await this.#api.conversation({ peer: this.peer, limit: PAGE_SIZE });
+      const page = await this.#api.conversation({ conversation: this.key, limit: PAGE_SIZE });
       this.#mergeHeaders(page.messages);
       this.hasMore = page.hasMore;
       this.error = null;
@@ -121,30 +162,26 @@ export class ConversationState {
     }
   }
 
-  async loadOlder(): Promise<void> {
-    if (!this.hasMore || this.loadingOlder || !this.loaded) return;
+  /** Loads the page before the oldest header; a call while one is loading waits for that one. */
+  loadOlder(): Promise<void> {
+    if (this.#older) return this.#older;
     const oldest = this.headers[0];
-    if (!oldest) return;
+    if (!this.hasMore || !this.loaded || !oldest) return Promise.resolve();
     this.loadingOlder = true;
-    try {
-      const page = await this.#api.conversation({ peer: this.peer, beforeSeq: oldest.seq, limit: PAGE_SIZE });
-      this.#mergeHeaders(page.messages);
-      this.hasMore = page.hasMore;
-      this.error = null;
-    } catch (error) {
-      this.error = toChatErrorInfo(error);
-    } finally {
-      this.loadingOlder = false;
-    }
-  }
-
-  async refreshDetails(): Promise<void> {
-    try {
-      this.details = await this.#api.contactDetails(this.peer);
-      this.detailsError = null;
-    } catch (error) {
-      this.detailsError = toChatErrorInfo(error);
-    }
+    this.#older = (async () => {
+      try {
+        const page = await this.#api.conversation({ conversation: this.key, beforeSeq: oldest.seq, limit: PAGE_SIZE });
+        this.#mergeHeaders(page.messages);
+        this.hasMore = page.hasMore;
+        this.error = null;
+      } catch (error) {
+        this.error = toChatErrorInfo(error);
+      } finally {
+        this.loadingOlder = false;
+        this.#older = null;
+      }
+    })();
+    return this.#older;
   }
 
   /**
@@ -158,14 +195,20 @@ export class ConversationState {
 
   /** A message header from the live stream; ignored unless it belongs to this conversation. */
   arrived(header: MessageHeaderView): boolean {
-    const other = header.outgoing ? header.recipient : header.sender;
-    if (other !== this.peer) return false;
+    if (!headerBelongs(header, this.key)) return false;
     this.#mergeHeaders([header]);
     return true;
   }
 
+  /** A message already read changed (an edit, delete or reaction aimed at it was read): shown as it is now. */
+  updated(view: MessageView): void {
+    if (this.#reads.views.has(view.id) || this.#seqOf.has(view.id)) this.#reads.set(view);
+  }
+
   send(text: string): Promise<void> {
-    return this.#outgoing.send(text);
+    const replyTo = this.actions.replyingTo?.id ?? null;
+    this.actions.cancelReply();
+    return this.#outgoing.send(text, replyTo);
   }
 
   /** Sends a failed message again with the same id, so the server never stores it twice. */
@@ -177,70 +220,26 @@ export class ConversationState {
     this.#outgoing.discard(id);
   }
 
-  async trustKey(): Promise<boolean> {
-    this.trusting = true;
-    try {
-      // Messages that failed because of the key change are read again against the accepted key.
-      return await this.#change(() => this.#api.trustContactKey(this.peer), ['key_changed'], () => this.#hooks.onKeyTrusted?.(this.peer));
-    } finally {
-      this.trusting = false;
-    }
+  /** A message a row refers to (a reply's original): read it, even when it is not on screen. */
+  want(id: string): void {
+    this.#reads.ensure(id);
   }
 
-  /** The person said the contact's earlier keys were never theirs: messages signed with them are read again. */
-  disownEarlierKeys(): Promise<boolean> {
-    return this.#changing(() => this.#api.disownEarlierKeys(this.peer), ['earlier_key']);
-  }
-
-  block(): Promise<boolean> {
-    return this.#changing(() => this.#api.blockContact(this.peer), []);
-  }
-
-  unblock(): Promise<boolean> {
-    return this.#changing(() => this.#api.unblockContact(this.peer), []);
-  }
-
-  async #changing(run: () => Promise<ContactDetails>, reread: MessageView['status'][]): Promise<boolean> {
-    this.changing = true;
-    try {
-      return await this.#change(run, reread);
-    } finally {
-      this.changing = false;
-    }
-  }
-
-  /** Applies a change of the contact's details; views with the `reread` statuses are decrypted again. */
-  async #change(run: () => Promise<ContactDetails>, reread: MessageView['status'][], done?: () => void): Promise<boolean> {
-    try {
-      this.details = await run();
-      this.detailsError = null;
-      done?.();
-      this.#reads.reread(reread);
-      return true;
-    } catch (error) {
-      this.detailsError = toChatErrorInfo(error);
-      return false;
-    }
+  /** True when a message asked for with `want` could not be read. */
+  unreadable(id: string): boolean {
+    return this.#reads.missing.has(id);
   }
 
   /** The contact's key changed on the server (live event): show the banner now. */
   contactKeyChanged(): void {
-    void this.refreshDetails();
+    void this.contact?.refresh();
   }
 
   #mergeHeaders(incoming: readonly MessageHeaderView[]): void {
-    if (incoming.length === 0) return;
-    const fresh = incoming
-      .filter((h) => !this.#seqOf.has(h.id))
-      .map((h) => ({ id: h.id, seq: h.seq, sender: h.sender, recipient: h.recipient, timestamp: h.timestamp, outgoing: h.outgoing }));
+    const fresh = incoming.filter((h) => !this.#seqOf.has(h.id)).map(headerOnly);
     if (fresh.length === 0) return;
     for (const h of fresh) this.#seqOf.set(h.id, h.seq);
-    const first = this.headers[0];
-    const last = this.headers[this.headers.length - 1];
-    fresh.sort((a, b) => a.seq - b.seq);
-    if (!last || fresh[0]!.seq > last.seq) this.headers = [...this.headers, ...fresh];
-    else if (first && fresh[fresh.length - 1]!.seq < first.seq) this.headers = [...fresh, ...this.headers];
-    else this.headers = [...this.headers, ...fresh].sort((a, b) => a.seq - b.seq);
+    this.headers = mergeBySeq(this.headers, fresh);
     this.#outgoing.arrived(new Set(fresh.map((h) => h.id)));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeChatApi } from '../../test/fake-chat-api.js';
-import { ConversationState, READ_BATCH } from './conversation.svelte.js';
+import { ConversationState, MISPLACED_REASON, placedView, READ_BATCH } from './conversation.svelte.js';
 
 const ALICE = { username: 'alice', fingerprint: 'f', serverUrl: 'https://chat.example.org' };
 
@@ -96,5 +96,49 @@ describe('ConversationState', () => {
     expect(api.callsOf('send').map(([r]) => (r as { id: string }).id)).toEqual([id, id]);
     expect(conversation.pending).toEqual([]);
     expect(conversation.headers.map((h) => h.id)).toEqual([id]);
+  });
+});
+
+describe('a group conversation', () => {
+  function groupSetup() {
+    const api = new FakeChatApi({ account: ALICE });
+    const group = api.addGroup({ name: 'Climbing', members: ['alice', 'bob', 'carol'] });
+    const other = api.addGroup({ name: 'Other', members: ['alice', 'bob'] });
+    const conversation = new ConversationState(api, group.conversation, { me: () => 'alice', group: () => group });
+    return { api, group, other, conversation };
+  }
+
+  it('shows only views of its own group, with outgoing meaning the person sent it', () => {
+    const { api, group, other } = groupSetup();
+    const ok = api.addGroupMessage(group.id, { sender: 'bob' });
+    const mine = api.addGroupMessage(group.id, { outgoing: true });
+    expect(placedView(ok, 'alice', group.conversation)).toBe(ok);
+    expect(placedView(mine, 'alice', group.conversation)).toBe(mine);
+    const elsewhere = api.addGroupMessage(other.id, { sender: 'bob', text: 'other group' });
+    const direct = api.addMessage('bob', { text: 'direct' });
+    const fakeOutgoing = { ...ok, outgoing: true };
+    const relabelled = { ...elsewhere, conversation: group.conversation };
+    for (const view of [elsewhere, direct, fakeOutgoing, relabelled, { ...direct, conversation: group.conversation }]) {
+      expect(placedView(view, 'alice', group.conversation)).toMatchObject({ status: 'misplaced', text: null, reason: MISPLACED_REASON });
+    }
+    // And a group view is never shown in a direct conversation.
+    expect(placedView({ ...ok, conversation: 'bob' }, 'alice', 'bob')).toMatchObject({ status: 'misplaced', text: null });
+  });
+
+  it('takes live headers of its group only, and sends to the group with the reply it answers', async () => {
+    const { api, group, other, conversation } = groupSetup();
+    const first = api.addGroupMessage(group.id, { sender: 'bob' });
+    await conversation.open();
+    expect(conversation.arrived({ ...api.addGroupMessage(other.id), conversation: group.conversation })).toBe(false);
+    expect(conversation.arrived(api.addMessage('bob'))).toBe(false);
+    expect(conversation.arrived(api.addGroupMessage(group.id, { sender: 'carol' }))).toBe(true);
+    conversation.actions.reply(first);
+    await conversation.send('count me in');
+    expect(api.callsOf('send')).toEqual([[{ conversation: group.conversation, text: 'count me in', id: expect.any(String), replyTo: first.id }]]);
+    expect(conversation.actions.replyingTo).toBeNull();
+    expect(conversation.title).toBe('Climbing');
+    expect(conversation.canSend).toBe(true);
+    group.sending = 'held';
+    expect(conversation.canSend).toBe(false);
   });
 });

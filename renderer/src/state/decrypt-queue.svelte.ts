@@ -1,14 +1,20 @@
 // Window: decrypting what a conversation shows — asks readMessages for the rows on screen, a small batch
-// at a time, and keeps the verified views (placed by the conversation) in a reactive map.
-import { SvelteMap } from 'svelte/reactivity';
+// at a time, and keeps the verified views (placed by the conversation) in a reactive map. Messages a row
+// refers to (the original of a reply) are read too, one at a time, after what is on screen.
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ChatApi, ChatErrorInfo, MessageView } from '../../../core/api/chat-api.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
+import { isAppliedChange } from './placement.js';
 
 /** Messages decrypted per request (see #pump). */
 export const READ_BATCH = 6;
 
 export class DecryptQueue {
   readonly views = new SvelteMap<string, MessageView>();
+  /** Ids of applied edits, deletes and reactions: no row of their own. */
+  readonly hidden = new SvelteSet<string>();
+  /** Ids asked for by `ensure` that the core did not answer: "not loaded" where they are referred to. */
+  readonly missing = new SvelteSet<string>();
   readError = $state<ChatErrorInfo | null>(null);
 
   readonly #api: Pick<ChatApi, 'readMessages'>;
@@ -21,6 +27,8 @@ export class DecryptQueue {
   #inFlight = false;
   /** Ids whose read failed; asked again only when they come on screen again. */
   readonly #unreadable = new Set<string>();
+  /** Ids asked for by `ensure`, not read yet. */
+  readonly #referred = new Set<string>();
 
   constructor(api: Pick<ChatApi, 'readMessages'>, place: (view: MessageView) => MessageView) {
     this.#api = api;
@@ -36,15 +44,29 @@ export class DecryptQueue {
     this.#pump();
   }
 
-  /** A view the core answered with outside the queue (a message just sent). */
+  /** A view the core answered with outside the queue (a message just sent, changed, or updated live). */
   set(view: MessageView): void {
-    this.views.set(view.id, this.#place(view));
+    const placed = this.#place(view);
+    this.views.set(view.id, placed);
+    if (isAppliedChange(placed)) this.hidden.add(view.id);
+    else if (this.hidden.has(view.id)) this.hidden.delete(view.id);
+    if (this.missing.has(view.id)) this.missing.delete(view.id);
+  }
+
+  /** A message a row refers to, wanted whether or not it is on screen; read once, after the screen's. */
+  ensure(id: string): void {
+    if (this.views.has(id) || this.missing.has(id) || this.#referred.has(id)) return;
+    this.#referred.add(id);
+    this.#pump();
   }
 
   /** Drops the views with these statuses, so what is on screen of them is read again. */
   reread(statuses: readonly MessageView['status'][]): void {
     const stale = [...this.views.values()].filter((v) => statuses.includes(v.status)).map((v) => v.id);
-    for (const id of stale) this.views.delete(id);
+    for (const id of stale) {
+      this.views.delete(id);
+      this.hidden.delete(id);
+    }
     if (stale.length > 0) this.#pump();
   }
 
@@ -53,7 +75,7 @@ export class DecryptQueue {
   // fast (those rows show a placeholder; the list says when the scroll settles), at most one small batch
   // is in flight, the next one waits for the next frame, and each batch is taken from what is on screen
   // *now*: a row that left the screen is never asked for. The newest visible rows go first, as that is
-  // where a person looks.
+  // where a person looks. A referred-to message goes alone, so one that cannot be read fails only itself.
   #pump(): void {
     if (this.#inFlight || this.#scrolling) return;
     const batch: string[] = [];
@@ -61,7 +83,7 @@ export class DecryptQueue {
       const id = this.#wanted[i]!;
       if (!this.views.has(id) && !this.#unreadable.has(id)) batch.push(id);
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) return this.#pumpReferred();
     this.#inFlight = true;
     this.#api.readMessages(batch).then(
       (views) => {
@@ -78,6 +100,22 @@ export class DecryptQueue {
         this.#next();
       },
     );
+  }
+
+  #pumpReferred(): void {
+    for (const id of this.#referred) if (this.views.has(id)) this.#referred.delete(id);
+    const id = this.#referred.values().next().value;
+    if (id === undefined) return;
+    this.#referred.delete(id);
+    this.#inFlight = true;
+    const settle = (views: MessageView[]) => {
+      const view = views.find((v) => v.id === id);
+      if (view) this.set(view);
+      else this.missing.add(id);
+      this.#next();
+    };
+    // Not the screen's error: where it is referred to, it says "not loaded".
+    this.#api.readMessages([id]).then(settle, () => settle([]));
   }
 
   #next(): void {

@@ -1,6 +1,6 @@
 // Window: the messages a conversation is sending — pending until the core answers, failed with the
 // reason a person can act on, sent again with the same id on retry.
-import type { ChatApi, MessageView } from '../../../core/api/chat-api.js';
+import type { ChatApi, ConversationKey, MessageView } from '../../../core/api/chat-api.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
 import { describeError } from '../lib/errors.js';
 import type { PendingMessage } from '../lib/rows.js';
@@ -9,25 +9,26 @@ export class Outgoing {
   pending = $state<PendingMessage[]>([]);
 
   readonly #api: Pick<ChatApi, 'send'>;
-  readonly #peer: string;
+  readonly #conversation: ConversationKey;
   readonly #newId: () => string;
   /** Told of each message the core accepted, with its verified view. */
   readonly #onSent: (view: MessageView) => void;
 
-  constructor(api: Pick<ChatApi, 'send'>, peer: string, newId: () => string, onSent: (view: MessageView) => void) {
+  constructor(api: Pick<ChatApi, 'send'>, conversation: ConversationKey, newId: () => string, onSent: (view: MessageView) => void) {
     this.#api = api;
-    this.#peer = peer;
+    this.#conversation = conversation;
     this.#newId = newId;
     this.#onSent = onSent;
   }
 
-  async send(text: string): Promise<void> {
+  /** Sends `text` (as a reply to `replyTo`, when given); blank text sends nothing. */
+  async send(text: string, replyTo: string | null = null): Promise<void> {
     const body = text.replace(/^\s*\n/, '').trimEnd();
     if (!body.trim()) return;
     const id = this.#newId();
     this.pending = [
       ...this.pending,
-      { id, recipient: this.#peer, text: body, state: 'pending', error: null, createdAt: new Date().toISOString() },
+      { id, conversation: this.#conversation, text: body, replyTo, state: 'pending', error: null, createdAt: new Date().toISOString() },
     ];
     await this.#deliver(id);
   }
@@ -52,7 +53,8 @@ export class Outgoing {
     const message = this.pending.find((p) => p.id === id);
     if (!message) return;
     try {
-      const view = await this.#api.send({ recipient: this.#peer, text: message.text, id });
+      const reply = message.replyTo === null ? {} : { replyTo: message.replyTo };
+      const view = await this.#api.send({ conversation: this.#conversation, text: message.text, id, ...reply });
       this.#onSent(view);
       this.discard(id);
     } catch (error) {

@@ -1,9 +1,9 @@
 // Window: a conversation's read marker — moved to the newest message the person has on screen, only
 // while the window is visible, and retried with the next screenful when the core refuses it.
-import type { ChatApi } from '../../../core/api/chat-api.js';
+import type { ChatApi, ConversationKey, MessageHeaderView } from '../../../core/api/chat-api.js';
 
 export interface ReadMarkerSource {
-  /** The seq of a message of this conversation, by id. */
+  /** The seq a message of this conversation (by id) marks read up to: its own, or that of what follows it unshown. */
   seqOf: (id: string) => number | undefined;
   /** The seq of the newest message known. */
   newestSeq: () => number | undefined;
@@ -14,13 +14,13 @@ export interface ReadMarkerSource {
 
 export class ReadMarker {
   readonly #api: Pick<ChatApi, 'markRead'>;
-  readonly #peer: string;
+  readonly #conversation: ConversationKey;
   readonly #source: ReadMarkerSource;
   #readUpTo = 0;
 
-  constructor(api: Pick<ChatApi, 'markRead'>, peer: string, source: ReadMarkerSource) {
+  constructor(api: Pick<ChatApi, 'markRead'>, conversation: ConversationKey, source: ReadMarkerSource) {
     this.#api = api;
-    this.#peer = peer;
+    this.#conversation = conversation;
     this.#source = source;
   }
 
@@ -31,7 +31,7 @@ export class ReadMarker {
     if (newest <= this.#readUpTo) return;
     this.#readUpTo = newest;
     const latest = this.#source.newestSeq();
-    this.#api.markRead(this.#peer, newest).then(
+    this.#api.markRead(this.#conversation, newest).then(
       () => {
         if (latest !== undefined && newest >= latest) this.#source.onRead?.();
       },
@@ -41,4 +41,22 @@ export class ReadMarker {
       },
     );
   }
+}
+
+/**
+ * What seeing the message at `seq` marks read: up to it, and past the messages right after it that have no row
+ * of their own (`hidden`: applied edits, deletes and reactions). `headers` are sorted by seq.
+ */
+export function readUpTo(headers: readonly MessageHeaderView[], seq: number, hidden: ReadonlySet<string>): number {
+  if (hidden.size === 0) return seq;
+  let low = 0;
+  let high = headers.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (headers[mid]!.seq < seq) low = mid + 1;
+    else high = mid;
+  }
+  let upTo = seq;
+  for (let i = low + 1; i < headers.length && hidden.has(headers[i]!.id); i++) upTo = headers[i]!.seq;
+  return upTo;
 }
