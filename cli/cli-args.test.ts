@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from './cli-args.js';
-import { CONTINUATION, escapeForTerminal, formatMessage, messageJson, safeJson, safeLine, safeText } from './output.js';
+import { view } from './fake-client.fixture.js';
+import { commandHelp, COMMANDS, GROUP_SUBCOMMANDS, PROGRAM_HELP } from './help.js';
+import { formatMessage, messageJson } from './message-format.js';
+import { CONTINUATION, escapeForTerminal, safeJson, safeLine, safeText } from './output.js';
 import type { MessageView } from '../core/api/view.js';
 
 const usage = (argv: string[]) => {
@@ -44,6 +47,42 @@ describe('command-line arguments', () => {
     expect(parseCliArgs(['disown', 'ALICE']).positionals).toEqual(['alice']);
   });
 
+  it('reads the group, message and reaction commands', () => {
+    const id = '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c';
+    expect(parseCliArgs(['group', 'create', ' Family ', 'Bob', 'carol', 'bob'])).toMatchObject({ command: 'group', subcommand: 'create', positionals: ['Family', 'bob', 'carol'] });
+    expect(parseCliArgs(['group', 'add', '7c9e', 'Dave'])).toMatchObject({ subcommand: 'add', positionals: ['7c9e', 'dave'] });
+    expect(parseCliArgs(['group', 'rename', 'Family', ' New name '])).toMatchObject({ subcommand: 'rename', positionals: ['Family', 'New name'] });
+    expect(parseCliArgs(['group', 'list', '--json'])).toMatchObject({ subcommand: 'list', json: true, positionals: [] });
+    expect(parseCliArgs(['send', '--group', 'Family', 'hi'])).toMatchObject({ group: 'Family', positionals: ['hi'] });
+    expect(parseCliArgs(['messages', '--group', 'Family', '--ids'])).toMatchObject({ group: 'Family', ids: true });
+    expect(parseCliArgs(['react', id.toUpperCase(), '👍', '--remove'])).toMatchObject({ remove: true, positionals: [id, '👍'] });
+    expect(parseCliArgs(['reply', id])).toMatchObject({ positionals: [id] });
+    expect(parseCliArgs(['edit', id, 'new text'])).toMatchObject({ positionals: [id, 'new text'] });
+  });
+
+  it('refuses group and message arguments that do not fit', () => {
+    expect(usage(['group'])).toContain('"group" needs one of');
+    expect(usage(['group', 'kick', 'x'])).toContain('unknown group command "kick"');
+    expect(usage(['group', 'create', 'Family'])).toContain('"group create" needs 2 arguments');
+    expect(usage(['group', 'leave', 'a', 'b'])).toContain('too many arguments for "group leave": b');
+    expect(usage(['group', 'show', 'x'.repeat(101)])).toContain('GROUP: is too long');
+    expect(usage(['group', 'remove', 'Family', 'x!'])).toContain('USER:');
+    expect(usage(['watch', '--json'])).toContain('--json does not apply to "watch"');
+    expect(usage(['delete', 'nope'])).toContain('MESSAGE-ID');
+    expect(usage(['react', '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c', 'x'.repeat(33)])).toContain('EMOJI');
+    expect(usage(['send', '--group', 'Family'])).toBeNull();
+    expect(usage(['send', '--group', 'Family', 'a', 'b'])).toContain('too many arguments');
+  });
+
+  it('has help for every command', () => {
+    for (const command of COMMANDS) {
+      expect(parseCliArgs([command, '--help'])).toMatchObject({ command, help: true });
+      expect(commandHelp(command)).toContain(`Usage: encrypted-chat ${command}`);
+      expect(PROGRAM_HELP).toContain(`  ${command} `);
+    }
+    for (const sub of GROUP_SUBCOMMANDS) expect(commandHelp('group')).toContain(`group ${sub} `);
+  });
+
   it('asks for help without a command or with one', () => {
     expect(parseCliArgs(['--help'])).toMatchObject({ command: null, help: true });
     expect(parseCliArgs(['send', '-h'])).toMatchObject({ command: 'send', help: true });
@@ -51,17 +90,7 @@ describe('command-line arguments', () => {
 });
 
 describe('output', () => {
-  const base: MessageView = {
-    id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c',
-    seq: 1,
-    sender: 'alice',
-    recipient: 'bob',
-    timestamp: '2026-11-25T12:00:00.000Z',
-    outgoing: false,
-    text: 'hi \u001b[2Jthere',
-    status: 'verified',
-    reason: null,
-  };
+  const base: MessageView = view({ text: 'hi \u001b[2Jthere' });
 
   it('makes terminal control characters visible', () => {
     expect(safeText('a\u001b[31mb\u0007')).toBe('a\\u001b[31mb\\u0007');
@@ -125,10 +154,19 @@ describe('output', () => {
       id: base.id,
       sender: 'alice',
       recipient: 'bob',
+      group: null,
+      conversation: 'alice',
       timestamp: base.timestamp,
+      kind: 'message',
       text: null,
       status: 'bad_signature',
       reason: 'The signature does not match.',
+      replyTo: null,
+      edited: false,
+      deleted: null,
+      reactions: [],
+      senderClock: null,
+      warning: null,
     });
   });
 });

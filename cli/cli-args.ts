@@ -1,14 +1,17 @@
 // CLI side: command-line arguments, validated with schemas before anything runs.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { describeIssues } from '../core/protocol/schemas.js';
-import { messageTextSchema, serverUrlSchema, typedUsernameSchema, userSearchSchema } from '../core/api/schemas.js';
-import { COMMANDS, type CommandName } from './help.js';
+import { serverUrlSchema, typedUsernameSchema } from '../core/api/schemas.js';
+import { checkPositionals, groupRefSchema } from './command-args.js';
+import { COMMANDS, type CommandName, type GroupSubcommand } from './help.js';
+import { check, UsageError } from './usage.js';
 
-export class UsageError extends Error {}
+export { check, UsageError };
 
 export interface CliArgs {
   command: CommandName | null;
+  /** For "group": which of its commands. */
+  subcommand?: GroupSubcommand;
   help: boolean;
   server?: string;
   user?: string;
@@ -17,18 +20,31 @@ export interface CliArgs {
   caCert?: string;
   dataDir?: string;
   peer?: string;
+  /** --group as typed (checked for shape only): resolved to a group after signing in. */
+  group?: string;
   json: boolean;
+  /** react --remove */
+  remove: boolean;
+  /** messages/watch --ids */
+  ids: boolean;
   limit?: number;
   positionals: string[];
 }
 
-const COMMAND_OPTIONS: Record<CommandName, string[]> = {
+type CommandOption = 'peer' | 'group' | 'json' | 'limit' | 'ids' | 'remove' | 'new-password-file';
+
+const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
   register: [],
   login: [],
   users: [],
-  send: [],
-  messages: ['peer', 'json', 'limit'],
-  watch: [],
+  send: ['group', 'json'],
+  reply: ['json'],
+  edit: ['json'],
+  delete: ['json'],
+  react: ['remove', 'json'],
+  messages: ['peer', 'group', 'json', 'limit', 'ids'],
+  watch: ['ids'],
+  group: ['json'],
   fingerprint: [],
   trust: [],
   disown: [],
@@ -37,24 +53,6 @@ const COMMAND_OPTIONS: Record<CommandName, string[]> = {
   passwd: ['new-password-file'],
   logout: [],
 };
-const POSITIONALS: Record<CommandName, [min: number, max: number]> = {
-  register: [0, 0],
-  login: [0, 0],
-  users: [0, 1],
-  send: [1, 2],
-  messages: [0, 0],
-  watch: [0, 0],
-  fingerprint: [0, 1],
-  trust: [1, 1],
-  disown: [1, 1],
-  block: [1, 1],
-  unblock: [1, 1],
-  passwd: [0, 0],
-  logout: [0, 0],
-};
-
-/** Commands whose first argument is a username, checked with the same schema as --user. */
-const NAMED_COMMANDS: ReadonlySet<CommandName> = new Set(['send', 'trust', 'fingerprint', 'disown', 'block', 'unblock']);
 
 /** A file or folder name: not empty, no NUL, a sane length. */
 const pathSchema = z
@@ -80,7 +78,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'ca-cert': { type: 'string' },
         'data-dir': { type: 'string' },
         peer: { type: 'string' },
+        group: { type: 'string' },
         json: { type: 'boolean' },
+        remove: { type: 'boolean' },
+        ids: { type: 'boolean' },
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -92,22 +93,20 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const [first, ...rest] = positionals;
   const help = values.help ?? false;
   if (first === undefined) {
-    if (help) return { command: null, help, json: false, positionals: [] };
+    if (help) return { command: null, help, json: false, remove: false, ids: false, positionals: [] };
     throw new UsageError('missing command (run "encrypted-chat --help")');
   }
   if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`unknown command "${first}" (run "encrypted-chat --help")`);
   const command = first as CommandName;
-  const args: CliArgs = { command, help, json: values.json ?? false, positionals: rest };
+  const args: CliArgs = { command, help, json: values.json ?? false, remove: values.remove ?? false, ids: values.ids ?? false, positionals: rest };
   if (help) return args;
 
-  for (const name of ['peer', 'json', 'limit', 'new-password-file'] as const) {
+  for (const name of ['peer', 'group', 'json', 'limit', 'ids', 'remove', 'new-password-file'] as const) {
     if (values[name] !== undefined && !COMMAND_OPTIONS[command].includes(name)) {
       throw new UsageError(`--${name} does not apply to "${command}"`);
     }
   }
-  const [min, max] = POSITIONALS[command];
-  if (rest.length < min) throw new UsageError(`"${command}" needs ${min === 1 ? 'an argument' : `${min} arguments`} (run "encrypted-chat ${command} --help")`);
-  if (rest.length > max) throw new UsageError(`too many arguments for "${command}": ${rest.slice(max).join(' ')}`);
+  if (values.peer !== undefined && values.group !== undefined) throw new UsageError('use --peer or --group, not both');
 
   if (values.server !== undefined) args.server = check(serverUrlSchema, values.server, '--server');
   if (values.user !== undefined) args.user = check(typedUsernameSchema, values.user, '--user');
@@ -116,18 +115,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values['ca-cert'] !== undefined) args.caCert = check(pathSchema, values['ca-cert'], '--ca-cert');
   if (values['data-dir'] !== undefined) args.dataDir = check(pathSchema, values['data-dir'], '--data-dir');
   if (values.peer !== undefined) args.peer = check(typedUsernameSchema, values.peer, '--peer');
+  if (values.group !== undefined) args.group = check(groupRefSchema, values.group, '--group');
   if (values.limit !== undefined) args.limit = check(limitSchema, values.limit, '--limit');
-  if (command === 'users' && rest[0] !== undefined) args.positionals = [check(userSearchSchema, rest[0], 'PREFIX')];
-  if (NAMED_COMMANDS.has(command) && rest[0] !== undefined) {
-    args.positionals = [check(typedUsernameSchema, rest[0], command === 'send' ? 'RECIPIENT' : 'NAME'), ...rest.slice(1)];
-  }
-  if (command === 'send' && rest[1] !== undefined) args.positionals[1] = check(messageTextSchema, rest[1], 'TEXT');
-  return args;
-}
 
-/** `value` as `schema` reads it, or a UsageError naming `what` (an option or argument) and why. */
-export function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new UsageError(`${what}: ${describeIssues(result.error)}`);
-  return result.data;
+  const checked = checkPositionals(command, rest, { group: args.group !== undefined });
+  args.positionals = checked.positionals;
+  if (checked.subcommand) args.subcommand = checked.subcommand;
+  return args;
 }

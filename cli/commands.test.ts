@@ -1,124 +1,8 @@
 // The commands with a fake ChatClient (io.newClient): exit codes, failed messages, block/unblock/disown,
 // what watch says about its connection, and SIGINT/SIGTERM through io.signal.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ChatClient } from '../core/client/chat-client.js';
-import type { ChatEvent, ContactDetails, MessageView } from '../core/api/view.js';
-import type { CliIo } from './commands.js';
+import { FakeClient, FP, run, view } from './fake-client.fixture.js';
 import { CONTINUATION } from './output.js';
-import { runCli } from './run-cli.js';
-
-const FP = (d: string) => Array(16).fill(d.repeat(4)).join(' ');
-
-function details(username: string, extra: Partial<ContactDetails> = {}): ContactDetails {
-  return {
-    username,
-    keyStatus: 'pinned',
-    pinnedFingerprint: FP('a'),
-    serverFingerprint: null,
-    createdAt: null,
-    blocked: false,
-    earlierKeys: [],
-    ...extra,
-  };
-}
-
-function view(extra: Partial<MessageView>): MessageView {
-  return {
-    id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c',
-    seq: 1,
-    sender: 'alice',
-    recipient: 'bob',
-    timestamp: '2026-11-25T12:00:00.000Z',
-    outgoing: false,
-    text: 'hello',
-    status: 'verified',
-    reason: null,
-    ...extra,
-  };
-}
-
-class FakeClient {
-  readonly serverUrl = 'http://127.0.0.1:1';
-  readonly calls: string[] = [];
-  readonly listeners = new Set<(event: ChatEvent) => void>();
-  views: MessageView[] = [];
-  /** Run by startLive (e.g. emit connection events). */
-  live: (emit: (event: ChatEvent) => void) => void = () => undefined;
-  /** Run by recentMessages before it answers. */
-  beforeList: (emit: (event: ChatEvent) => void) => void = () => undefined;
-  closed = false;
-
-  emit = (event: ChatEvent) => {
-    for (const l of this.listeners) l(event);
-  };
-  onEvent(listener: (event: ChatEvent) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  async login() {
-    this.calls.push('login');
-    return this.currentAccount();
-  }
-  async currentAccount() {
-    return { username: 'bob', fingerprint: FP('b'), serverUrl: this.serverUrl };
-  }
-  async recentMessages() {
-    this.beforeList(this.emit);
-    return this.views.map(({ id, seq, sender, recipient, timestamp, outgoing }) => ({ id, seq, sender, recipient, timestamp, outgoing }));
-  }
-  async readMessages(ids: string[]) {
-    return this.views.filter((v) => ids.includes(v.id));
-  }
-  async markRead() {}
-  async startLive() {
-    this.live(this.emit);
-  }
-  async close() {
-    this.closed = true;
-  }
-  async contactDetails(name: string) {
-    return details(name);
-  }
-  async blockContact(name: string) {
-    this.calls.push(`block ${name}`);
-    return details(name, { blocked: true });
-  }
-  async unblockContact(name: string) {
-    this.calls.push(`unblock ${name}`);
-    return details(name);
-  }
-  async disownEarlierKeys(name: string) {
-    this.calls.push(`disown ${name}`);
-    return details(name, { earlierKeys: [{ fingerprint: FP('c'), disowned: true }] });
-  }
-}
-
-function sink() {
-  const stream = new PassThrough();
-  let text = '';
-  stream.setEncoding('utf8').on('data', (c: string) => (text += c));
-  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
-}
-
-async function run(argv: string[], fake: FakeClient, signal?: AbortSignal) {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = {
-    env: { ENCRYPTED_CHAT_SERVER: 'http://127.0.0.1:1', ENCRYPTED_CHAT_USER: 'bob', ENCRYPTED_CHAT_PASSWORD: 'bob password 1' },
-    stdin: process.stdin,
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    newClient: () => fake as unknown as ChatClient,
-    ...(signal ? { signal } : {}),
-  };
-  const code = await runCli([...argv, '--data-dir', mkdtempSync(join(tmpdir(), 'ec-cli-unit-'))], io);
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
 
 describe('messages', () => {
   it('exits with 5 after a key-change warning, as docs/cli.md promises', async () => {
@@ -224,7 +108,7 @@ describe('watch', () => {
     };
     const controller = new AbortController();
     setTimeout(() => controller.abort('SIGINT'), 100);
-    const result = await run(['watch'], fake, controller.signal);
+    const result = await run(['watch'], fake, { signal: controller.signal });
     expect(result.code).toBe(130);
     expect(fake.closed).toBe(true);
     expect(result.stderr.trim().split('\n')).toEqual([
@@ -241,7 +125,7 @@ describe('watch', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort('SIGTERM'), 50);
     const started = Date.now();
-    const result = await run(['watch'], fake, controller.signal);
+    const result = await run(['watch'], fake, { signal: controller.signal });
     expect(result.code).toBe(143);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(fake.closed).toBe(true);

@@ -1,6 +1,14 @@
 // CLI side: the --help text of the program and of every command.
-export const COMMANDS = ['register', 'login', 'users', 'send', 'messages', 'watch', 'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'logout'] as const;
+import { GROUP_HELP } from './group-help.js';
+
+export const COMMANDS = [
+  'register', 'login', 'users', 'send', 'reply', 'edit', 'delete', 'react', 'messages', 'watch', 'group',
+  'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'logout',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
+
+export const GROUP_SUBCOMMANDS = ['create', 'list', 'show', 'add', 'remove', 'leave', 'rename', 'confirm'] as const;
+export type GroupSubcommand = (typeof GROUP_SUBCOMMANDS)[number];
 
 const GLOBAL = `Options for every command:
   --server URL          server address (or ENCRYPTED_CHAT_SERVER); https://, or http:// to this computer only
@@ -20,8 +28,15 @@ Commands:
   login                 check your password and remember server and user as defaults
   users [PREFIX]        list registered users
   send RECIPIENT [TEXT] send a message (TEXT from standard input when absent)
-  messages              show your messages (--peer NAME, --json, --limit N)
-  watch                 print messages as they arrive, until Ctrl-C
+  send --group GROUP [TEXT]
+                        send a message to a group
+  reply ID [TEXT]       answer message ID, in its conversation
+  edit ID [TEXT]        give one of your messages new text
+  delete ID             withdraw one of your messages for everyone
+  react ID EMOJI        react to a message (--remove takes it back)
+  messages              show your messages (--peer NAME, --group GROUP, --json, --limit N, --ids)
+  watch                 print messages and changes as they arrive, until Ctrl-C (--ids)
+  group ...             groups: create, list, show, add, remove, leave, rename, confirm
   fingerprint [NAME]    show your key's fingerprint, or NAME's
   trust NAME            accept NAME's changed key after comparing fingerprints
   disown NAME           say NAME's earlier keys were never NAME's (their messages then fail)
@@ -32,7 +47,8 @@ Commands:
 
 ${GLOBAL}
 
-Exit codes: 0 done, 1 failed, 2 usage, 3 sign-in, 4 connection, 5 key change or tampering,
+Exit codes: 0 done, 1 failed, 2 usage, 3 sign-in, 4 connection, 5 key change, tampering or a group
+membership the announcements do not explain,
 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
 
 Run "encrypted-chat <command> --help" for a command's details.`;
@@ -51,24 +67,63 @@ server and user as defaults. Every other command signs in by itself; no token is
 
 Lists registered users (up to 50), optionally only those whose name starts with PREFIX. Needs no password.`,
   send: `Usage: encrypted-chat send RECIPIENT [TEXT]
+       encrypted-chat send --group GROUP [TEXT]
 
-Encrypts TEXT for RECIPIENT and sends it. Without TEXT, reads the message from standard input (then the
-password must come from ENCRYPTED_CHAT_PASSWORD or --password-file). A message that could not be sent is
-kept and sent again, byte for byte, by the next send.`,
-  messages: `Usage: encrypted-chat messages [--peer NAME] [--json] [--limit N]
+Encrypts TEXT for RECIPIENT (or for every member of GROUP) and sends it. Without TEXT, reads the message
+from standard input (then the password must come from ENCRYPTED_CHAT_PASSWORD or --password-file). A
+message that could not be sent is kept and sent again, byte for byte, by the next send.
+  --group GROUP  a group id, the start of one, or the group's exact name (see "encrypted-chat group list")
+  --json         print the message sent as JSON (the fields of "messages --json")`,
+  reply: `Usage: encrypted-chat reply ID [TEXT]
+
+Sends TEXT as a reply to message ID (see "messages --ids"), in the conversation that message belongs to:
+the person, or the group. Without TEXT, reads the reply from standard input.
+  --json   print the reply as JSON`,
+  edit: `Usage: encrypted-chat edit ID [TEXT]
+
+Gives one of your own messages new text; everyone then sees the new text, marked "(edited)". Without TEXT,
+reads it from standard input.
+  --json   print the edited message as JSON`,
+  delete: `Usage: encrypted-chat delete ID
+
+Withdraws one of your own messages for everyone: a signed "delete" goes to the conversation, then the server
+erases the message. Others then see "(deleted)"; a message the server erased without such a delete shows as
+"(removed by the server)".
+  --json   print the deleted message as JSON`,
+  react: `Usage: encrypted-chat react ID EMOJI [--remove]
+
+Reacts to message ID with EMOJI (one emoji, at most 32 bytes); one reaction per person and emoji.
+  --remove  take your reaction with EMOJI back
+  --json    print the message as JSON, its reactions included`,
+  messages: `Usage: encrypted-chat messages [--peer NAME | --group GROUP] [--json] [--limit N] [--ids]
 
 Shows your newest messages (default 50), oldest first, decrypted and verified; with --peer only the
-conversation with NAME. A message that fails decryption or verification is shown as failed with the reason, never with its text.
-Exits with 5 when a contact's key has changed (the warning goes to standard error).
-  --peer NAME   only the conversation with NAME
-  --json        one JSON array of {id, sender, recipient, timestamp, text, status, reason};
-                status is "verified" or the failure code, and text is null on failure
-  --limit N     how many (1 to 999)`,
-  watch: `Usage: encrypted-chat watch
+conversation with NAME, with --group only that group's. A message that fails decryption or verification is
+shown as failed with the reason, never with its text. Lines look like
+  [2026-11-25 12:00:00] alice → bob: text
+  [2026-11-25 12:00:00] alice → #Family (edited): text
+  [2026-11-25 12:00:00] #Family: * alice added carol
+followed by "↪ reply to …", reactions ("👍 2 (bob, carol)") and the sender's clock when it was far off.
+Edits, deletes and reactions show on the message they change; one that failed is shown as failed. A group
+message whose sender or recipients differ from the announced membership carries a WARNING.
+Exits with 5 when a contact's key has changed (the warning goes to standard error) or a message shown
+carries a membership warning.
+  --peer NAME    only the conversation with NAME
+  --group GROUP  only the conversation of GROUP (an id, the start of one, or its exact name)
+  --json         one JSON array of {id, sender, recipient, group, conversation, timestamp, kind, text,
+                 status, reason, replyTo, edited, deleted, reactions, senderClock, warning}; status is
+                 "verified" or the failure code, text is null on failure or when deleted
+  --limit N      how many (1 to 999)
+  --ids          print each message's id (for reply, edit, delete and react)`,
+  watch: `Usage: encrypted-chat watch [--ids]
 
 Stays connected and prints each message as it arrives (sent or received), until Ctrl-C (exit 130) or
-SIGTERM (exit 143). Messages that arrived since the last watch on this device are printed first. A lost
-connection is reported once ("Connection lost"), and once more when it is back ("Connected again").`,
+SIGTERM (exit 143). Messages that arrived since the last watch on this device are printed first. A message
+that is edited, deleted or reacted to is printed again, as a line starting with "↻ updated". Group
+warnings (a member the server lists but no member announced, …) go to standard error, once each. A lost
+connection is reported once ("Connection lost"), and once more when it is back ("Connected again").
+  --ids   print each message's id`,
+  group: GROUP_HELP,
   fingerprint: `Usage: encrypted-chat fingerprint [NAME]
 
 Without NAME: your own key's fingerprint. With NAME: the fingerprint of NAME's key as pinned on this device

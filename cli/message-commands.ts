@@ -1,81 +1,87 @@
-// CLI side: the message commands — send, messages (read the recent ones) and watch (print them live).
+// CLI side: send (to a person or a group) and messages (read the recent ones). Watch is watch-command.ts;
+// reply, edit, delete and react are change-commands.ts.
 import type { ChatClient } from '../core/client/chat-client.js';
-import { ChatError } from '../core/api/errors.js';
-import type { MessageView } from '../core/api/view.js';
+import type { ConversationKey, GroupView, MessageView, SendRequest } from '../core/api/view.js';
+import { groupKey } from '../core/api/conversation-key.js';
 import { MAX_READ_BATCH } from '../core/api/schemas.js';
-import { ConnectionReport } from './connection-report.js';
-import type { Command } from './context.js';
-import { formatMessage, messageJson, safeJson, safeLine } from './output.js';
+import type { CliContext, Command } from './context.js';
+import { groupLabel, groupNames } from './group-format.js';
+import { pickGroup, resolveGroup } from './group-resolve.js';
+import { conversationLabel, formatMessage, isHidden, messageJson, whereTo } from './message-format.js';
+import { safeJson, safeLine } from './output.js';
 import { readStdinText } from './terminal.js';
 
-export const send: Command = async (ctx) => {
-  const recipient = ctx.args.positionals[0]!;
-  let text = ctx.args.positionals[1];
-  return ctx.withSession(async (client) => {
-    const pending = await client.resendPending();
-    if (pending.sent.length > 0) ctx.err(`Sent ${pending.sent.length} message(s) that were waiting from an earlier failure.`);
-    for (const r of pending.refused) ctx.err(`A waiting message to ${safeLine(r.recipient)} was refused by the server and dropped: ${safeLine(r.reason)}`);
-    text ??= await readStdinText(ctx.io);
-    const sent = await client.send({ recipient, text, id: client.newMessageId() });
-    ctx.out(`Sent to ${safeLine(sent.recipient)} at ${safeLine(sent.timestamp)} (id ${safeLine(sent.id)}).`);
-    return 0;
-  });
-};
-
-async function readAll(client: ChatClient, ids: string[]): Promise<MessageView[]> {
+export async function readAll(client: ChatClient, ids: string[]): Promise<MessageView[]> {
   const views: MessageView[] = [];
   for (let i = 0; i < ids.length; i += MAX_READ_BATCH) views.push(...(await client.readMessages(ids.slice(i, i + MAX_READ_BATCH))));
   return views;
 }
 
+/** `views` by id, and the messages their replies answer (read as well, when not among them). */
+export async function withReplyTargets(client: ChatClient, views: readonly MessageView[]): Promise<Map<string, MessageView>> {
+  const byId = new Map(views.map((v) => [v.id, v]));
+  const missing = [...new Set(views.flatMap((v) => (v.replyTo && !byId.has(v.replyTo) ? [v.replyTo] : [])))];
+  for (const target of await readAll(client, missing)) byId.set(target.id, target);
+  return byId;
+}
+
+/** Sends what waited in the outbox from an earlier failure first, saying so on stderr. */
+export async function sendPending(ctx: CliContext, client: ChatClient): Promise<void> {
+  const pending = await client.resendPending();
+  if (pending.sent.length > 0) ctx.err(`Sent ${pending.sent.length} message(s) that were waiting from an earlier failure.`);
+  for (const r of pending.refused) ctx.err(`A waiting message to ${conversationLabel(r.conversation)} was refused by the server and dropped: ${safeLine(r.reason)}`);
+}
+
+/** Sends `request` (text from stdin when `text` is absent) and reports it; `label` names the conversation. */
+export async function sendAndReport(ctx: CliContext, client: ChatClient, request: Omit<SendRequest, 'text' | 'id'>, text: string | undefined, label: string, verb = 'Sent to'): Promise<number> {
+  await sendPending(ctx, client);
+  const sent = await client.send({ ...request, text: text ?? (await readStdinText(ctx.io)), id: client.newMessageId() });
+  if (ctx.args.json) ctx.out(safeJson(messageJson(sent)));
+  else ctx.out(`${verb} ${label} at ${safeLine(sent.timestamp)} (id ${safeLine(sent.id)}).`);
+  return 0;
+}
+
+export const send: Command = async (ctx) => {
+  const toGroup = ctx.args.group;
+  return ctx.withSession(async (client) => {
+    if (toGroup === undefined) {
+      const [recipient, text] = ctx.args.positionals;
+      return sendAndReport(ctx, client, { conversation: recipient! }, text, safeLine(recipient!));
+    }
+    const { id, view } = await resolveGroup(client, toGroup);
+    return sendAndReport(ctx, client, { conversation: groupKey(id) }, ctx.args.positionals[0], groupLabel(id, view?.name));
+  });
+};
+
 export const messages: Command = (ctx) =>
   ctx.withSession(async (client) => {
-    const headers = await client.recentMessages({ peer: ctx.args.peer, limit: ctx.args.limit ?? 50 });
-    const views = await readAll(client, headers.map((h) => h.id));
+    let groups: GroupView[] | null = null;
+    let conversation: ConversationKey | undefined = ctx.args.peer;
+    let label = ctx.args.peer === undefined ? null : safeLine(ctx.args.peer);
+    if (ctx.args.group !== undefined) {
+      const listed = await client.groups();
+      groups = listed;
+      const { id, view } = pickGroup(listed, ctx.args.group);
+      conversation = groupKey(id);
+      label = groupLabel(id, view?.name);
+    }
+    const headers = await client.recentMessages({ conversation, limit: ctx.args.limit ?? 50 });
+    const views = (await readAll(client, headers.map((h) => h.id))).filter((v) => !isHidden(v));
+    if (groups === null && views.some((v) => v.group)) groups = await client.groups();
     if (ctx.args.json) {
       ctx.out(safeJson(views.map(messageJson)));
     } else if (views.length === 0) {
-      ctx.out(ctx.args.peer ? `No messages with ${ctx.args.peer} yet.` : 'No messages yet.');
+      ctx.out(label === null ? 'No messages yet.' : `No messages with ${label} yet.`);
     } else {
-      for (const view of views) ctx.out(formatMessage(view));
+      const show = { groups: groupNames(groups ?? []), messages: await withReplyTargets(client, views), ids: ctx.args.ids };
+      for (const view of views) ctx.out(formatMessage(view, show));
+      const warned = views.filter((v) => v.warning).length;
+      if (warned > 0) ctx.err(`WARNING: ${warned} message(s) above carry a group membership warning: ${[...new Set(views.filter((v) => v.warning).map((v) => whereTo(v, show.groups)))].join(', ')}.`);
     }
     const last = headers.at(-1);
-    if (ctx.args.peer && last) await client.markRead(ctx.args.peer, last.seq);
-    // A changed key is key trouble: exit 5, as for tampering (the warning itself went to stderr).
-    if (ctx.keyChangeSeen || views.some((v) => v.status === 'key_changed')) return 5;
+    if (conversation !== undefined && last) await client.markRead(conversation, last.seq);
+    // A changed key is key trouble: exit 5, as for tampering (the warning itself went to stderr); so is a
+    // message whose sender or recipients the group's announcements do not explain.
+    if (ctx.keyChangeSeen || views.some((v) => v.status === 'key_changed' || v.warning)) return 5;
     return 0;
   });
-
-export const watch: Command = async (ctx) => {
-  const client = await ctx.signedIn(true);
-  const me = (await client.currentAccount())!.username;
-  const report = new ConnectionReport(me);
-  let printing = Promise.resolve();
-  client.onEvent((event) => {
-    if (event.type === 'message') {
-      printing = printing.then(async () => {
-        const [view] = await client.readMessages([event.message.id]);
-        if (view) ctx.out(formatMessage(view));
-      }).catch((error: unknown) => {
-        ctx.err(`Could not read a message: ${safeLine(error instanceof ChatError ? error.info.message : String(error))}`);
-      });
-    } else if (event.type === 'connection') {
-      const line = report.line(event.state, event.detail);
-      if (line !== null) ctx.err(line);
-    }
-  });
-  // SIGINT/SIGTERM are handled once, by the entry point: it aborts ctx.io.signal and runCli closes the client.
-  const ended = new Promise<number>((resolve) => {
-    client.onEvent((event) => {
-      if (event.type === 'signed_out') {
-        ctx.err(safeLine(event.reason));
-        resolve(3);
-      }
-    });
-  });
-  await client.startLive();
-  const code = await ended;
-  await printing;
-  await client.close();
-  return code;
-};

@@ -3,8 +3,6 @@
 // details — so none of them can drive the terminal: C0/C1 controls (ESC, the one-byte CSI U+009B and OSC
 // U+009D), DEL, bidi marks, embeddings, overrides and isolates, zero-width characters, line and paragraph
 // separators and every other invisible format character are shown escaped (`\u202e`), never passed through.
-import type { MessageView } from '../core/api/view.js';
-
 /**
  * Everything that is not shown as itself: Cc (C0, DEL, C1), Cf (format: LRM/RLM/ALM U+200E/U+200F/U+061C,
  * zero-width U+200B–U+200D/U+2060/U+FEFF, bidi U+202A–U+202E/U+2066–U+2069, soft hyphen, tags…), Zl/Zp
@@ -46,45 +44,7 @@ export function safeJson(value: unknown): string {
   );
 }
 
-function when(timestamp: string): string {
+/** An ISO timestamp as `2026-11-25 12:00:00`, sanitized; question marks when there is none. */
+export function when(timestamp: string | null): string {
   return timestamp ? safeLine(timestamp.replace('T', ' ').slice(0, 19)) : '????-??-?? ??:??:??';
-}
-
-/** Why a failed message is not shown, when the core gave no sentence. */
-const DEFAULT_REASONS: Record<string, string> = {
-  decrypt_failed: 'It could not be decrypted (tampered with, or not meant for you).',
-  bad_signature: "The signature does not match the sender's key.",
-  key_changed: "The sender's key changed and the new key was not accepted yet.",
-  unknown_sender_key: "The sender's key could not be fetched.",
-  malformed: 'The server sent a record that is not a valid message.',
-  misplaced: 'The server listed this message somewhere other than where it belongs.',
-  earlier_key: "It is signed with an earlier key of the sender's that this device never verified.",
-  disowned_key: "It is signed with an earlier key you said was never the sender's.",
-  unreadable_format: 'It is in a format this version cannot show.',
-};
-
-export function failureReason(view: Pick<MessageView, 'status' | 'reason'>): string {
-  return safeLine(view.reason || DEFAULT_REASONS[view.status] || 'It could not be verified.');
-}
-
-export function formatMessage(view: MessageView): string {
-  const head = `[${when(view.timestamp)}] ${safeLine(view.sender || '?')} → ${safeLine(view.recipient || '?')}`;
-  if (view.status === 'verified') {
-    const lines = safeText(view.text ?? '').split('\n');
-    return `${head}: ${lines.join(`\n${CONTINUATION}`)}`;
-  }
-  return `${head}: ✗ NOT VERIFIED (${safeLine(view.status)}): ${failureReason(view)}`;
-}
-
-export function messageJson(view: MessageView) {
-  const verified = view.status === 'verified';
-  return {
-    id: view.id,
-    sender: view.sender,
-    recipient: view.recipient,
-    timestamp: view.timestamp,
-    text: verified ? view.text : null,
-    status: view.status,
-    reason: verified ? null : view.reason,
-  };
 }

@@ -6,7 +6,7 @@ import { CliContext, COMMAND_RUNNERS, type CliIo } from './commands.js';
 import { commandHelp, PROGRAM_HELP } from './help.js';
 import { safeLine } from './output.js';
 
-/** Exit codes: 0 done, 1 failed, 2 usage, 3 sign-in, 4 connection/transport, 5 key or tampering trouble. */
+/** Exit codes: 0 done, 1 failed, 2 usage, 3 sign-in, 4 connection/transport, 5 key, tampering or membership trouble. */
 const EXIT_CODES: Partial<Record<ChatErrorCode, number>> = {
   wrong_password: 3,
   unauthorized: 3,
@@ -18,6 +18,8 @@ const EXIT_CODES: Partial<Record<ChatErrorCode, number>> = {
   tampered: 5,
   key_changed: 5,
   protocol_violation: 5,
+  // A group message held: the server lists a member no announcement explains (see "group show", "group confirm").
+  held: 5,
 };
 
 /** 128 + the signal's number, as shells report it. */
@@ -41,7 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       ctx = new CliContext(args, io);
-      return await COMMAND_RUNNERS[args.command]!(ctx);
+      return await COMMAND_RUNNERS[args.command](ctx);
     } catch (error) {
       if (signal?.aborted) return signalExitCode(signal.reason);
       if (error instanceof UsageError) {

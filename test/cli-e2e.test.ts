@@ -1,5 +1,5 @@
 // The terminal client end to end: the real CLI (cli/main.ts) against the real server, each in its own process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,46 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../cli/run-cli.js';
 import { until } from '../core/test-fixtures/waiting.js';
+import { cliRunner, type CliResult } from './support/cli-process.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 let server: ServerProcess;
 let home: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(user: string, args: string[], options: { password?: string; input?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  const child = start(user, args, options);
-  return new Promise((resolveResult) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolveResult({ code, stdout, stderr }));
-  });
-}
-
-function start(user: string, args: string[], options: { password?: string; input?: string; env?: Record<string, string> } = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, `config-${user}`),
-      ENCRYPTED_CHAT_SERVER: server.url,
-      ENCRYPTED_CHAT_USER: user,
-      ...(options.password === undefined ? {} : { ENCRYPTED_CHAT_PASSWORD: options.password }),
-      ...options.env,
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdin!.end(options.input ?? '');
-  return child;
-}
+type Result = CliResult;
+const { start, cli } = cliRunner(() => ({ home, serverUrl: server.url }));
 
 function expectOneLineError(result: Result): void {
   const lines = result.stderr.trim().split('\n');
@@ -104,7 +73,8 @@ describe('encrypted-chat (terminal client) against the real server', () => {
       ['alice', 'bob', 'Hi Bob, ✓ from alice', 'verified', null],
       ['bob', 'alice', 'Hi Alice\nsecond line', 'verified', null],
     ]);
-    for (const m of list) expect(Object.keys(m).sort()).toEqual(['id', 'reason', 'recipient', 'sender', 'status', 'text', 'timestamp']);
+    const fields = ['conversation', 'deleted', 'edited', 'group', 'id', 'kind', 'reactions', 'reason', 'recipient', 'replyTo', 'sender', 'senderClock', 'status', 'text', 'timestamp', 'warning'];
+    for (const m of list) expect(Object.keys(m).sort()).toEqual(fields);
 
     const aliceView = await cli('alice', ['messages', '--peer', 'bob'], { password: alicePw });
     expect(aliceView.stdout).toContain('alice → bob: Hi Bob, ✓ from alice');

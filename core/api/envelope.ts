@@ -31,11 +31,16 @@ export async function openEnvelope<T>(reply: Promise<unknown>, lost: ChatErrorIn
   return envelope.value as T;
 }
 
-/** A ChatApi whose every method is `call(method, args)`; the adapters and the preload are built with it. */
+/**
+ * A ChatApi whose every method is `call(method, args)`; the adapters and the preload are built with it. The
+ * arguments are copied as plain data first: a boundary clones them, and a window's reactive state (a Svelte
+ * proxy) cannot be cloned — it would fail there as a lost connection instead of being sent.
+ */
 export function chatApiOver(
   call: <M extends ChatMethod>(method: M, args: ChatRequest<M>) => Promise<ChatReply<M>>,
   onEvent: (listener: (event: ChatEvent) => void) => () => void,
 ): ChatApi {
-  const api = Object.fromEntries(CHAT_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args as never)]));
+  const plain = (args: unknown[]) => JSON.parse(JSON.stringify(args)) as never;
+  const api = Object.fromEntries(CHAT_METHODS.map((method) => [method, (...args: unknown[]) => call(method, plain(args))]));
   return { ...(api as Omit<ChatApi, 'onEvent'>), onEvent };
 }

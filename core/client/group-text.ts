@@ -8,8 +8,8 @@ function list(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** One line for a valid announcement, e.g. "alice added carol and dave". */
-export function announcementText(sender: string, c: GroupContent, first: boolean): string {
+/** One line for a valid announcement, e.g. "alice added carol and dave"; `previousOwner` the owner before it. */
+export function announcementText(sender: string, c: GroupContent, first: boolean, previousOwner: string | null): string {
   const add = (c.add ?? []).filter((n) => n !== sender);
   const remove = c.remove ?? [];
   if ((c.add ?? []).includes(sender) && first) {
@@ -21,7 +21,7 @@ export function announcementText(sender: string, c: GroupContent, first: boolean
   if (others.length > 0) parts.push(`removed ${list(others)}`);
   if (remove.includes(sender)) parts.push('left the group');
   if (parts.length === 0) return `${sender} named the group “${c.name}”`;
-  const owner = remove.length > 0 && c.owner !== sender ? `; ${c.owner} is the owner now` : '';
+  const owner = previousOwner !== null && remove.includes(previousOwner) && c.owner !== previousOwner ? `; ${c.owner} is the owner now` : '';
   return `${sender} ${list(parts)}${owner}`;
 }
 

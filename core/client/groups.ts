@@ -102,7 +102,8 @@ export class Groups {
     if (item.content.type === 'group') {
       const verdict = verdictOf(replay, self.seq);
       if (!verdict.valid) return { ...item, view: { ...item.view, status: 'invalid_announcement', reason: verdict.reason } };
-      return { ...item, view: { ...item.view, text: announcementText(item.view.sender, item.content, verdict.first) } };
+      const before = replayMembership({ reader: me, messages: messages.filter((m) => m.seq < self.seq), server: null, listedForSeconds: {}, deleted: [] });
+      return { ...item, view: { ...item.view, text: announcementText(item.view.sender, item.content, verdict.first, before.owner) } };
     }
     const firstValid = replay.announcements.find((a) => a.valid);
     if (!firstValid || firstValid.seq > self.seq) return { ...item, view: { ...item.view, warning: UNANNOUNCED_GROUP } };
@@ -158,7 +159,12 @@ export class Groups {
       lastSeq: entry?.lastSeq ?? null,
     };
     if (sending === 'held') this.#recheckAfterGrace(group, record);
-    this.#lastShown.set(group, JSON.stringify(view));
+    // Whoever asked, the window hears of a change (sending found held by a send, say).
+    const shown = JSON.stringify(view);
+    if (this.#lastShown.get(group) !== shown) {
+      this.#lastShown.set(group, shown);
+      this.#o.changed(view);
+    }
     return view;
   }
 
@@ -174,11 +180,9 @@ export class Groups {
     this.#timers.set(key, timer);
   }
 
-  /** Looks at a group again after a new message of it; tells the window when what it shows changed. */
+  /** Looks at a group again after a new message of it; the window hears when what it shows changed. */
   async refresh(group: string): Promise<void> {
-    const before = this.#lastShown.get(group);
-    const view = await this.view(group);
-    if (JSON.stringify(view) !== before) this.#o.changed(view);
+    await this.view(group);
   }
 
   async #replay(s: Session, group: string, record: GroupRecord, listed: Group | null) {

@@ -2,6 +2,7 @@
 // text, optionally a reply), edit and delete their own, react — each as a format 2 content object sent to
 // the message's own conversation (PROTOCOL.md "v2 message content", "Deleting a message").
 import { ChatError } from '../api/errors.js';
+import { isGroupKey } from '../api/conversation-key.js';
 import type { ConversationKey, DeleteRequest, EditRequest, MessageView, ReactionRequest, SendRequest } from '../api/view.js';
 import type { MessageViews } from './message-views.js';
 import type { Sender, UnsentContent } from './sender.js';
@@ -41,7 +42,7 @@ export class MessageActions {
     await this.#sendAbout(target.conversation, { type: 'delete', target: req.target }, req.id, null);
     await this.#api.deleteMessage(req.target);
     this.#views.forget(req.target);
-    return this.#views.one(req.target);
+    return this.#views.current(req.target);
   }
 
   async react(req: ReactionRequest): Promise<MessageView> {
@@ -65,7 +66,7 @@ export class MessageActions {
   async #sendAbout(conversation: ConversationKey, content: UnsentContent, id: string, about: string | null): Promise<MessageView> {
     const item = await this.#sender.send(conversation, content, id);
     const view = await this.#views.sent(item);
-    if (conversation.startsWith('group:')) this.#sentTo(conversation);
-    return about === null ? view : this.#views.one(about);
+    if (isGroupKey(conversation)) this.#sentTo(conversation);
+    return about === null ? view : this.#views.current(about);
   }
 }

@@ -54,6 +54,18 @@ export class MessageViews {
     return view!;
   }
 
+  /**
+   * One message with every change the server lists after it (up to MAX_NEWER): what a session that has not
+   * read its conversation (a terminal command) answers after an edit, a deletion or a reaction.
+   */
+  async current(id: string): Promise<MessageView> {
+    const [item] = await this.#reader.items([id]);
+    const later = await this.#listings.conversation(item!.view.conversation, { after: item!.view.seq, order: 'asc', limit: MAX_NEWER });
+    const extra = await this.#reader.items(later.map((h) => h.id).filter((other) => other !== id));
+    const [view] = await this.#show([item!], extra, new Set([id]));
+    return view!;
+  }
+
   /** Its record changed on the server (erased): read again next time. */
   forget(id: string): void {
     this.#reader.forget(id);

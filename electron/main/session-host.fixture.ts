@@ -54,7 +54,11 @@ export class FakeClient implements HostedClient {
   readonly react = vi.fn();
   groupList: GroupView[] = [];
   readonly groups = vi.fn(async () => this.groupList);
-  readonly groupDetails = vi.fn(async (id: string) => this.groupList.find((g) => g.id === id) ?? null);
+  readonly groupDetails = vi.fn(async (id: string): Promise<GroupView> => {
+    const found = this.groupList.find((g) => g.id === id);
+    if (!found) throw new Error('no such group');
+    return found;
+  });
   readonly createGroup = vi.fn();
   readonly changeGroupMembers = vi.fn();
   readonly renameGroup = vi.fn();

@@ -4,7 +4,8 @@
 # at once with the one command to run.
 set -euo pipefail
 
-packages=(chromium openssl gnome-keyring dbus-x11 apache2 postgresql xvfb xauth)
+# fonts-noto-color-emoji: reactions in the screenshots show as emoji, not as empty boxes.
+packages=(chromium openssl gnome-keyring dbus-x11 apache2 postgresql xvfb xauth fonts-noto-color-emoji)
 
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

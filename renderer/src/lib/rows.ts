@@ -15,6 +15,8 @@ export interface PendingMessage {
   state: SendState;
   /** Why it failed, in words. */
   error: string | null;
+  /** It failed only because its group's membership waits for an announcement: sent again once it may be. */
+  held?: boolean;
   /** When it was written, for its day and time until the server assigns one. */
   createdAt: string;
 }

@@ -102,6 +102,8 @@ export class ChatState {
       }
     } else if (event.type === 'message_updated') {
       this.#conversations.get(event.message.conversation)?.updated(event.message);
+    } else if (event.type === 'group_changed' && event.group.sending === 'ok') {
+      void this.#conversations.get(event.group.conversation)?.sendable();
     } else if (event.type === 'key_changed') {
       this.#conversations.get(event.change.username)?.contactKeyChanged();
       this.#announce(`Warning: the safety key of ${event.change.username} changed`);

@@ -211,6 +211,11 @@ export class ConversationState {
     return this.#outgoing.send(text, replyTo);
   }
 
+  /** The group may be written to again: messages that waited for its membership go out. */
+  sendable(): Promise<void> {
+    return this.#outgoing.retryHeld();
+  }
+
   /** Sends a failed message again with the same id, so the server never stores it twice. */
   retry(id: string): Promise<void> {
     return this.#outgoing.retry(id);

@@ -141,4 +141,18 @@ describe('a group conversation', () => {
     group.sending = 'held';
     expect(conversation.canSend).toBe(false);
   });
+
+  it('keeps a message the core held for the group\'s membership, and sends it once the group may be written to', async () => {
+    const { api, conversation } = groupSetup();
+    await conversation.open();
+    api.failNext.set('send', { code: 'held', message: 'The server lists dave in this group, but no member added them.' });
+    await conversation.send('who is here?');
+    expect(conversation.pending).toEqual([expect.objectContaining({ text: 'who is here?', state: 'failed', held: true })]);
+    api.failNext.set('send', { code: 'rate_limited', message: 'Too many messages.' });
+    await conversation.send('not held');
+    await conversation.sendable();
+    expect(conversation.pending.map((p) => p.text)).toEqual(['not held']);
+    const sent = api.callsOf('send').map(([r]) => (r as { text: string }).text);
+    expect(sent).toEqual(['who is here?', 'not held', 'who is here?']);
+  });
 });

@@ -36,8 +36,13 @@ export class Outgoing {
   /** Sends a failed message again with the same id, so the server never stores it twice. */
   async retry(id: string): Promise<void> {
     if (!this.pending.some((p) => p.id === id && p.state === 'failed')) return;
-    this.#update(id, { state: 'pending', error: null });
+    this.#update(id, { state: 'pending', error: null, held: false });
     await this.#deliver(id);
+  }
+
+  /** The group may be written to again: what waited for its membership goes out now. */
+  async retryHeld(): Promise<void> {
+    for (const message of this.pending.filter((p) => p.state === 'failed' && p.held === true)) await this.retry(message.id);
   }
 
   discard(id: string): void {
@@ -58,7 +63,8 @@ export class Outgoing {
       this.#onSent(view);
       this.discard(id);
     } catch (error) {
-      this.#update(id, { state: 'failed', error: describeError(toChatErrorInfo(error)) });
+      const info = toChatErrorInfo(error);
+      this.#update(id, { state: 'failed', error: describeError(info), held: info.code === 'held' });
     }
   }
 

@@ -1,0 +1,227 @@
+// Test support for the CLI's unit tests: a fake ChatClient (io.newClient) that records what it was asked,
+// view and group factories, and run(), which runs one command line against the fake and captures its output.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import type { ChatClient } from '../core/client/chat-client.js';
+import { ChatError } from '../core/api/errors.js';
+import { messageView } from '../core/test-fixtures/views.js';
+import type {
+  ChatEvent,
+  ContactDetails,
+  DeleteRequest,
+  EditRequest,
+  GroupRename,
+  GroupView,
+  MembersChange,
+  MessageView,
+  NewGroup,
+  ReactionRequest,
+  SendRequest,
+} from '../core/api/view.js';
+import type { CliIo } from './commands.js';
+import { runCli } from './run-cli.js';
+
+export const FP = (d: string) => Array(16).fill(d.repeat(4)).join(' ');
+
+export const GID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+export const GID2 = '7c9e1111-7425-40de-944b-e07fc1f90ae8';
+export const MID = '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c';
+export const NEW_ID = '11111111-2222-4333-8444-555555555555';
+
+export function details(username: string, extra: Partial<ContactDetails> = {}): ContactDetails {
+  return { username, keyStatus: 'pinned', pinnedFingerprint: FP('a'), serverFingerprint: null, createdAt: null, blocked: false, earlierKeys: [], ...extra };
+}
+
+export function view(extra: Partial<MessageView> = {}): MessageView {
+  return messageView({ id: MID, sender: 'alice', recipient: 'bob', conversation: 'alice', timestamp: '2026-11-25T12:00:00.000Z', ...extra });
+}
+
+/** A group message of alice's in GID (override what the test needs). */
+export function groupView(extra: Partial<MessageView> = {}): MessageView {
+  return view({ recipient: null, group: GID, conversation: `group:${GID}`, ...extra });
+}
+
+export function group(extra: Partial<GroupView> = {}): GroupView {
+  const id = extra.id ?? GID;
+  return {
+    id,
+    conversation: `group:${id}`,
+    name: 'Family',
+    members: ['alice', 'bob', 'carol'],
+    owner: 'alice',
+    serverMembers: ['alice', 'bob', 'carol'],
+    sending: 'ok',
+    warnings: [],
+    unread: 0,
+    lastActivity: null,
+    lastSeq: null,
+    ...extra,
+  };
+}
+
+export class FakeClient {
+  readonly serverUrl = 'http://127.0.0.1:1';
+  readonly calls: string[] = [];
+  /** The arguments of every call but login, in order. */
+  readonly requests: Array<[string, unknown]> = [];
+  readonly listeners = new Set<(event: ChatEvent) => void>();
+  views: MessageView[] = [];
+  groupList: GroupView[] = [];
+  /** Run by startLive (e.g. emit connection events). */
+  live: (emit: (event: ChatEvent) => void) => void = () => undefined;
+  /** Run by recentMessages before it answers. */
+  beforeList: (emit: (event: ChatEvent) => void) => void = () => undefined;
+  closed = false;
+
+  emit = (event: ChatEvent) => {
+    for (const l of this.listeners) l(event);
+  };
+  #record(name: string, arg: unknown) {
+    this.calls.push(name);
+    this.requests.push([name, arg]);
+  }
+  #group(id: string): GroupView {
+    const found = this.groupList.find((g) => g.id === id);
+    if (!found) throw new ChatError('not_found', 'No such group.');
+    return found;
+  }
+  #message(id: string): MessageView {
+    const found = this.views.find((v) => v.id === id);
+    if (!found) throw new ChatError('not_found', 'No such message.');
+    return found;
+  }
+  onEvent(listener: (event: ChatEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async login() {
+    this.calls.push('login');
+    return this.currentAccount();
+  }
+  async currentAccount() {
+    return { username: 'bob', fingerprint: FP('b'), serverUrl: this.serverUrl };
+  }
+  async recentMessages(options: { conversation?: string; limit?: number }) {
+    this.#record('recentMessages', options);
+    this.beforeList(this.emit);
+    return this.views
+      .filter((v) => options.conversation === undefined || v.conversation === options.conversation)
+      .map(({ id, seq, sender, recipient, group, conversation, timestamp, outgoing }) => ({ id, seq, sender, recipient, group, conversation, timestamp, outgoing }));
+  }
+  async readMessages(ids: string[]) {
+    return this.views.filter((v) => ids.includes(v.id));
+  }
+  async markRead(conversation: string, seq: number) {
+    this.#record('markRead', [conversation, seq]);
+  }
+  async resendPending() {
+    return { sent: [], refused: [] };
+  }
+  newMessageId() {
+    return NEW_ID;
+  }
+  async send(request: SendRequest) {
+    this.#record('send', request);
+    const target = request.conversation.startsWith('group:') ? { group: request.conversation.slice(6), recipient: null } : { group: null, recipient: request.conversation };
+    return view({ id: request.id, sender: 'bob', ...target, conversation: request.conversation, text: request.text, replyTo: request.replyTo ?? null, outgoing: true });
+  }
+  async editMessage(request: EditRequest) {
+    this.#record('editMessage', request);
+    return { ...this.#message(request.target), text: request.text, edited: true };
+  }
+  async deleteMessage(request: DeleteRequest) {
+    this.#record('deleteMessage', request);
+    return { ...this.#message(request.target), text: null, deleted: 'by_sender' as const };
+  }
+  async react(request: ReactionRequest) {
+    this.#record('react', request);
+    const target = this.#message(request.target);
+    return { ...target, reactions: request.remove ? [] : [{ emoji: request.emoji, people: ['bob'] }] };
+  }
+  async groups() {
+    this.calls.push('groups');
+    return this.groupList;
+  }
+  async groupDetails(id: string) {
+    this.#record('groupDetails', id);
+    return this.#group(id);
+  }
+  async createGroup(request: NewGroup) {
+    this.#record('createGroup', request);
+    const created = group({ name: request.name, members: ['bob', ...request.members].sort(), owner: 'bob' });
+    this.groupList.push(created);
+    return created;
+  }
+  async changeGroupMembers(change: MembersChange) {
+    this.#record('changeGroupMembers', change);
+    const g = this.#group(change.group);
+    const members = [...new Set([...g.members, ...(change.add ?? [])])].filter((m) => !(change.remove ?? []).includes(m)).sort();
+    return { ...g, members, serverMembers: members };
+  }
+  async renameGroup(rename: GroupRename) {
+    this.#record('renameGroup', rename);
+    return { ...this.#group(rename.group), name: rename.name };
+  }
+  async leaveGroup(id: string) {
+    this.#record('leaveGroup', id);
+    this.#group(id);
+  }
+  async confirmGroupMembers(id: string) {
+    this.#record('confirmGroupMembers', id);
+    const g = this.#group(id);
+    return { ...g, members: g.serverMembers, warnings: [], sending: 'ok' as const };
+  }
+  async startLive() {
+    this.live(this.emit);
+  }
+  async close() {
+    this.closed = true;
+  }
+  async contactDetails(name: string) {
+    return details(name);
+  }
+  async blockContact(name: string) {
+    this.calls.push(`block ${name}`);
+    return details(name, { blocked: true });
+  }
+  async unblockContact(name: string) {
+    this.calls.push(`unblock ${name}`);
+    return details(name);
+  }
+  async disownEarlierKeys(name: string) {
+    this.calls.push(`disown ${name}`);
+    return details(name, { earlierKeys: [{ fingerprint: FP('c'), disowned: true }] });
+  }
+}
+
+function sink() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.setEncoding('utf8').on('data', (c: string) => (text += c));
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one command line against `fake`; `stdin` is what standard input holds (default: nothing). */
+export async function run(argv: string[], fake: FakeClient, options: { signal?: AbortSignal; stdin?: string } = {}): Promise<RunResult> {
+  const stdout = sink();
+  const stderr = sink();
+  const io: CliIo = {
+    env: { ENCRYPTED_CHAT_SERVER: 'http://127.0.0.1:1', ENCRYPTED_CHAT_USER: 'bob', ENCRYPTED_CHAT_PASSWORD: 'bob password 1' },
+    stdin: Readable.from([options.stdin ?? '']) as unknown as NodeJS.ReadStream,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    newClient: () => fake as unknown as ChatClient,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const code = await runCli([...argv, '--data-dir', mkdtempSync(join(tmpdir(), 'ec-cli-unit-'))], io);
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}

@@ -1,0 +1,100 @@
+// CLI side: watch — print messages as they arrive, changes to messages already printed ("↻ updated"), and
+// group warnings (stderr, once each), until SIGINT/SIGTERM or the session ends for good.
+import type { ChatClient } from '../core/client/chat-client.js';
+import { ChatError } from '../core/api/errors.js';
+import type { GroupView, MessageView } from '../core/api/view.js';
+import { ConnectionReport } from './connection-report.js';
+import type { CliContext, Command } from './context.js';
+import { groupNames, groupWarningLines } from './group-format.js';
+import { formatMessage, isHidden, type ShowOptions } from './message-format.js';
+import { safeLine } from './output.js';
+
+/** What watch knows to print lines well: group names, and the messages replies answer. */
+class WatchState {
+  readonly names = new Map<string, string | null>();
+  /** The warnings last printed per group, so a group_changed that repeats them prints nothing. */
+  readonly #warned = new Map<string, string>();
+  readonly #client: ChatClient;
+  readonly #ids: boolean;
+
+  constructor(client: ChatClient, ids: boolean) {
+    this.#client = client;
+    this.#ids = ids;
+  }
+
+  async loadGroups(): Promise<void> {
+    const groups = await this.#client.groups();
+    for (const [id, name] of groupNames(groups)) this.names.set(id, name);
+    // What stands already is said once at the start, like any later change.
+    for (const group of groups) this.warningsOf(group);
+  }
+
+  /** The warning lines of `group` not printed yet for it (all of them when they changed). */
+  warningsOf(group: GroupView): string[] {
+    this.names.set(group.id, group.name);
+    const lines = groupWarningLines(group);
+    const key = lines.join('\n');
+    if ((this.#warned.get(group.id) ?? '') === key) return [];
+    this.#warned.set(group.id, key);
+    return lines;
+  }
+
+  async show(view: MessageView): Promise<ShowOptions> {
+    if (view.group && !this.names.has(view.group)) await this.loadGroups();
+    const messages = new Map<string, MessageView>();
+    if (view.replyTo) {
+      const [target] = await this.#client.readMessages([view.replyTo]);
+      if (target) messages.set(target.id, target);
+    }
+    return { groups: this.names, messages, ids: this.#ids };
+  }
+}
+
+function problem(ctx: CliContext, what: string) {
+  return (error: unknown) => ctx.err(`Could not ${what}: ${safeLine(error instanceof ChatError ? error.info.message : String(error))}`);
+}
+
+export const watch: Command = async (ctx) => {
+  const client = await ctx.signedIn(true);
+  const me = (await client.currentAccount())!.username;
+  const report = new ConnectionReport(me);
+  const state = new WatchState(client, ctx.args.ids);
+  // Lines are printed in the order their events came, each after the reading it needs.
+  let printing = state.loadGroups().catch(problem(ctx, 'list your groups'));
+  const queue = (step: () => Promise<void>, what: string) => {
+    printing = printing.then(step).catch(problem(ctx, what));
+  };
+  client.onEvent((event) => {
+    if (event.type === 'message') {
+      queue(async () => {
+        const [view] = await client.readMessages([event.message.id]);
+        if (view && !isHidden(view)) ctx.out(formatMessage(view, await state.show(view)));
+      }, 'read a message');
+    } else if (event.type === 'message_updated') {
+      queue(async () => {
+        ctx.out(`↻ updated ${formatMessage(event.message, await state.show(event.message))}`);
+      }, 'show a changed message');
+    } else if (event.type === 'group_changed') {
+      queue(async () => {
+        for (const line of state.warningsOf(event.group)) ctx.err(line);
+      }, 'show a group change');
+    } else if (event.type === 'connection') {
+      const line = report.line(event.state, event.detail);
+      if (line !== null) ctx.err(line);
+    }
+  });
+  // SIGINT/SIGTERM are handled once, by the entry point: it aborts ctx.io.signal and runCli closes the client.
+  const ended = new Promise<number>((resolve) => {
+    client.onEvent((event) => {
+      if (event.type === 'signed_out') {
+        ctx.err(safeLine(event.reason));
+        resolve(3);
+      }
+    });
+  });
+  await client.startLive();
+  const code = await ended;
+  await printing;
+  await client.close();
+  return code;
+};
