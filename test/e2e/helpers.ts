@@ -93,6 +93,8 @@ const DOC_SHOTS = new Set([
   'register-weak-password',
   'sign-in-wrong-password',
   'zoom-200-conversation',
+  'group-conversation',
+  'group-membership-warning',
 ]);
 
 /** Saves a screenshot under test-results/screenshots; with UPDATE_DOCS_SCREENSHOTS=1, those in DOC_SHOTS also into docs/screenshots. */
