@@ -3,7 +3,7 @@
 import { MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS } from '../protocol/constants.js';
 import { ChatError } from '../api/errors.js';
 import { groupKey, targetOf } from '../api/conversation-key.js';
-import type { ChatEvent, ConnectionState, Progress } from '../api/view.js';
+import type { ChatEvent, ConnectionState, MessageView, Progress } from '../api/view.js';
 import { Account } from './account.js';
 import { Blocking } from './blocking.js';
 import { Contacts } from './contacts.js';
@@ -102,7 +102,15 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
     changed: (group) => emit({ type: 'group_changed', group }),
     now: options.clock,
   });
-  const views = new MessageViews(reader, listings, groups, (message) => emit({ type: 'message_updated', message }));
+  const notNews = (quiet: readonly MessageView[]) =>
+    void exclusive(async () => {
+      const s = hooks.current();
+      if (!s) return;
+      let changed = false;
+      for (const view of quiet) changed = s.index.notNews(view.conversation, [view.seq]) || changed;
+      if (changed) await s.index.save();
+    }).catch(() => undefined);
+  const views = new MessageViews(reader, listings, groups, (message) => emit({ type: 'message_updated', message }), notNews);
   const refreshGroup = (conversation: string) => {
     const target = targetOf(conversation);
     if (target.kind === 'group') groups.touch(target.group);

@@ -101,6 +101,14 @@ export class ConversationIndex {
     return true;
   }
 
+  /** Read, these turned out to be no news (an edit, a reaction, a group change): not counted as unread. */
+  notNews(key: string, seqs: readonly number[]): boolean {
+    const entry = this.#data.peers[key];
+    if (!entry || !seqs.some((seq) => entry.unread.includes(seq))) return false;
+    entry.unread = entry.unread.filter((seq) => !seqs.includes(seq));
+    return true;
+  }
+
   markRead(peer: string, seq: number): void {
     const entry = this.#entry(peer);
     entry.readSeq = Math.max(entry.readSeq, seq);

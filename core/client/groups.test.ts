@@ -99,6 +99,17 @@ describe('groups through the ChatClient', () => {
     expect((await shown(c.client, key)).find((m) => m.id === second.id)).toMatchObject({ deleted: 'by_server', text: null });
   });
 
+  it('counts edits, reactions and announcements as unread only until they are read', async () => {
+    const { bob, a, b } = await three();
+    const { id: group, conversation: key } = await a.client.createGroup({ name: 'Counts', members: [bob] });
+    const text = await say(a.client, key, 'news');
+    await a.client.editMessage({ target: text.id, text: 'news, corrected', id: a.client.newMessageId() });
+    await a.client.react({ target: text.id, emoji: '🎉', id: a.client.newMessageId() });
+    expect((await b.client.groups()).find((g) => g.id === group)?.unread).toBe(4);
+    await shown(b.client, key);
+    await expect.poll(async () => (await b.client.groups()).find((g) => g.id === group)?.unread).toBe(1);
+  });
+
   it('fails an edit of someone else\'s message and a change aimed at another conversation, with the reason', async () => {
     const { alice, bob, carol, a } = await three();
     const { id: group, conversation: key } = await a.client.createGroup({ name: 'Rules', members: [bob, carol] });
@@ -169,6 +180,28 @@ describe('groups through the ChatClient', () => {
     expect(view).toMatchObject({ sending: 'ok', serverMembers: [alice, bob].sort() });
     expect(view.warnings).toEqual([{ code: 'removed_without_announcement', user: carol, loud: false, text: `${carol} was removed without an announcement.` }]);
     expect((await say(a.client, key, 'to bob only')).status).toBe('verified');
+  });
+
+  it('detects a delete the server replays as another message, and keeps the message it would have removed', async () => {
+    const { bob, carol, a, c } = await three();
+    const one = await a.client.createGroup({ name: 'One', members: [bob, carol] });
+    const two = await a.client.createGroup({ name: 'Two', members: [carol] });
+    const kept = await say(a.client, two.conversation, 'keep me');
+    const gone = await say(a.client, one.conversation, 'withdraw me');
+    await a.client.deleteMessage({ target: gone.id, id: a.client.newMessageId() });
+    const deleteId = (await c.client.conversation({ conversation: one.conversation })).messages.at(-1)!.id;
+    const deleteRecord = (await (await rawAs(carol)).raw('GET', `/messages/${deleteId}`, { auth: true })).data as Record<string, unknown>;
+    // A later message of group Two, whose record the server swaps for the delete's sealed fields.
+    const victim = await say(a.client, two.conversation, 'later in two');
+    world.proxy.rewrite = ({ method, path, json }) => {
+      if (method !== 'GET' || path !== `/messages/${victim.id}`) return undefined;
+      const { sessionKey, senderSessionKey, body, signature } = deleteRecord;
+      return { status: 200, json: { ...(json as Record<string, unknown>), sessionKey, senderSessionKey, body, signature } };
+    };
+    const views = await shown(c.client, two.conversation);
+    expect(views.find((m) => m.id === victim.id)).toMatchObject({ status: 'decrypt_failed', text: null, kind: 'message' });
+    expect(views.find((m) => m.id === kept.id)).toMatchObject({ status: 'verified', text: 'keep me', deleted: null });
+    expect((await shown(c.client, one.conversation)).find((m) => m.id === gone.id)).toMatchObject({ deleted: 'by_sender' });
   });
 
   it('re-seals for the members of now when the server answers members_changed', async () => {

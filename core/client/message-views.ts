@@ -22,11 +22,15 @@ export class MessageViews {
   /** What each target was last shown as through `updated`, to tell the window only of real changes. */
   readonly #lastUpdate = new BoundedMap<string, string>(MAX_UPDATES);
 
-  constructor(reader: MessageReader, listings: Listings, groups: Groups, updated: (view: MessageView) => void) {
+  /** Told of verified messages that are no news (changes, announcements), to take them off the unread count. */
+  readonly #notNews: (views: readonly MessageView[]) => void;
+
+  constructor(reader: MessageReader, listings: Listings, groups: Groups, updated: (view: MessageView) => void, notNews: (views: readonly MessageView[]) => void) {
     this.#reader = reader;
     this.#listings = listings;
     this.#groups = groups;
     this.#updated = updated;
+    this.#notNews = notNews;
   }
 
   async read(ids: readonly string[]): Promise<MessageView[]> {
@@ -88,6 +92,8 @@ export class MessageViews {
       return found;
     };
     const views = judged.map((item) => this.#listings.placed(present(item, statesOf(item.view.conversation))));
+    const quiet = [...views, ...extra.map((i) => present(i, statesOf(i.view.conversation)))].filter((v) => v.status === 'verified' && v.kind !== 'message' && !v.outgoing);
+    if (quiet.length > 0) this.#notNews(quiet);
     // Targets shown before whose view these changes alter.
     for (const target of this.#ledger.targetsOf([...judged, ...extra])) {
       if (asked.has(target)) continue;
