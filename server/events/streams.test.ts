@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageHeaderSchema } from '../../core/protocol/schemas.js';
 import { until } from '../../core/test-fixtures/waiting.js';
-import { call, outgoing, register, SseReader, startTestServer, type TestUser } from '../testing/harness.js';
+import { randomUUID } from 'node:crypto';
+import { call, groupOutgoing, outgoing, register, SseReader, startTestServer, type TestUser } from '../testing/harness.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let url: string;
@@ -82,6 +83,24 @@ describe('GET /events', () => {
     const ids = fromZero.events.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     fromZero.close();
+  });
+
+  it('serves every member a group message pokes with one read, each from its own cursor, several streams each', async () => {
+    const group = randomUUID();
+    expect((await call(url, 'POST', '/groups', { token: alice.token, body: { id: group, members: [bob.username, carol.username] } })).status).toBe(201);
+    const before = (await send(alice, carol.username)).body.seq as number;
+    // carol resumes from before that direct message; bob has two streams; alice one.
+    const [a1, b1, b2, c1] = await Promise.all([stream(alice), stream(bob), stream(bob), stream(carol, String(before - 1))]);
+    await c1.until(() => c1.events.length >= 1, "carol's replay");
+    const posted = await call(url, 'POST', '/messages', { token: alice.token, body: groupOutgoing(group, [bob.username, carol.username].sort()) });
+    expect(posted.status).toBe(201);
+    const seq = String(posted.body.seq);
+    for (const reader of [a1, b1, b2]) await reader.until(() => reader.events.some((e) => e.id === seq), 'the group event');
+    await c1.until(() => c1.events.some((e) => e.id === seq), "carol's group event");
+    expect(c1.events.map((e) => Number(e.id))).toEqual([before, posted.body.seq]);
+    for (const reader of [a1, b1, b2]) expect(reader.events.map((e) => e.id)).toEqual([seq]);
+    expect(JSON.parse(b1.events[0]!.data!)).toMatchObject({ group, recipients: [bob.username, carol.username].sort(), sender: alice.username });
+    for (const reader of [a1, b1, b2, c1]) reader.close();
   });
 
   it('sends heartbeat comments', async () => {

@@ -3,8 +3,8 @@
 // stream resumes with Last-Event-ID), one read of the user's messages after the lowest cursor of the
 // group serves every stream of the group, and each event is serialized once and written to every stream
 // that has not sent it yet. Pokes that arrive in the same tick (a committed batch announces each of its
-// messages in one synchronous loop) make one read, so a batch costs one database read per user, however
-// many streams that user has open.
+// messages in one synchronous loop, and a group message pokes every member) make one read for all the
+// users poked, however many streams each has open.
 //
 // Limits: a user holds at most STREAMS_PER_USER streams (opening one more ends the user's oldest, which
 // loses nothing: a client that still wants it reconnects with Last-Event-ID) and a client address at
@@ -14,7 +14,7 @@ import type { AnyMessageHeader } from '../../core/protocol/schemas-v2.js';
 import { requireCaller } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
-import { latestSeq, messagesAfter } from '../messages/query.js';
+import { latestSeq, messagesAfter, messagesAfterFor } from '../messages/query.js';
 import type { EventBus } from './bus.js';
 
 const READ_BATCH = 500;
@@ -93,16 +93,24 @@ class EventStream {
   }
 }
 
+/** Where a read of one user's streams starts: the streams ready now, and the lowest of their cursors. */
+interface ReadStart {
+  live: EventStream[];
+  from: number;
+}
+
 /** One user's open streams, oldest first, and the reads that serve them all. */
 class UserStreams {
   readonly streams: EventStream[] = [];
-  private reading = false;
-  private scheduled = false;
-  private again = false;
+  /** A read of this user's messages is running (alone, or in a batch with others). */
+  reading = false;
+  /** Poked during that read: look again once it ends. */
+  again = false;
 
   constructor(
     private readonly db: Database,
-    private readonly username: string,
+    readonly username: string,
+    private readonly schedule: (user: UserStreams) => void,
   ) {}
 
   add(stream: EventStream): void {
@@ -121,44 +129,57 @@ class UserStreams {
       this.again = true;
       return;
     }
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.reading = true;
-      void this.read().finally(() => {
-        this.reading = false;
-        if (this.again) this.poke();
-      });
-    });
+    this.schedule(this);
   }
 
-  private async read(): Promise<void> {
-    try {
-      for (;;) {
-        this.again = false;
-        // Only streams ready now take part: one that becomes ready during the read may have a lower
-        // cursor than this read starts from; its own poke brings it into the next read.
-        const live = this.streams.filter((s) => s.ready && !s.closed);
-        if (live.length === 0) return;
-        const from = Math.min(...live.map((s) => s.cursor));
-        const headers: AnyMessageHeader[] = await messagesAfter(this.db, this.username, from, READ_BATCH);
-        for (const header of headers) {
-          const event = `id: ${header.seq}\nevent: message\ndata: ${JSON.stringify(header)}\n\n`;
-          for (const stream of live) stream.send(header.seq, event);
-        }
-        for (const stream of live) stream.dropIfStalled();
-        if (headers.length < READ_BATCH && !this.again) return;
-      }
-    } catch {
-      // The database failed under us; ending the streams makes the clients reconnect with Last-Event-ID.
-      for (const stream of [...this.streams]) if (stream.ready) stream.end();
+  /**
+   * Starts a read, or null when no stream is ready. Only streams ready now take part: one that becomes ready
+   * during the read may have a lower cursor than this read starts from; its own poke brings it into the next.
+   */
+  begin(): ReadStart | null {
+    this.again = false;
+    const live = this.streams.filter((s) => s.ready && !s.closed);
+    if (live.length === 0) return null;
+    this.reading = true;
+    return { live, from: Math.min(...live.map((s) => s.cursor)) };
+  }
+
+  /** Each event serialized once and written to every stream that has not sent it yet. */
+  deliver(start: ReadStart, headers: readonly AnyMessageHeader[]): void {
+    for (const header of headers) {
+      const event = `id: ${header.seq}\nevent: message\ndata: ${JSON.stringify(header)}\n\n`;
+      for (const stream of start.live) stream.send(header.seq, event);
     }
+    for (const stream of start.live) stream.dropIfStalled();
+  }
+
+  /** Reads this user's messages alone, batch after batch, until none is left. */
+  async readAlone(first: ReadStart): Promise<void> {
+    let start: ReadStart | null = first;
+    while (start) {
+      const headers = await messagesAfter(this.db, this.username, start.from, READ_BATCH);
+      this.deliver(start, headers);
+      if (headers.length < READ_BATCH && !this.again) return;
+      start = this.begin();
+    }
+  }
+
+  /** The database failed under us; ending the streams makes the clients reconnect with Last-Event-ID. */
+  fail(): void {
+    for (const stream of [...this.streams]) if (stream.ready) stream.end();
+  }
+
+  end(): void {
+    this.reading = false;
+    if (this.again) this.poke();
   }
 }
 
 export class EventStreams {
   private readonly byUser = new Map<string, UserStreams>();
+  /** Users poked in this tick: read together once the tick ends. */
+  private readonly poked = new Set<UserStreams>();
+  private scheduled = false;
   private readonly byAddress = new Map<string, number>();
   private total = 0;
   private unsubscribe: (() => void) | undefined;
@@ -219,10 +240,63 @@ export class EventStreams {
     for (const group of [...this.byUser.values()]) for (const stream of [...group.streams]) stream.end();
   }
 
+  private schedule = (user: UserStreams): void => {
+    this.poked.add(user);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const batch = [...this.poked];
+      this.poked.clear();
+      void this.read(batch);
+    });
+  };
+
+  /**
+   * One read for every user poked in the same tick (a group message pokes all its members at once): their
+   * messages after the lowest of their cursors. A batch that fills the read limit (someone far behind) is
+   * read again user by user.
+   */
+  private async read(batch: UserStreams[]): Promise<void> {
+    const starts: Array<[UserStreams, ReadStart]> = [];
+    for (const user of batch) {
+      if (user.reading) user.again = true;
+      else {
+        const start = user.begin();
+        if (start) starts.push([user, start]);
+      }
+    }
+    await Promise.all(
+      (starts.length === 1 ? starts : []).map(async ([user, start]) => {
+        try {
+          await user.readAlone(start);
+        } catch {
+          user.fail();
+        } finally {
+          user.end();
+        }
+      }),
+    );
+    if (starts.length < 2) return;
+    try {
+      const from = Math.min(...starts.map(([, s]) => s.from));
+      const rows = await messagesAfterFor(this.db, starts.map(([u]) => u.username), from, READ_BATCH);
+      if (rows.length >= READ_BATCH) {
+        for (const [user, start] of starts) await user.readAlone(start).catch(() => user.fail());
+      } else {
+        for (const [user, start] of starts) user.deliver(start, rows.filter((r) => r.reader === user.username && r.header.seq > start.from).map((r) => r.header));
+      }
+    } catch {
+      for (const [user] of starts) user.fail();
+    } finally {
+      for (const [user] of starts) user.end();
+    }
+  }
+
   private groupOf(username: string): UserStreams {
     let group = this.byUser.get(username);
     if (!group) {
-      group = new UserStreams(this.db, username);
+      group = new UserStreams(this.db, username, this.schedule);
       this.byUser.set(username, group);
       this.unsubscribe ??= this.bus.subscribe((header) => {
         const participants = 'group' in header ? [header.sender, ...header.recipients] : [header.sender, header.recipient];

@@ -70,6 +70,19 @@ export async function messagesAfter(db: Database, username: string, cursor: numb
   return rows.map(toHeader);
 }
 
+/**
+ * The messages of several users after `cursor` (the lowest of their cursors), in seq order, each row with the
+ * user whose mailbox holds it: one read for every stream a group message pokes at once.
+ */
+export async function messagesAfterFor(db: Database, usernames: readonly string[], cursor: number, limit: number): Promise<Array<{ reader: string; header: AnyMessageHeader }>> {
+  const rows = await db.sequelize.query<MessageSqlRow & { reader: string }>(
+    `SELECT mb.username AS reader, ${HEADER_COLUMNS} FROM mailbox mb JOIN messages m ON m.seq = mb.seq
+     WHERE mb.username IN (:usernames) AND mb.seq > :cursor ORDER BY mb.seq ASC LIMIT :limit`,
+    { replacements: { usernames: [...usernames], cursor, limit }, type: QueryTypes.SELECT },
+  );
+  return rows.map((row) => ({ reader: row.reader, header: toHeader(row) }));
+}
+
 /** The highest seq on the server; a stream starting now sends only what comes after it. */
 export async function latestSeq(db: Database): Promise<number> {
   const rows = await db.sequelize.query<{ seq: number | string }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages', {
