@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
+import { startSession, type SessionHolder } from './auth/sessions.js';
 import { loadTokenSecret, TokenSigner } from './auth/tokens.js';
 import { openDatabase, type Database } from './db/database.js';
 import { InProcessBus } from './events/bus.js';
@@ -17,6 +18,8 @@ let url: string;
 let signer: TokenSigner;
 let failing = false;
 const logLines: string[] = [];
+
+let session: SessionHolder;
 
 beforeAll(async () => {
   const config = await testConfig({ logLevel: 'info' });
@@ -33,10 +36,11 @@ beforeAll(async () => {
     tokenGeneration: 0,
     createdAt: 0,
   });
+  session = await startSession(db, 'alice', undefined);
   // A database that breaks on demand, after the token check has passed.
   const query = db.sequelize.query.bind(db.sequelize) as (...args: unknown[]) => Promise<unknown>;
   (db.sequelize as unknown as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) =>
-    failing && typeof sql === 'string' && !sql.includes('token_generation')
+    failing && typeof sql === 'string' && !sql.includes('FROM sessions WHERE id')
       ? Promise.reject(new Error('SQLITE_IOERR: disk I/O error'))
       : query(sql, ...rest);
   const failingDb: Database = {
@@ -62,7 +66,7 @@ afterAll(async () => {
 
 describe('a failing database', () => {
   it('turns /health into 503 and other routes into a bare 500', async () => {
-    const token = signer.issue('alice', 0);
+    const token = signer.issue('alice', session.id, 0);
     expect((await call(url, 'GET', '/health')).status).toBe(200);
     failing = true;
     try {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { createAuthenticator } from './auth/authenticate.js';
-import { findTokenHolder } from './auth/token-holder.js';
+import { sessionLookup } from './auth/token-holder.js';
 import type { TokenSigner } from './auth/tokens.js';
 import type { EventBus } from './events/bus.js';
 import { EventStreams } from './events/streams.js';
@@ -69,7 +69,7 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
   );
   app.use(requestLogger(logger));
 
-  const auth = createAuthenticator(signer, (username) => findTokenHolder(db, username));
+  const auth = createAuthenticator(signer, sessionLookup(db));
   app.use(auth.optional);
   app.use((req, _res, next) => {
     // A body that is there must be JSON; a POST without a body is left to each route's schema.

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       tokenTtlSeconds: 3600,
       bodyLimitBytes: 256 * 1024,
       openRegistration: true,
+      registration: 'open',
+      userDirectory: 'signed-in',
       loginFailuresPerUser: 10,
       loginFailuresPerAddress: 100,
       loginWindowSeconds: 900,
@@ -34,6 +36,7 @@ describe('loadConfig', () => {
       tokenTtlSeconds: 7200,
       bodyLimitBytes: 1024 * 1024,
       openRegistration: false,
+      registration: 'closed',
       trustProxy: 1,
       databaseUrl: 'postgres://u:p@db/chat',
     });
@@ -80,5 +83,25 @@ describe('loadConfig', () => {
   ])('refuses %j %j with one line naming the setting', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
     expect(() => loadConfig(env, argv)).toThrow(message);
+  });
+
+  it('REGISTRATION and USER_DIRECTORY: the modes, OPEN_REGISTRATION=false as an alias of closed, a conflict in one line', () => {
+    expect(loadConfig({ REGISTRATION: 'invite' }).registration).toBe('invite');
+    expect(loadConfig({}, ['--registration=closed']).registration).toBe('closed');
+    expect(loadConfig({ OPEN_REGISTRATION: 'false' }).registration).toBe('closed');
+    expect(loadConfig({ OPEN_REGISTRATION: 'true' }).registration).toBe('open');
+    expect(loadConfig({ OPEN_REGISTRATION: 'false', REGISTRATION: 'closed' }).registration).toBe('closed');
+    expect(loadConfig({ OPEN_REGISTRATION: 'true', REGISTRATION: 'invite' }).registration).toBe('invite');
+    expect(loadConfig({ USER_DIRECTORY: 'public' }).userDirectory).toBe('public');
+    for (const env of [
+      { OPEN_REGISTRATION: 'false', REGISTRATION: 'open' },
+      { OPEN_REGISTRATION: 'false', REGISTRATION: 'invite' },
+      { OPEN_REGISTRATION: 'true', REGISTRATION: 'closed' },
+    ]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/^OPEN_REGISTRATION=\w+ contradicts REGISTRATION=\w+; set only REGISTRATION \(open, invite or closed\)$/);
+    }
+    expect(() => loadConfig({ REGISTRATION: 'maybe' })).toThrow(/^REGISTRATION .*one of open, invite, closed/);
+    expect(() => loadConfig({ USER_DIRECTORY: 'everyone' })).toThrow(/^USER_DIRECTORY .*one of signed-in, public/);
   });
 });

@@ -1,5 +1,11 @@
 // Server settings from the environment, each also a command-line flag (`--port 8080` or `--port=8080`;
 // a flag wins over the environment). A bad setting is a ConfigError naming it in one line.
+import {
+  REGISTRATION_MODES,
+  USER_DIRECTORY_MODES,
+  type RegistrationMode,
+  type UserDirectoryMode,
+} from '../core/protocol/schemas-accounts.js';
 import { parseDatabaseUrl } from './db/database-url.js';
 
 export interface ServerConfig {
@@ -12,7 +18,12 @@ export interface ServerConfig {
   trustProxy: boolean | number | string;
   tokenTtlSeconds: number;
   bodyLimitBytes: number;
+  /** OPEN_REGISTRATION as given: true unless it was false; `registration` is what counts. */
   openRegistration: boolean;
+  /** PROTOCOL.md "Accounts (v2)", Registration: open, invite (POST /users needs an invite) or closed. */
+  registration: RegistrationMode;
+  /** signed-in: GET /users needs a token; public: it does not (v1's rule). */
+  userDirectory: UserDirectoryMode;
   logLevel: LogLevel;
   loginFailuresPerUser: number;
   loginFailuresPerAddress: number;
@@ -131,6 +142,11 @@ const trustProxy: Parser<boolean | number | string> = (text) => {
 const logLevel: Parser<LogLevel> = (text) =>
   (LOG_LEVELS as readonly string[]).includes(text) ? (text as LogLevel) : fail(`must be one of ${LOG_LEVELS.join(', ')}`);
 
+const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (text) =>
+    (values as readonly string[]).includes(text) ? (text as T) : fail(`must be one of ${values.join(', ')}`);
+
 const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] = [
   { key: 'port', env: 'PORT', parse: integer(0, 65535), fallback: 8080 },
   { key: 'host', env: 'HOST', parse: nonEmpty, fallback: '127.0.0.1' },
@@ -141,6 +157,8 @@ const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] 
   { key: 'tokenTtlSeconds', env: 'TOKEN_TTL', parse: duration(10), fallback: 3600 },
   { key: 'bodyLimitBytes', env: 'BODY_LIMIT', parse: size, fallback: 256 * 1024 },
   { key: 'openRegistration', env: 'OPEN_REGISTRATION', parse: boolean, fallback: true },
+  { key: 'registration', env: 'REGISTRATION', parse: oneOf(REGISTRATION_MODES), fallback: 'open' },
+  { key: 'userDirectory', env: 'USER_DIRECTORY', parse: oneOf(USER_DIRECTORY_MODES), fallback: 'signed-in' },
   { key: 'logLevel', env: 'LOG_LEVEL', parse: logLevel, fallback: 'info' },
   { key: 'loginFailuresPerUser', env: 'LOGIN_FAILURES_PER_USER', parse: integer(1, 1_000_000), fallback: 10 },
   { key: 'loginFailuresPerAddress', env: 'LOGIN_FAILURES_PER_ADDRESS', parse: integer(1, 1_000_000), fallback: 100 },
@@ -208,6 +226,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     }
   }
   const result = config as ServerConfig;
+  // OPEN_REGISTRATION=false is an alias of REGISTRATION=closed; both given and disagreeing is an error.
+  const registrationGiven = (flags.get('REGISTRATION') ?? env.REGISTRATION) !== undefined;
+  const openGiven = (flags.get('OPEN_REGISTRATION') ?? env.OPEN_REGISTRATION) !== undefined;
+  if (openGiven && registrationGiven && result.openRegistration !== (result.registration !== 'closed')) {
+    throw new ConfigError(
+      `OPEN_REGISTRATION=${String(result.openRegistration)} contradicts REGISTRATION=${result.registration}; set only REGISTRATION (open, invite or closed)`,
+    );
+  }
+  if (openGiven && !registrationGiven && !result.openRegistration) result.registration = 'closed';
   if ((result.tlsCert === undefined) !== (result.tlsKey === undefined)) {
     throw new ConfigError('TLS_CERT and TLS_KEY must be given together');
   }

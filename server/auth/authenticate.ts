@@ -2,6 +2,7 @@
 // is 401. A good one names the caller (res.locals.username) and earns a fresh token in X-Auth-Token.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ApiError } from '../http/errors.js';
+import { LAST_SEEN_INTERVAL_MS, type SessionLookup } from './sessions.js';
 import type { TokenSigner } from './tokens.js';
 
 export const AUTH_TOKEN_HEADER = 'X-Auth-Token';
@@ -24,13 +25,13 @@ export function requireCaller(res: Response): string {
   return username;
 }
 
-/** What token checking needs to know of a user. */
-export interface TokenHolder {
-  username: string;
-  tokenGeneration: number;
+/** The session the caller's token belongs to (set with the caller). */
+export function callerSession(res: Response): { id: string; generation: number } {
+  requireCaller(res);
+  return res.locals.session as { id: string; generation: number };
 }
 
-export function createAuthenticator(signer: TokenSigner, findUser: (username: string) => Promise<TokenHolder | undefined>): Authenticator {
+export function createAuthenticator(signer: TokenSigner, sessions: SessionLookup, clock: () => number = Date.now): Authenticator {
   const optional = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
     if (header === undefined) {
@@ -39,19 +40,24 @@ export function createAuthenticator(signer: TokenSigner, findUser: (username: st
     }
     const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
     if (!match) throw new ApiError('unauthorized', 'the Authorization header must be "Bearer <token>"');
-    const claims = signer.verify(match[1]!);
+    const now = clock();
+    const claims = signer.verify(match[1]!, now);
     if (!claims) throw new ApiError('unauthorized', 'the token is invalid or expired; log in again');
-    const user = await findUser(claims.username);
-    if (!user || user.tokenGeneration !== claims.generation) {
-      throw new ApiError('unauthorized', 'the token was revoked (logout or password change); log in again');
+    const session = await sessions.find(claims.sessionId);
+    if (!session || session.username !== claims.username || session.generation !== claims.generation) {
+      throw new ApiError('unauthorized', 'the token was revoked (its session ended, or the password changed); log in again');
     }
-    res.locals.username = user.username;
-    res.setHeader(AUTH_TOKEN_HEADER, signer.issue(user.username, user.tokenGeneration));
+    if (now - session.lastSeenAt >= LAST_SEEN_INTERVAL_MS) await sessions.touch(session.id, now);
+    res.locals.username = session.username;
+    res.locals.session = { id: session.id, generation: session.generation };
+    res.setHeader(AUTH_TOKEN_HEADER, signer.issue(session.username, session.id, session.generation, now));
     next();
   };
+
   const required = (_req: Request, res: Response, next: NextFunction): void => {
     requireCaller(res);
     next();
   };
+
   return { optional, required };
 }

@@ -42,7 +42,7 @@ describe('DeviceCredentials', () => {
     const signer = new TokenSigner(secret, 3_600_000);
     const fromSigner = signer.deviceCredentials(30 * DAY);
     expect(credentials.verify(fromSigner.issue('alice'), 'alice')).toBeDefined();
-    expect(credentials.verify(signer.issue('alice', 0), 'alice')).toBeUndefined();
+    expect(credentials.verify(signer.issue('alice', '0b8e5d7c-9a1f-4c3b-8d2e-1f0a9b8c7d6e', 0), 'alice')).toBeUndefined();
     expect(signer.verify(credentials.issue('alice'))).toBeUndefined();
   });
 });

@@ -40,30 +40,36 @@ describe('tokens over HTTP', () => {
     const first = await call(url, 'GET', '/messages', { token: alice.token });
     expect(first.status).toBe(200);
     const fresh = first.headers.get('x-auth-token')!;
-    expect(fresh).toMatch(/^v1\.alice\./);
+    expect(fresh).toMatch(/^v2\.alice\./);
     expect((await call(url, 'GET', '/messages', { token: fresh })).status).toBe(200);
   });
 
   it('refuses a forged token', async () => {
-    const [v, , issued, generation, mac] = alice.token.split('.');
-    await expect401([v, 'bob', issued, generation, mac].join('.'), /invalid or expired/);
-    await expect401(new TokenSigner(Buffer.alloc(64, 1), 3_600_000).issue('alice', 0), /invalid or expired/);
+    const [v, , issued, session, generation, mac] = alice.token.split('.');
+    await expect401([v, 'bob', issued, session, generation, mac].join('.'), /invalid or expired/);
+    await expect401(new TokenSigner(Buffer.alloc(64, 1), 3_600_000).issue('alice', session!, 0), /invalid or expired/);
     await expect401('not-a-token', /invalid or expired/);
   });
 
   it("refuses another user's token with the username swapped in", async () => {
-    const [v, , issued, generation, mac] = bob.token.split('.');
-    await expect401([v, 'alice', issued, generation, mac].join('.'), /invalid or expired/);
+    const [v, , issued, session, generation, mac] = bob.token.split('.');
+    await expect401([v, 'alice', issued, session, generation, mac].join('.'), /invalid or expired/);
+  });
+
+  it("refuses a validly signed token that names another user's session", async () => {
+    await expect401(signer.issue('alice', bob.token.split('.')[3]!, 0), /revoked/);
   });
 
   it('refuses an expired token', async () => {
-    const expired = signer.issue('alice', 0, Date.now() - server.config.tokenTtlSeconds * 1000 - 1);
+    const session = alice.token.split('.')[3]!;
+    const expired = signer.issue('alice', session, 0, Date.now() - server.config.tokenTtlSeconds * 1000 - 1);
     await expect401(expired, /invalid or expired/);
-    expect((await call(url, 'GET', '/messages', { token: signer.issue('alice', 0, Date.now() - 5000) })).status).toBe(200);
+    expect((await call(url, 'GET', '/messages', { token: signer.issue('alice', session, 0, Date.now() - 5000) })).status).toBe(200);
   });
 
-  it('refuses a token for a user that does not exist', async () => {
-    await expect401(signer.issue('ghost', 0), /revoked/);
+  it('refuses a token for a user or a session that does not exist', async () => {
+    await expect401(signer.issue('ghost', '0b8e5d7c-9a1f-4c3b-8d2e-1f0a9b8c7d6e', 0), /revoked/);
+    await expect401(signer.issue('alice', '0b8e5d7c-9a1f-4c3b-8d2e-1f0a9b8c7d6e', 0), /revoked/);
   });
 
   it('refuses a malformed Authorization header', async () => {
@@ -73,16 +79,21 @@ describe('tokens over HTTP', () => {
     }
   });
 
-  it('refuses every earlier token after logout, and logout hands out no new token', async () => {
+  it('logout ends only the current session (v2), hands out no new token, and everywhere ends them all', async () => {
     const user = await register(url, 'leaver');
     const second = (await call(url, 'POST', '/login', { body: { username: 'leaver', authHash: user.authHash } })).body.token as string;
+    const third = (await call(url, 'POST', '/login', { body: { username: 'leaver', authHash: user.authHash } })).body.token as string;
     const out = await call(url, 'POST', '/logout', { token: user.token });
     expect(out.status).toBe(204);
     expect(out.text).toBe('');
     expect(out.headers.get('x-auth-token')).toBeNull();
     await expect401(user.token, /revoked/);
-    await expect401(second, /revoked/);
+    expect((await call(url, 'GET', '/messages', { token: second })).status).toBe(200);
     expect((await call(url, 'POST', '/logout', { token: user.token })).status).toBe(401);
+    const everywhere = await call(url, 'POST', '/logout', { token: second, body: { everywhere: true } });
+    expect(everywhere.status).toBe(204);
+    await expect401(second, /revoked/);
+    await expect401(third, /revoked/);
     const again = await call(url, 'POST', '/login', { body: { username: 'leaver', authHash: user.authHash } });
     expect((await call(url, 'GET', '/messages', { token: again.body.token })).status).toBe(200);
   });

@@ -1,6 +1,10 @@
-// Bearer tokens: `v1.<username>.<issuedAt ms>.<generation>.<HMAC-SHA-512 base64url>`. The generation is the
-// user's revocation counter at issue time; logout and password change raise it, so every earlier token
-// fails. The HMAC secret lives in the database, made by whichever instance starts first.
+// Bearer tokens: `v2.<username>.<issuedAt ms>.<session id>.<generation>.<HMAC-SHA-512 base64url>`, the MAC
+// over everything before it. A token belongs to one session (PROTOCOL.md "Accounts (v2)"): ending the
+// session (its row deleted) ends its tokens; `generation` is the session's revocation counter at issue
+// time, raised by a password change or a new recovery code so that the session's earlier tokens fail while
+// it goes on. Tokens of the v1 format (`v1.<username>.<issuedAt>.<user generation>.<mac>`, before
+// migration 005) are no longer accepted. The HMAC secret lives in the database, made by whichever instance
+// starts first.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { USERNAME_SOURCE } from '../../core/protocol/constants.js';
@@ -9,10 +13,14 @@ import { DeviceCredentials } from './device-credentials.js';
 export interface TokenClaims {
   username: string;
   issuedAt: number;
+  sessionId: string;
   generation: number;
 }
 
-const TOKEN_PATTERN = new RegExp(String.raw`^v1\.(${USERNAME_SOURCE})\.(\d{13})\.(\d{1,10})\.([A-Za-z0-9_-]{86})$`);
+const SESSION_ID_SOURCE = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+const TOKEN_PATTERN = new RegExp(
+  String.raw`^v2\.(${USERNAME_SOURCE})\.(\d{13})\.(${SESSION_ID_SOURCE})\.(0|[1-9]\d{0,9})\.([A-Za-z0-9_-]{86})$`,
+);
 /** Tolerated clock difference between instances for a token "issued in the future". */
 const CLOCK_SKEW_MS = 60_000;
 const SECRET_NAME = 'token-hmac';
@@ -32,8 +40,8 @@ export class TokenSigner {
     return new DeviceCredentials(this.secret, ttlMs);
   }
 
-  issue(username: string, generation: number, now = Date.now()): string {
-    const payload = `v1.${username}.${now}.${generation}`;
+  issue(username: string, sessionId: string, generation: number, now = Date.now()): string {
+    const payload = `v2.${username}.${now}.${sessionId}.${generation}`;
     return `${payload}.${this.mac(payload).toString('base64url')}`;
   }
 
@@ -41,8 +49,8 @@ export class TokenSigner {
   verify(token: string, now = Date.now()): TokenClaims | undefined {
     const match = TOKEN_PATTERN.exec(token);
     if (!match) return undefined;
-    const [, username, issued, generation, mac] = match;
-    const payload = `v1.${username}.${issued}.${generation}`;
+    const [, username, issued, sessionId, generation, mac] = match;
+    const payload = `v2.${username}.${issued}.${sessionId}.${generation}`;
     const given = Buffer.from(mac!, 'base64url');
     // One spelling per MAC: the last character's two unused bits must be zero, as issue() writes them.
     if (given.toString('base64url') !== mac) return undefined;
@@ -50,7 +58,7 @@ export class TokenSigner {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const issuedAt = Number(issued);
     if (issuedAt > now + CLOCK_SKEW_MS || now - issuedAt >= this.ttlMs) return undefined;
-    return { username: username!, issuedAt, generation: Number(generation) };
+    return { username: username!, issuedAt, sessionId: sessionId!, generation: Number(generation) };
   }
 }
 

@@ -43,12 +43,12 @@ describe('copyDatabase', () => {
     expect((await call(old.url, 'DELETE', `/messages/${erased.id}`, { token: bob.token })).status).toBe(204);
     const groupsBefore = await call(old.url, 'GET', '/groups', { token: bob.token });
     const before = await call(old.url, 'GET', '/messages?full=1', { token: bob.token });
-    // Logging out raises alice's token generation: the copy must keep that token refused.
+    // Logging out ends alice's session: the copy must keep that token refused.
     expect((await call(old.url, 'POST', '/logout', { token: alice.token, body: {} })).status).toBe(204);
     await stops.pop()!();
 
     const to = await freshDatabaseUrl();
-    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 6, mailbox: 12, serverSecrets: 1, blocks: 0, groups: 1, groupMembers: 2, messageKeys: 1 });
+    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 6, mailbox: 12, serverSecrets: 1, blocks: 0, groups: 1, groupMembers: 2, messageKeys: 1, sessions: 1, recoveryCodes: 0, invites: 0 });
 
     const moved = await serverOn(to);
     const after = await call(moved.url, 'GET', '/messages?full=1', { token: bob.token });
@@ -77,7 +77,7 @@ describe('copyDatabase', () => {
     await expect(copyDatabase(from, to)).rejects.toThrow('the target database already has users; copy only into an empty database');
 
     const again = await serverOn(to);
-    expect((await call(again.url, 'GET', '/users')).body.users.map((u: { username: string }) => u.username)).toEqual(['dave']);
+    expect((await call(again.url, 'GET', '/users', { token: dave.token })).body.users.map((u: { username: string }) => u.username)).toEqual(['dave']);
     expect((await call(again.url, 'GET', '/messages', { token: dave.token })).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 // Copies every row of one Encrypted Chat database into another, empty one — typically a SQLite file into
 // PostgreSQL when one machine is no longer enough (docs/scaling.md). Both ends are brought to the latest
 // schema by the normal migrations first, so the copy is column for column. Rows keep their values,
-// including seq, password hashes, token generations and the token secret: accounts log in as before and
+// including seq, password hashes, sessions and the token secret: accounts log in as before and
 // tokens issued by the old server stay valid on the new one.
 //
 // The source must not change during the copy (stop the server first); the target is written in one
@@ -18,6 +18,9 @@ export interface CopyReport {
   groups: number;
   groupMembers: number;
   messageKeys: number;
+  sessions: number;
+  recoveryCodes: number;
+  invites: number;
 }
 
 export class CopyError extends Error {}
@@ -38,6 +41,9 @@ const TABLES: TableCopy[] = [
   { table: 'groups', key: 'groups', primaryKey: ['id'] },
   { table: 'group_members', key: 'groupMembers', primaryKey: ['group_id', 'username'] },
   { table: 'message_keys', key: 'messageKeys', primaryKey: ['seq', 'username'] },
+  { table: 'sessions', key: 'sessions', primaryKey: ['id'] },
+  { table: 'recovery_codes', key: 'recoveryCodes', primaryKey: ['username'] },
+  { table: 'invites', key: 'invites', primaryKey: ['code_hash'] },
 ];
 
 const BATCH = 500;

@@ -15,6 +15,38 @@ export class UserRow extends Model {
   /** Stored size of every message this user sent (the four encrypted fields' lengths); kept by messages/append.ts. */
   declare sentBytes: number;
   declare createdAt: number;
+  /** Set when the account was deleted: the row stays (the name stays taken), keys and hashes are erased. */
+  declare deletedAt: number | null;
+}
+
+/** One sign-in (PROTOCOL.md "Accounts (v2)", Sessions); its tokens carry `id` and `generation`. */
+export class SessionRow extends Model {
+  declare id: string;
+  declare username: string;
+  declare device: string | null;
+  declare generation: number;
+  declare createdAt: number;
+  declare lastSeenAt: number;
+}
+
+/** A user's recovery code: codeHash = SHA-512(serverSalt || recoveryAuthHash). */
+export class RecoveryCodeRow extends Model {
+  declare username: string;
+  declare serverSalt: Buffer;
+  declare codeHash: Buffer;
+  declare recoveryPrivateKey: string;
+  declare recoveryKdfSalt: string;
+  declare setAt: number;
+  declare device: string | null;
+}
+
+/** A registration invite (REGISTRATION=invite); codeHash is the SHA-512 hex of the code. */
+export class InviteRow extends Model {
+  declare codeHash: string;
+  declare createdAt: number;
+  declare expiresAt: number;
+  declare usedAt: number | null;
+  declare usedBy: string | null;
 }
 
 export class MessageRow extends Model {
@@ -56,6 +88,9 @@ export interface Models {
   Message: typeof MessageRow;
   Mailbox: typeof MailboxRow;
   Block: typeof BlockRow;
+  Session: typeof SessionRow;
+  RecoveryCode: typeof RecoveryCodeRow;
+  Invite: typeof InviteRow;
 }
 
 /** Sequelize hands BIGINT back as a string on PostgreSQL; every number we store fits a double. */
@@ -67,12 +102,24 @@ const bigintNumber = (column: string) => ({
   },
 });
 
+const nullableBigint = (column: string) => ({
+  type: DataTypes.BIGINT,
+  allowNull: true,
+  get(this: Model): number | null {
+    const value = this.getDataValue(column) as unknown;
+    return value === null || value === undefined ? null : Number(value);
+  },
+});
+
 /** Fresh model classes per database: Model.init binds a class to one Sequelize instance. */
 export function defineModels(sequelize: Sequelize): Models {
   const User = class extends UserRow {};
   const Message = class extends MessageRow {};
   const Mailbox = class extends MailboxRow {};
   const Block = class extends BlockRow {};
+  const Session = class extends SessionRow {};
+  const RecoveryCode = class extends RecoveryCodeRow {};
+  const Invite = class extends InviteRow {};
   User.init(
     {
       username: { type: DataTypes.STRING(32), primaryKey: true },
@@ -85,6 +132,7 @@ export function defineModels(sequelize: Sequelize): Models {
       tokenGeneration: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, field: 'token_generation' },
       sentBytes: { ...bigintNumber('sentBytes'), defaultValue: 0, field: 'sent_bytes' },
       createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
+      deletedAt: { ...nullableBigint('deletedAt'), field: 'deleted_at' },
     },
     { sequelize, modelName: 'User', tableName: 'users', timestamps: false },
   );
@@ -123,5 +171,38 @@ export function defineModels(sequelize: Sequelize): Models {
     },
     { sequelize, modelName: 'Block', tableName: 'blocks', timestamps: false },
   );
-  return { User, Message, Mailbox, Block };
+  Session.init(
+    {
+      id: { type: DataTypes.STRING(36), primaryKey: true },
+      username: { type: DataTypes.STRING(32), allowNull: false },
+      device: { type: DataTypes.TEXT, allowNull: true },
+      generation: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
+      lastSeenAt: { ...bigintNumber('lastSeenAt'), field: 'last_seen_at' },
+    },
+    { sequelize, modelName: 'Session', tableName: 'sessions', timestamps: false },
+  );
+  RecoveryCode.init(
+    {
+      username: { type: DataTypes.STRING(32), primaryKey: true },
+      serverSalt: { type: DataTypes.BLOB, allowNull: false, field: 'server_salt' },
+      codeHash: { type: DataTypes.BLOB, allowNull: false, field: 'code_hash' },
+      recoveryPrivateKey: { type: DataTypes.TEXT, allowNull: false, field: 'recovery_private_key' },
+      recoveryKdfSalt: { type: DataTypes.STRING(64), allowNull: false, field: 'recovery_kdf_salt' },
+      setAt: { ...bigintNumber('setAt'), field: 'set_at' },
+      device: { type: DataTypes.TEXT, allowNull: true },
+    },
+    { sequelize, modelName: 'RecoveryCode', tableName: 'recovery_codes', timestamps: false },
+  );
+  Invite.init(
+    {
+      codeHash: { type: DataTypes.STRING(128), primaryKey: true, field: 'code_hash' },
+      createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
+      expiresAt: { ...bigintNumber('expiresAt'), field: 'expires_at' },
+      usedAt: { ...nullableBigint('usedAt'), field: 'used_at' },
+      usedBy: { type: DataTypes.STRING(32), allowNull: true, field: 'used_by' },
+    },
+    { sequelize, modelName: 'Invite', tableName: 'invites', timestamps: false },
+  );
+  return { User, Message, Mailbox, Block, Session, RecoveryCode, Invite };
 }

@@ -41,7 +41,7 @@ describe('GET /events', () => {
     const reader = await stream(alice);
     expect(reader.status).toBe(200);
     expect(reader.headers!.get('content-type')).toMatch(/^text\/event-stream/);
-    expect(reader.headers!.get('x-auth-token')).toMatch(/^v1\.alice\./);
+    expect(reader.headers!.get('x-auth-token')).toMatch(/^v2\.alice\./);
     reader.close();
   });
 

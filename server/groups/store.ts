@@ -35,17 +35,19 @@ function toGroup(row: GroupSqlRow, members: readonly string[]): Group {
   };
 }
 
-/** Refuses users who do not exist (404) and users who block `actor` (403), naming them. */
+/** Refuses users who do not exist (404), deleted accounts (410) and users who block `actor` (403), naming them. */
 async function checkNewMembers(tx: WriteTransaction, actor: string, names: readonly string[]): Promise<void> {
   if (names.length === 0) return;
-  const rows = await tx.select<{ kind: 'user' | 'block'; name: string }>(
-    `SELECT 'user' AS kind, username AS name FROM users WHERE username IN (${placeholders(names.length)})
+  const rows = await tx.select<{ kind: 'user' | 'gone' | 'block'; name: string }>(
+    `SELECT CASE WHEN deleted_at IS NULL THEN 'user' ELSE 'gone' END AS kind, username AS name FROM users WHERE username IN (${placeholders(names.length)})
      UNION ALL SELECT 'block' AS kind, blocker AS name FROM blocks WHERE blocker IN (${placeholders(names.length)}) AND blocked = ?`,
     [...names, ...names, actor],
   );
-  const known = new Set(rows.filter((r) => r.kind === 'user').map((r) => r.name));
+  const known = new Set(rows.filter((r) => r.kind !== 'block').map((r) => r.name));
   const unknown = names.filter((name) => !known.has(name));
   if (unknown.length > 0) throw new ApiError('not_found', `there is no user ${unknown.join(', ')}`);
+  const deleted = sortNames(rows.filter((r) => r.kind === 'gone').map((r) => r.name));
+  if (deleted.length > 0) throw new ApiError('gone', `the account${deleted.length > 1 ? 's' : ''} ${deleted.join(', ')} ${deleted.length > 1 ? 'were' : 'was'} deleted`);
   const blocking = sortNames(rows.filter((r) => r.kind === 'block').map((r) => r.name));
   if (blocking.length > 0) throw new ApiError('forbidden', `${blocking.join(', ')} ${blocking.length > 1 ? 'do' : 'does'} not accept your messages`);
 }
@@ -122,4 +124,25 @@ export async function changeMembers(db: Database, caller: string, id: string, re
     void tx.execute('UPDATE groups SET owner = ?, version = ?, deleted_at = ? WHERE id = ?', [owner, version + 1, decision.owner === null ? now : null, id]);
     return toGroup({ ...group, owner, version: version + 1 }, decision.members);
   });
+}
+
+/**
+ * `username` leaves every group it is in, as if it had sent `{remove: [itself]}` to each (account deletion):
+ * an owner is succeeded by the member in the group longest (ties: lowest username), and the last member's
+ * leaving deletes the group. Runs inside the caller's write transaction, which holds lockWrites.
+ */
+export async function leaveAllGroups(tx: WriteTransaction, username: string, now: number): Promise<void> {
+  const mine = await tx.select<{ group_id: string }>('SELECT group_id FROM group_members WHERE username = ?', [username]);
+  for (const { group_id: id } of mine) {
+    const group = (await tx.select<GroupSqlRow>('SELECT id, owner, created_at, version, deleted_at FROM groups WHERE id = ?', [id]))[0];
+    if (!group || group.deleted_at !== null) continue;
+    const rows = await tx.select<MemberSqlRow>('SELECT group_id, username, joined_version FROM group_members WHERE group_id = ?', [id]);
+    const members: Member[] = rows.map((r) => ({ username: r.username, joinedVersion: Number(r.joined_version) }));
+    const version = Number(group.version);
+    const decision = decideChange({ owner: group.owner!, version, members }, username, { remove: [username] }, Number.MAX_SAFE_INTEGER);
+    if (!decision.ok) throw new Error(`leaving group ${id}: ${decision.message}`);
+    void tx.execute('DELETE FROM group_members WHERE group_id = ? AND username = ?', [id, username]);
+    const owner = decision.owner ?? group.owner!;
+    void tx.execute('UPDATE groups SET owner = ?, version = ?, deleted_at = ? WHERE id = ?', [owner, version + 1, decision.owner === null ? now : null, id]);
+  }
 }

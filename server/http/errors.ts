@@ -5,21 +5,26 @@ import type { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../core/protocol/constants.js';
 import { describeIssues } from '../../core/protocol/schemas.js';
 
+/** v1's codes, and v2's (PROTOCOL.md "v2"), which core's v1 ErrorCode list does not have. */
+export type ServerErrorCode = ErrorCode | 'gone' | 'members_changed' | 'quota_exceeded';
+const V2_STATUS = { gone: 410, members_changed: 409, quota_exceeded: 413 } as const;
+const statusOf = (code: ServerErrorCode): number => (code in V2_STATUS ? V2_STATUS[code as keyof typeof V2_STATUS] : ERROR_STATUS[code as ErrorCode]);
+
 export class ApiError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: ServerErrorCode,
     message: string,
   ) {
     super(message);
   }
 
   get status(): number {
-    return ERROR_STATUS[this.code];
+    return statusOf(this.code);
   }
 }
 
-export function sendError(res: Response, code: ErrorCode, message: string): void {
-  res.status(ERROR_STATUS[code]).json({ error: { code, message } });
+export function sendError(res: Response, code: ServerErrorCode, message: string): void {
+  res.status(statusOf(code)).json({ error: { code, message } });
 }
 
 /** Parses `input` with a shared schema, or throws a 400 naming the field and why. */

@@ -24,6 +24,8 @@ export interface RateLimits {
   login: RequestHandler;
   /** POST /users/:username/password: wrong current passwords, counted like failed logins. */
   passwordChange: RequestHandler;
+  /** POST /users/:username/recover: wrong recovery codes, counted like failed logins (its own per-user counter). */
+  recover: RequestHandler;
   registrationPerAddress: RequestHandler;
   /** Messages per user per minute; a pass-through when SENDS_PER_MINUTE is 0. */
   sendPerUser: RequestHandler;
@@ -142,6 +144,7 @@ export function createRateLimits(config: ServerConfig, deviceCredentials: Device
   const perCredential = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
   const perUserLogin = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
   const perUserPasswordChange = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
+  const perUserRecover = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
   const registrations = new WindowCounter(config.registrationsPerAddress, config.registrationWindowSeconds * 1000);
 
   const failureChecks =
@@ -181,6 +184,7 @@ export function createRateLimits(config: ServerConfig, deviceCredentials: Device
   return {
     login: failureGuard(failureChecks(perUserLogin)),
     passwordChange: failureGuard(failureChecks(perUserPasswordChange)),
+    recover: failureGuard(failureChecks(perUserRecover)),
     registrationPerAddress: (req, res, next) => {
       const key = req.ip ?? '';
       const wait = registrations.blockedFor(key);

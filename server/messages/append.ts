@@ -21,6 +21,7 @@ export type AppendResult =
   | { outcome: 'repeated'; record: AnyMessageRecord }
   | { outcome: 'conflict' }
   | { outcome: 'unknown-recipient' }
+  | { outcome: 'gone' }
   | { outcome: 'blocked' }
   | { outcome: 'not-member' }
   | { outcome: 'alone' }
@@ -44,7 +45,7 @@ interface Pending {
 }
 
 interface Fact {
-  kind: 'seq' | 'id' | 'user' | 'block' | 'member';
+  kind: 'seq' | 'id' | 'user' | 'gone' | 'block' | 'member';
   value: string | number;
   bytes: string | number;
 }
@@ -68,6 +69,8 @@ async function readFacts(tx: WriteTransaction, batch: Pending[]): Promise<Fact[]
   ];
   const params: unknown[] = [...ids, ...names];
   if (recipients.length > 0) {
+    parts.push(`SELECT 'gone' AS kind, username AS value, 0 AS bytes FROM users WHERE username IN (${placeholders(recipients.length)}) AND deleted_at IS NOT NULL`);
+    params.push(...recipients);
     parts.push(`SELECT 'block' AS kind, blocker || '/' || blocked AS value, 0 AS bytes FROM blocks
       WHERE blocker IN (${placeholders(recipients.length)}) AND blocked IN (${placeholders(senders.length)})`);
     params.push(...recipients, ...senders);
@@ -150,6 +153,7 @@ export class MessageAppender {
       const of = (kind: Fact['kind']) => facts.filter((f) => f.kind === kind);
       const known = new Set(of('user').map((f) => String(f.value)));
       const used = new Map(of('user').map((f) => [String(f.value), Number(f.bytes)]));
+      const deleted = new Set(of('gone').map((f) => String(f.value)));
       const blocks = new Set(of('block').map((f) => String(f.value)));
       const members = new Map<string, Set<string>>();
       for (const f of of('member')) {
@@ -169,6 +173,7 @@ export class MessageAppender {
         if (stored) return sameMessage(stored, sender, o) ? { outcome: 'repeated', record: toRecord(stored.row) } : { outcome: 'conflict' };
         if (o.kind === 'direct') {
           if (o.message.recipient !== sender && !known.has(o.message.recipient)) return { outcome: 'unknown-recipient' };
+          if (deleted.has(o.message.recipient)) return { outcome: 'gone' };
           if (blocks.has(`${o.message.recipient}/${sender}`)) return { outcome: 'blocked' };
         } else {
           const current = members.get(o.message.group);

@@ -30,7 +30,7 @@ describe('blocking', () => {
     const put = await block(carol, 'dave');
     expect(put.status).toBe(204);
     expect(put.text).toBe('');
-    expect(put.headers.get('x-auth-token')).toMatch(/^v1\.carol\./);
+    expect(put.headers.get('x-auth-token')).toMatch(/^v2\.carol\./);
     expect((await block(carol, 'alice')).status).toBe(204);
     expect((await block(carol, 'alice')).status).toBe(204); // again: no change
     expect(await blocked(carol)).toEqual({ blocked: ['alice', 'dave'] });

@@ -49,7 +49,7 @@ describe('DELETE /messages/{id}', () => {
     const reply = await erase('alice', message.id);
     expect(reply.status).toBe(204);
     expect(reply.text).toBe('');
-    expect(reply.headers.get('x-auth-token')).toMatch(/^v1\.alice\./);
+    expect(reply.headers.get('x-auth-token')).toMatch(/^v2\.alice\./);
     const [row] = await select<Record<string, unknown>>('SELECT session_key, sender_session_key, body, signature, deleted_at FROM messages WHERE id = ?', [message.id]);
     expect(row).toMatchObject({ session_key: null, sender_session_key: null, body: null, signature: null });
     expect(Number(row!.deleted_at)).toBeGreaterThanOrEqual(before - 1000);

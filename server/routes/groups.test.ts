@@ -30,7 +30,7 @@ describe('POST /groups', () => {
     const before = Date.now();
     const reply = await create('carol', ['bob', 'alice'], id);
     expect(reply.status).toBe(201);
-    expect(reply.headers.get('x-auth-token')).toMatch(/^v1\.carol\./);
+    expect(reply.headers.get('x-auth-token')).toMatch(/^v2\.carol\./);
     const g = groupSchema.strict().parse(reply.body);
     expect(g).toEqual({ id, members: ['alice', 'bob', 'carol'], owner: 'carol', createdAt: g.createdAt, version: 1 });
     expect(Date.parse(g.createdAt)).toBeGreaterThanOrEqual(before - 1000);

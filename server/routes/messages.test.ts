@@ -31,7 +31,7 @@ describe('POST /messages', () => {
     const header = messageHeaderSchema.strict().parse(reply.body);
     expect(header).toMatchObject({ id: message.id, sender: 'alice', recipient: 'bob' });
     expect(Date.parse(header.timestamp)).toBeGreaterThanOrEqual(before - 1000);
-    expect(reply.headers.get('x-auth-token')).toMatch(/^v1\.alice\./);
+    expect(reply.headers.get('x-auth-token')).toMatch(/^v2\.alice\./);
     const stored = await call(url, 'GET', `/messages/${message.id}`, { token: bob.token });
     expect(messageRecordSchema.strict().parse(stored.body)).toEqual({ ...message, sender: 'alice', format: 1, timestamp: header.timestamp, seq: header.seq });
   });

@@ -49,6 +49,8 @@ function answer(res: Response, outgoing: Outgoing, result: AppendResult): void {
       throw new ApiError('conflict', `a different message with id ${id} already exists`);
     case 'unknown-recipient':
       throw new ApiError('not_found', `there is no user ${outgoing.kind === 'direct' ? outgoing.message.recipient : ''}`);
+    case 'gone':
+      throw new ApiError('gone', `the account ${outgoing.kind === 'direct' ? outgoing.message.recipient : ''} was deleted`);
     case 'blocked':
       throw new ApiError('forbidden', 'the recipient does not accept your messages');
     case 'not-member':

@@ -16,7 +16,7 @@ describe('POST /login', () => {
   it('answers 200 with a token for the right authHash', async () => {
     const reply = await call(url, 'POST', '/login', { body: { username: 'alice', authHash: alice.authHash } });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ username: 'alice', token: expect.stringMatching(/^v1\.alice\./) });
+    expect(reply.body).toEqual({ username: 'alice', token: expect.stringMatching(/^v2\.alice\./) });
   });
 
   it('answers a wrong password and an unknown user identically', async () => {

@@ -75,7 +75,7 @@ describe('POST /users', () => {
   });
 
   it('answers 403 when registration is closed', async () => {
-    const closed = await startTestServer({ openRegistration: false });
+    const closed = await startTestServer({ registration: 'closed' });
     try {
       const reply = await call(closed.url, 'POST', '/users', { body: registration('reg_closed') });
       expect(reply.status).toBe(403);
@@ -87,23 +87,25 @@ describe('POST /users', () => {
 });
 
 describe('GET /users', () => {
+  // USER_DIRECTORY=signed-in (the default): listing needs a token; directory.test.ts covers both modes.
+  let token = '';
   beforeAll(async () => {
-    for (const name of ['list_b', 'list_a', 'list_c', 'list_a_2', 'other_1']) await register(url, name);
+    for (const name of ['list_b', 'list_a', 'list_c', 'list_a_2', 'other_1']) token = (await register(url, name)).token;
   });
 
   it('lists users ordered by username with q, after and limit', async () => {
-    const all = await call(url, 'GET', '/users?q=list_');
+    const all = await call(url, 'GET', '/users?q=list_', { token });
     expect(usersResponseSchema.parse(all.body).users.map((u) => u.username)).toEqual(['list_a', 'list_a_2', 'list_b', 'list_c']);
-    const page = await call(url, 'GET', '/users?q=list_&after=list_a_2&limit=1');
+    const page = await call(url, 'GET', '/users?q=list_&after=list_a_2&limit=1', { token });
     expect(page.body.users.map((u: { username: string }) => u.username)).toEqual(['list_b']);
-    const everyone = await call(url, 'GET', '/users');
+    const everyone = await call(url, 'GET', '/users', { token });
     const names = everyone.body.users.map((u: { username: string }) => u.username) as string[];
     expect(names).toEqual([...names].sort());
     expect(names).toContain('other_1');
   });
 
   it('treats _ in q literally, not as a wildcard', async () => {
-    const reply = await call(url, 'GET', '/users?q=list_a_');
+    const reply = await call(url, 'GET', '/users?q=list_a_', { token });
     expect(reply.body.users.map((u: { username: string }) => u.username)).toEqual(['list_a_2']);
   });
 
@@ -116,7 +118,7 @@ describe('GET /users', () => {
     ['page=2', /unknown field: page/],
     ['limit=1&limit=2', /limit/],
   ])('refuses %s with 400', async (query, message) => {
-    const reply = await call(url, 'GET', `/users?${query}`);
+    const reply = await call(url, 'GET', `/users?${query}`, { token });
     expect(reply.status).toBe(400);
     expect(reply.body.error.message).toMatch(message);
   });
@@ -137,7 +139,7 @@ describe('GET /users/:username', () => {
     expect(byBob.headers.get('x-auth-token')).toBeTruthy();
     const byAlice = await call(url, 'GET', '/users/prof_alice', { token: alice.token });
     expect(Object.keys(byAlice.body).sort()).toEqual(
-      ['createdAt', 'encryptedPrivateKey', 'fingerprint', 'kdfIterations', 'kdfSalt', 'publicKey', 'username'].sort(),
+      ['createdAt', 'encryptedPrivateKey', 'fingerprint', 'kdfIterations', 'kdfSalt', 'publicKey', 'recovery', 'username'].sort(),
     );
   });
 

@@ -4,5 +4,6 @@ import * as initial from './001-initial.js';
 import * as sentBytes from './002-sent-bytes.js';
 import * as blocks from './003-blocks.js';
 import * as groups from './004-groups.js';
+import * as accounts from './005-accounts.js';
 
-export const migrations = [initial, sentBytes, blocks, groups];
+export const migrations = [initial, sentBytes, blocks, groups, accounts];

@@ -1,0 +1,51 @@
+// DELETE /users/{u} (PROTOCOL.md "Accounts (v2)", Deleting an account), in one write transaction under the
+// message writers' lock (so no message or membership change interleaves): the password is checked, the user
+// leaves every group (owner handover by the rule of "Groups"; the last member's leaving deletes the group),
+// sessions, recovery code, blocks (both ways), the user's wrapped keys and mailbox rows go, and the users row
+// keeps only the name (taken for good), its creation time and `deleted_at`. Messages already delivered stay
+// with their other participants.
+import type { Database } from '../db/database.js';
+import type { WriteTransaction } from '../db/write-transaction.js';
+import { checkPassword } from '../auth/passwords.js';
+import { leaveAllGroups } from '../groups/store.js';
+import { ApiError } from '../http/errors.js';
+import { lockWrites } from '../messages/append.js';
+
+/**
+ * The user's attachments. None exist yet (PROTOCOL.md "Attachments" is not built); when they are, their
+ * rows and stored bytes are erased here, in the same transaction.
+ */
+function eraseAttachments(_tx: WriteTransaction, _username: string): void {}
+
+/**
+ * PROTOCOL.md "Key transparency": account deletion appends a key-log entry with an empty publicKey. The key
+ * log is not built yet; this is the one place that appends it, in the same transaction as the deletion.
+ */
+function appendKeyLogDeletion(_tx: WriteTransaction, _username: string, _timestamp: number): void {}
+
+export async function deleteAccount(db: Database, username: string, authHash: Uint8Array): Promise<void> {
+  await db.writes.run(async (tx) => {
+    await lockWrites(db, tx);
+    const rows = await tx.select<{ server_salt: Buffer; password_hash: Buffer; deleted_at: number | string | null }>(
+      'SELECT server_salt, password_hash, deleted_at FROM users WHERE username = ?',
+      [username],
+    );
+    const row = rows[0];
+    const stored = row && row.deleted_at === null ? { serverSalt: Buffer.from(row.server_salt), passwordHash: Buffer.from(row.password_hash) } : undefined;
+    if (!checkPassword(stored, authHash) || !stored) throw new ApiError('unauthorized', 'the current password is wrong');
+    const now = Date.now();
+    await leaveAllGroups(tx, username, now);
+    void tx.execute('DELETE FROM sessions WHERE username = ?', [username]);
+    void tx.execute('DELETE FROM recovery_codes WHERE username = ?', [username]);
+    void tx.execute('DELETE FROM blocks WHERE blocker = ? OR blocked = ?', [username, username]);
+    void tx.execute('DELETE FROM message_keys WHERE username = ?', [username]);
+    void tx.execute('DELETE FROM mailbox WHERE username = ?', [username]);
+    eraseAttachments(tx, username);
+    void tx.execute(
+      `UPDATE users SET public_key = '', encrypted_private_key = '', kdf_salt = '', kdf_iterations = 0,
+       server_salt = ?, password_hash = ?, deleted_at = ? WHERE username = ?`,
+      [Buffer.alloc(0), Buffer.alloc(0), now, username],
+    );
+    appendKeyLogDeletion(tx, username, now);
+  });
+}
