@@ -39,10 +39,15 @@ export const passwd: Command = async (ctx) => {
   }, current);
 };
 
+/** Each command signs in for itself and keeps no session: only `--everywhere` has anything to end. */
 export const logout: Command = async (ctx) => {
+  if (!ctx.args.everywhere) {
+    ctx.out('Nothing to sign out of here: each command signs in for itself and keeps no session on this device. To end every session of your account (every device): encrypted-chat logout --everywhere');
+    return 0;
+  }
   const client = await ctx.signedIn();
   const username = (await client.currentAccount())!.username;
-  await client.logout();
-  ctx.out(`Signed out: every session of ${username} on the server has ended.`);
+  await client.logout({ everywhere: true });
+  ctx.out(`Signed out everywhere: every session of ${username} on the server has ended.`);
   return 0;
 };

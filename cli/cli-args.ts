@@ -27,11 +27,13 @@ export interface CliArgs {
   remove: boolean;
   /** messages/watch --ids */
   ids: boolean;
+  /** logout --everywhere */
+  everywhere: boolean;
   limit?: number;
   positionals: string[];
 }
 
-type CommandOption = 'peer' | 'group' | 'json' | 'limit' | 'ids' | 'remove' | 'new-password-file';
+type CommandOption = 'peer' | 'group' | 'json' | 'limit' | 'ids' | 'remove' | 'everywhere' | 'new-password-file';
 
 const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
   register: [],
@@ -51,7 +53,7 @@ const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
   block: [],
   unblock: [],
   passwd: ['new-password-file'],
-  logout: [],
+  logout: ['everywhere'],
 };
 
 /** A file or folder name: not empty, no NUL, a sane length. */
@@ -82,6 +84,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         json: { type: 'boolean' },
         remove: { type: 'boolean' },
         ids: { type: 'boolean' },
+        everywhere: { type: 'boolean' },
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -93,15 +96,23 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const [first, ...rest] = positionals;
   const help = values.help ?? false;
   if (first === undefined) {
-    if (help) return { command: null, help, json: false, remove: false, ids: false, positionals: [] };
+    if (help) return { command: null, help, json: false, remove: false, ids: false, everywhere: false, positionals: [] };
     throw new UsageError('missing command (run "encrypted-chat --help")');
   }
   if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`unknown command "${first}" (run "encrypted-chat --help")`);
   const command = first as CommandName;
-  const args: CliArgs = { command, help, json: values.json ?? false, remove: values.remove ?? false, ids: values.ids ?? false, positionals: rest };
+  const args: CliArgs = {
+    command,
+    help,
+    json: values.json ?? false,
+    remove: values.remove ?? false,
+    ids: values.ids ?? false,
+    everywhere: values.everywhere ?? false,
+    positionals: rest,
+  };
   if (help) return args;
 
-  for (const name of ['peer', 'group', 'json', 'limit', 'ids', 'remove', 'new-password-file'] as const) {
+  for (const name of ['peer', 'group', 'json', 'limit', 'ids', 'remove', 'everywhere', 'new-password-file'] as const) {
     if (values[name] !== undefined && !COMMAND_OPTIONS[command].includes(name)) {
       throw new UsageError(`--${name} does not apply to "${command}"`);
     }

@@ -1,15 +1,29 @@
 // CLI side: the commands about other people — users (search), fingerprint, trust, disown, block and unblock.
+import { toChatError } from '../core/api/errors.js';
 import type { Command } from './context.js';
 import { safeLine } from './output.js';
 
+/** Without signing in where the server's directory is public; a server that lists users only to its members (the v2 default) asks for the password. */
 export const users: Command = async (ctx) => {
+  const prefix = ctx.args.positionals[0] ?? '';
   const client = await ctx.client();
+  let names: string[] | null;
   try {
-    for (const name of await client.searchUsers(ctx.args.positionals[0] ?? '')) ctx.out(safeLine(name));
-    return 0;
+    names = await client.searchUsers(prefix).catch((error: unknown) => {
+      if (toChatError(error).info.code === 'unauthorized') return null;
+      throw error;
+    });
   } finally {
     await client.close();
   }
+  if (names === null) {
+    return ctx.withSession(async (signedIn) => {
+      for (const name of await signedIn.searchUsers(prefix)) ctx.out(safeLine(name));
+      return 0;
+    });
+  }
+  for (const name of names) ctx.out(safeLine(name));
+  return 0;
 };
 
 export const fingerprintCommand: Command = (ctx) =>

@@ -1,5 +1,6 @@
 // CLI side: what every command shares — where its settings and keys live, how it signs in and how it prints.
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { ChatClient, type ChatClientOptions } from '../core/client/chat-client.js';
 import { ChatError } from '../core/api/errors.js';
 import type { ChatEvent } from '../core/api/view.js';
@@ -86,6 +87,7 @@ export class CliContext {
       serverUrl: await this.serverUrl(),
       store: this.store,
       transport: transportWithCa(await this.caCertificate()),
+      device: `Terminal, ${hostname()}`,
     };
     const client = this.io.newClient ? this.io.newClient(options) : new ChatClient(options);
     this.clients.add(client);

@@ -43,7 +43,7 @@ Commands:
   block NAME            have the server refuse NAME's messages to you
   unblock NAME          undo block
   passwd                change your password
-  logout                end every session of your account on the server
+  logout --everywhere   end every session of your account on the server (every device)
 
 ${GLOBAL}
 
@@ -150,9 +150,12 @@ Unblocks NAME: their messages reach you again.`,
 Changes your password: your private key is sealed again under the new password, and every older session
 ends. The current password comes from the usual sources; the new one from ENCRYPTED_CHAT_NEW_PASSWORD,
 --new-password-file FILE, or a hidden prompt (asked twice).`,
-  logout: `Usage: encrypted-chat logout
+  logout: `Usage: encrypted-chat logout --everywhere
 
-Signs in and then out, which ends every session of your account on the server (all tokens issued before).`,
+  --everywhere  sign in, then end every session of your account on the server: every device (the desktop
+                app, browsers, a running watch) has to sign in again
+
+Without --everywhere there is nothing to end: each command signs in for itself and keeps no session here.`,
 };
 
 export function commandHelp(command: CommandName): string {

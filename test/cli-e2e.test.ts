@@ -61,7 +61,7 @@ describe('encrypted-chat (terminal client) against the real server', () => {
     const fingerprint = await cli('alice', ['fingerprint'], { password: alicePw });
     expect(a.stdout).toContain(fingerprint.stdout.trim().split(': ')[1]);
 
-    expect((await cli('alice', ['users'])).stdout.split('\n')).toEqual(expect.arrayContaining(['alice', 'bob']));
+    expect((await cli('alice', ['users'], { password: alicePw })).stdout.split('\n')).toEqual(expect.arrayContaining(['alice', 'bob']));
     expect((await cli('alice', ['send', 'bob', 'Hi Bob, ✓ from alice'], { password: alicePw })).code).toBe(0);
     const fromStdin = await cli('bob', ['send', 'ALICE'], { password: bobPw, input: 'Hi Alice\nsecond line\n' });
     expect(fromStdin.code).toBe(0);

@@ -29,7 +29,7 @@ beforeAll(async () => {
   openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', 'server.pem',
     '-extfile', 'server.ext');
   caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
-  server = await startServerProcess({ env: { TLS_CERT: join(dir, 'server.pem'), TLS_KEY: join(dir, 'server.key') } });
+  server = await startServerProcess({ env: { TLS_CERT: join(dir, 'server.pem'), TLS_KEY: join(dir, 'server.key'), USER_DIRECTORY: 'public' } });
 }, 60_000);
 
 afterAll(async () => {

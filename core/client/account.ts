@@ -24,6 +24,8 @@ export interface AccountOptions {
   progress(progress: Progress): void;
   /** Takes the session the moment its key passed the checks (a later step may still fail). */
   hold(session: Session): void;
+  /** What the account's device list calls this device (PROTOCOL.md "Accounts (v2)", `device`). */
+  device?: string | undefined;
 }
 
 type SealedKey = KdfParameters & { encryptedPrivateKey: string };
@@ -58,7 +60,7 @@ export class Account {
       progress(step, step === 'generating_key' && fraction === 0 ? null : fraction);
     });
     try {
-      const grant = await api.createUser(account.request);
+      const grant = await api.createUser(account.request, this.#options.device);
       await this.#memory.keepCredential(username, grant.deviceCredential);
       api.useToken(grant.token);
       const profile = await api.ownProfile(username);
@@ -139,7 +141,7 @@ export class Account {
 
   /** POST /login with this device's credential; holds the token. */
   async signIn(username: string, authHash: string): Promise<void> {
-    const grant = await this.#options.api.login(username, authHash, await this.#memory.credentialHeaders(username));
+    const grant = await this.#options.api.login(username, authHash, await this.#memory.credentialHeaders(username), this.#options.device);
     this.#options.api.useToken(grant.token);
     await this.#memory.keepCredential(username, grant.deviceCredential);
   }

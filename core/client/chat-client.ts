@@ -113,10 +113,11 @@ export class ChatClient {
     return this.#session ? this.#accountView() : null;
   }
 
-  async logout(): Promise<void> {
+  /** Ends this session on the server; with `everywhere`, every session of the account (every device). */
+  async logout(options: { everywhere?: boolean } = {}): Promise<void> {
     return this.#guard(async () => {
       if (!this.#session) return;
-      const failure = await this.#parts.api.logout().then(
+      const failure = await this.#parts.api.logout(options.everywhere === true).then(
         () => null,
         (error: unknown) => error,
       );

@@ -2,6 +2,7 @@
 // and of (its modules, wired to one another and to the facade's session, events and write queue).
 import { MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS } from '../protocol/constants.js';
 import { ChatError } from '../api/errors.js';
+import { DEVICE_MAX_CHARS, deviceSchema } from '../protocol/schemas-accounts.js';
 import { groupKey, targetOf } from '../api/conversation-key.js';
 import type { ChatEvent, ConnectionState, MessageView, Progress } from '../api/view.js';
 import { Account } from './account.js';
@@ -34,6 +35,8 @@ export interface ChatClientOptions {
   reconnectDelaysMs?: number[];
   /** The time now, in ms (tests move it on; default Date.now). */
   clock?: () => number;
+  /** What this device is called in the account's device list, e.g. "Terminal, myhost" (1–64 chars). */
+  device?: string;
 }
 
 export interface SessionOptions {
@@ -75,7 +78,8 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
   const api = new ServerApi(new HttpApi(serverUrl, options.transport ?? {}));
   const kdfIterations = kdfIterationsOf(options);
   const progress = (progress: Progress) => emit({ type: 'progress', progress });
-  const account = new Account({ api, store: options.store, serverUrl, kdfIterations, progress, hold: hooks.hold });
+  const device = options.device === undefined ? undefined : deviceName(options.device);
+  const account = new Account({ api, store: options.store, serverUrl, kdfIterations, progress, hold: hooks.hold, device });
   const keys = new KeyDirectory(api, session, (change) => emit({ type: 'key_changed', change }));
   const listings = new Listings(api, session);
   const reader = new MessageReader(api, keys, listings, session);
@@ -134,6 +138,15 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
   const conversations = new Conversations(listings, session, exclusive);
   const live = new LiveConnection({ api, sync, reconnectDelaysMs: options.reconnectDelaysMs, exclusive, onState }, hooks.liveLoss);
   return { api, account, keys, reader, views, actions, groups, sync, sender, contacts, conversations, live };
+}
+
+/** A device name as the protocol takes it: whatever the caller made of its platform, cut to 64 characters. */
+function deviceName(device: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is taken out
+  const cleaned = [...device.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim()].slice(0, DEVICE_MAX_CHARS).join('');
+  const parsed = deviceSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ChatError('invalid_input', 'The device name must be 1 to 64 characters.');
+  return parsed.data;
 }
 
 function kdfIterationsOf(options: ChatClientOptions): number {

@@ -86,8 +86,8 @@ export class ServerApi {
     return parseAnswer(healthResponseSchema, response.data, 'GET /health').version;
   }
 
-  async createUser(request: RegisterRequest): Promise<Grant> {
-    const response = await this.#http.raw('POST', '/users', { body: request });
+  async createUser(request: RegisterRequest, device?: string): Promise<Grant> {
+    const response = await this.#http.raw('POST', '/users', { body: device === undefined ? request : { ...request, device } });
     if (response.status === 409) throw new ChatError('username_taken', `The username ${request.username} is already taken.`);
     if (response.status === 403) throw new ChatError('forbidden', 'This server does not accept new accounts.');
     if (response.status !== 201) throw unexpected(response, 'POST /users');
@@ -96,8 +96,8 @@ export class ServerApi {
     return grant(token.token, response);
   }
 
-  async login(username: string, authHash: string, headers: Record<string, string>): Promise<Grant> {
-    const response = await this.#http.raw('POST', '/login', { body: { username, authHash }, headers });
+  async login(username: string, authHash: string, headers: Record<string, string>, device?: string): Promise<Grant> {
+    const response = await this.#http.raw('POST', '/login', { body: device === undefined ? { username, authHash } : { username, authHash, device }, headers });
     if (response.status === 401) throw wrongPassword();
     if (response.status !== 200) throw unexpected(response, 'POST /login');
     const token = parseAnswer(tokenResponseSchema, response.data, 'POST /login');
@@ -113,8 +113,9 @@ export class ServerApi {
     return grant(token.token, response);
   }
 
-  async logout(): Promise<void> {
-    await this.#http.callEmpty('POST', '/logout', { auth: true });
+  /** POST /logout: this session; with `everywhere`, every session of the account (v2). */
+  async logout(everywhere = false): Promise<void> {
+    await this.#http.callEmpty('POST', '/logout', everywhere ? { auth: true, body: { everywhere: true } } : { auth: true });
   }
 
   /** The signed-in account's own profile, with its sealed private key. */
@@ -136,7 +137,8 @@ export class ServerApi {
 
   /** Usernames starting with `q` (what else the server lists is dropped). */
   async searchUsers(q: string): Promise<string[]> {
-    const { data } = await this.#http.call('GET', '/users', usersResponseSchema, { query: { q: q || undefined, limit: 50 } });
+    // v2 servers list users only to those signed in (USER_DIRECTORY=signed-in, the default).
+    const { data } = await this.#http.call('GET', '/users', usersResponseSchema, { auth: this.signedIn, query: { q: q || undefined, limit: 50 } });
     return data.users.map((u) => u.username).filter((u) => u.startsWith(q));
   }
 

@@ -12,6 +12,10 @@ import { SettingsStore } from './settings-store.js';
 import { osKeychain, probeKeychain, StaySignedInStore, type Keychain } from './stay-signed-in.js';
 
 /** What the core asks of the app shell (Electron in the app, stand-ins in tests). */
+const PLATFORMS: Record<string, string> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+/** What the account's device list calls this app. */
+const DESKTOP_DEVICE = `Desktop, ${PLATFORMS[process.platform] ?? process.platform}`;
+
 export type DesktopEffects = Pick<SessionHostDeps, 'emit' | 'isWindowFocused' | 'showNotification' | 'setUnreadCount' | 'openExternal' | 'logProblem'>;
 
 export interface DesktopCore {
@@ -37,8 +41,8 @@ export function createDesktopCore(params: {
     clientStore: new FileStore(path.join(params.userData, 'client-state')),
     transportFor: (pem) => transportWithCa(pem),
     clients: {
-      create: (options) => new ChatClient(options),
-      resume: (options, snapshot) => ChatClient.resume(options, snapshot),
+      create: (options) => new ChatClient({ ...options, device: DESKTOP_DEVICE }),
+      resume: (options, snapshot) => ChatClient.resume({ ...options, device: DESKTOP_DEVICE }, snapshot),
       checkServer: (url, transport) => ChatClient.checkServer(url, transport),
     },
     ...params.effects,

@@ -6,4 +6,14 @@ import { serveSession, type PageToWorker, type PortLike, type Session, type Work
 
 const port = self as unknown as PortLike<PageToWorker, WorkerToPage>;
 
-serveSession(port, (serverUrl, store) => new ChatClient({ serverUrl, store }) as unknown as Session);
+/** What the account's device list calls this browser, e.g. "Web, Firefox" (from the user agent, which is only a hint). */
+function browserName(agent: string): string {
+  if (/Firefox\//.test(agent)) return 'Firefox';
+  if (/Edg\//.test(agent)) return 'Edge';
+  if (/Chrom(e|ium)\//.test(agent)) return 'Chromium';
+  if (/Safari\//.test(agent)) return 'Safari';
+  return 'browser';
+}
+
+const device = `Web, ${browserName(self.navigator.userAgent)}`;
+serveSession(port, (serverUrl, store) => new ChatClient({ serverUrl, store, device }) as unknown as Session);
