@@ -132,7 +132,7 @@ describe('sessions', () => {
 
   it('password change takes exactly one of authHash and recoveryAuthHash', async () => {
     const user = await register(url, 'ses_pw_one');
-    for (const proof of [{}, { authHash: user.authHash, recoveryAuthHash: b64(64) }]) {
+    for (const proof of [{}, { authHash: user.authHash, recoveryAuthHash: b64(64) }] as Record<string, string>[]) {
       const reply = await call(url, 'POST', '/users/ses_pw_one/password', { token: user.token, body: passwordChange(proof) });
       expect(reply.status).toBe(400);
       expect(reply.body.error.message).toMatch(/exactly one of authHash/);
