@@ -89,7 +89,11 @@ export class ServerApi {
   async createUser(request: RegisterRequest, device?: string): Promise<Grant> {
     const response = await this.#http.raw('POST', '/users', { body: device === undefined ? request : { ...request, device } });
     if (response.status === 409) throw new ChatError('username_taken', `The username ${request.username} is already taken.`);
-    if (response.status === 403) throw new ChatError('forbidden', 'This server does not accept new accounts.');
+    if (response.status === 403) {
+      // Closed, or by invitation only (PROTOCOL.md "Accounts (v2)", registration): the server says which.
+      const invite = /invit/i.test(JSON.stringify(response.data ?? ''));
+      throw new ChatError('forbidden', invite ? 'This server takes new accounts by invitation only: ask its operator for an invite code.' : 'This server does not accept new accounts.');
+    }
     if (response.status !== 201) throw unexpected(response, 'POST /users');
     const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users');
     if (token.username !== request.username) throw new ChatError('protocol_violation', 'The server registered a different username.');
