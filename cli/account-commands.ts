@@ -1,5 +1,6 @@
 // CLI side: the account commands — register, login, passwd and logout.
-import type { Command } from './context.js';
+import { endSession, type Command } from './context.js';
+import { safeJson, safeLine, when } from './output.js';
 import { password } from './terminal.js';
 
 export const register: Command = async (ctx) => {
@@ -10,7 +11,7 @@ export const register: Command = async (ctx) => {
   await ctx.remember(client.serverUrl, account.username);
   ctx.out(`Registered ${account.username} on ${account.serverUrl}.`);
   ctx.out(`Your key fingerprint: ${account.fingerprint}`);
-  await client.close();
+  await endSession(client);
   return 0;
 };
 
@@ -20,7 +21,7 @@ export const login: Command = async (ctx) => {
   await ctx.remember(client.serverUrl, account.username);
   ctx.out(`Signed in as ${account.username} on ${account.serverUrl}.`);
   ctx.out(`Your key fingerprint: ${account.fingerprint}`);
-  await client.close();
+  await endSession(client);
   return 0;
 };
 
@@ -38,6 +39,26 @@ export const passwd: Command = async (ctx) => {
     return 0;
   }, current);
 };
+
+export const sessions: Command = (ctx) =>
+  ctx.withSession(async (client) => {
+    const [action, id] = ctx.args.positionals;
+    if (action === 'revoke') {
+      await client.revokeSession(id!);
+      ctx.out(`Ended session ${safeLine(id!)}: that device has to sign in again.`);
+      return 0;
+    }
+    const list = await client.sessions();
+    if (ctx.args.json) {
+      ctx.out(safeJson(list));
+      return 0;
+    }
+    for (const s of list) {
+      const mark = s.current ? '  (this command)' : '';
+      ctx.out(`${safeLine(s.id)}  ${safeLine(s.device ?? 'unnamed device')}  since ${when(s.createdAt)}, last seen ${when(s.lastSeenAt)}${mark}`);
+    }
+    return 0;
+  });
 
 /** Each command signs in for itself and keeps no session: only `--everywhere` has anything to end. */
 export const logout: Command = async (ctx) => {

@@ -53,6 +53,7 @@ const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
   block: [],
   unblock: [],
   passwd: ['new-password-file'],
+  sessions: ['json'],
   logout: ['everywhere'],
 };
 

@@ -1,5 +1,6 @@
 // CLI side: each command's own arguments (after the command's name), counted and checked with the ChatApi's
 // input schemas before anything runs — names, message ids, texts, emoji, group names and group references.
+import { sessionIdSchema } from '../core/protocol/schemas-accounts.js';
 import { z } from 'zod';
 import {
   groupNameSchema,
@@ -45,6 +46,7 @@ const POSITIONALS: Record<Exclude<CommandName, 'group'>, Count> = {
   block: [1, 1],
   unblock: [1, 1],
   passwd: [0, 0],
+  sessions: [0, 2],
   logout: [0, 0],
 };
 
@@ -105,6 +107,10 @@ export function checkPositionals(command: CommandName, rest: string[], options: 
   count(command, rest, toGroup ? [0, 1] : POSITIONALS[command]);
   const positionals = [...rest];
   if (command === 'users' && rest[0] !== undefined) positionals[0] = check(userSearchSchema, rest[0], 'PREFIX');
+  if (command === 'sessions' && rest.length > 0) {
+    if (rest[0] !== 'revoke' || rest.length !== 2) throw new UsageError('"sessions" takes nothing, or "revoke ID" (run "encrypted-chat sessions --help")');
+    positionals[1] = check(sessionIdSchema, rest[1], 'ID');
+  }
   if (NAMED_COMMANDS.has(command) && !toGroup && rest[0] !== undefined) {
     positionals[0] = check(typedUsernameSchema, rest[0], command === 'send' ? 'RECIPIENT' : 'NAME');
   }

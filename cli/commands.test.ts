@@ -132,3 +132,20 @@ describe('watch', () => {
     expect(result.stderr).toBe('');
   });
 });
+
+describe('sessions on the server', () => {
+  it('ends the session of each command when it is done, and logout ends every session only with --everywhere', async () => {
+    const fake = new FakeClient();
+    expect((await run(['messages'], fake)).code).toBe(0);
+    expect(fake.loggedOut).toBe('this');
+    const plain = new FakeClient();
+    const hint = await run(['logout'], plain);
+    expect(hint.code).toBe(0);
+    expect(hint.stdout).toContain('logout --everywhere');
+    expect(plain.calls).not.toContain('login');
+    const everywhere = new FakeClient();
+    const ended = await run(['logout', '--everywhere'], everywhere);
+    expect(ended.stdout).toContain('Signed out everywhere');
+    expect(everywhere.loggedOut).toBe('everywhere');
+  });
+});

@@ -1,5 +1,5 @@
 // CLI side: every command by name. Each signs in for itself (no token on disk), does one thing and ends the session.
-import { login, logout, passwd, register } from './account-commands.js';
+import { login, logout, passwd, register, sessions } from './account-commands.js';
 import { deleteCommand, edit, react, reply } from './change-commands.js';
 import { block, disown, fingerprintCommand, trust, unblock, users } from './contact-commands.js';
 import type { Command } from './context.js';
@@ -28,5 +28,6 @@ export const COMMAND_RUNNERS: Record<CommandName, Command> = {
   block,
   unblock,
   passwd,
+  sessions,
   logout,
 };

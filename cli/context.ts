@@ -95,9 +95,9 @@ export class CliContext {
     return client;
   }
 
-  /** Closes every client this command made (on a signal): live sync stops, the session is forgotten. */
+  /** Closes every client this command made (on a signal): live sync stops, the session ends on the server. */
   async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.clients].map((client) => client.close()));
+    await Promise.allSettled([...this.clients].map((client) => endSession(client)));
   }
 
   password(confirm = false): Promise<string> {
@@ -133,7 +133,7 @@ export class CliContext {
     try {
       return await work(client);
     } finally {
-      await client.close();
+      await endSession(client);
     }
   }
 
@@ -146,6 +146,16 @@ export class CliContext {
   err(line: string): void {
     this.io.stderr.write(`${safeText(line)}\n`);
   }
+}
+
+/**
+ * A command's session ends on the server when the command does (v2 keeps a session per sign-in): the
+ * account's device list then shows a terminal only while a command runs. A server that cannot be reached
+ * lets the token expire instead.
+ */
+export async function endSession(client: ChatClient): Promise<void> {
+  if (await client.currentAccount().catch(() => null)) await client.logout().catch(() => undefined);
+  await client.close();
 }
 
 /** One command: it runs to the end and gives the process's exit code. */

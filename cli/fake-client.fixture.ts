@@ -176,6 +176,11 @@ export class FakeClient {
   async startLive() {
     this.live(this.emit);
   }
+  /** The command ended its session on the server (logout of the current session, or --everywhere). */
+  loggedOut: 'this' | 'everywhere' | null = null;
+  async logout(options: { everywhere?: boolean } = {}) {
+    this.loggedOut = options.everywhere ? 'everywhere' : 'this';
+  }
   async close() {
     this.closed = true;
   }

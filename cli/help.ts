@@ -3,7 +3,7 @@ import { GROUP_HELP } from './group-help.js';
 
 export const COMMANDS = [
   'register', 'login', 'users', 'send', 'reply', 'edit', 'delete', 'react', 'messages', 'watch', 'group',
-  'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'logout',
+  'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'sessions', 'logout',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -43,6 +43,7 @@ Commands:
   block NAME            have the server refuse NAME's messages to you
   unblock NAME          undo block
   passwd                change your password
+  sessions [revoke ID]  list your account's sessions (devices), or end one
   logout --everywhere   end every session of your account on the server (every device)
 
 ${GLOBAL}
@@ -150,6 +151,13 @@ Unblocks NAME: their messages reach you again.`,
 Changes your password: your private key is sealed again under the new password, and every older session
 ends. The current password comes from the usual sources; the new one from ENCRYPTED_CHAT_NEW_PASSWORD,
 --new-password-file FILE, or a hidden prompt (asked twice).`,
+  sessions: `Usage: encrypted-chat sessions [--json]
+       encrypted-chat sessions revoke ID
+
+Lists the sessions of your account on the server, one per signed-in device (the desktop app, browsers, a
+running watch), with when each began and was last seen; the one of this command is marked "this command".
+"revoke ID" ends that session: its device has to sign in again. Each command signs in for itself and ends
+its own session when it is done, so a terminal shows up here only while a command runs.`,
   logout: `Usage: encrypted-chat logout --everywhere
 
   --everywhere  sign in, then end every session of your account on the server: every device (the desktop

@@ -13,6 +13,7 @@ import type { Refused } from './sender.js';
 import { checkServer } from './server-api.js';
 import type { Session } from './session.js';
 import { safeServerUrl } from './transport-safety.js';
+import { sessionIdSchema, type SessionInfo } from '../protocol/schemas-accounts.js';
 
 export type { Transport } from './http-api.js';
 export type { ChatClientOptions, SessionOptions } from './client-parts.js';
@@ -123,6 +124,22 @@ export class ChatClient {
       );
       await this.#endSession('You signed out.');
       if (failure && toChatError(failure).info.code !== 'unauthorized') throw failure;
+    });
+  }
+
+  /** The account's sessions on the server, one per signed-in device (v2; the window's devices list comes later). */
+  async sessions(): Promise<SessionInfo[]> {
+    return this.#guard(async () => {
+      this.#requireSession();
+      return this.#parts.api.sessions();
+    });
+  }
+
+  /** Ends one session of the account (another device's); the current one ends with logout(). */
+  async revokeSession(id: string): Promise<void> {
+    return this.#guard(async () => {
+      this.#requireSession();
+      if (!(await this.#parts.api.revokeSession(sessionIdSchema.parse(id)))) throw new ChatError('not_found', 'Your account has no such session (it may have ended already).');
     });
   }
 

@@ -26,6 +26,7 @@ import {
   type UserProfile,
 } from '../protocol/schemas.js';
 import { ChatError, wrongPassword } from '../api/errors.js';
+import { sessionsResponseSchema, type SessionInfo } from '../protocol/schemas-accounts.js';
 import { HttpApi, parseAnswer, type Method, type Transport } from './http-api.js';
 import { errorFromResponse } from './http-errors.js';
 import { safeServerUrl } from './transport-safety.js';
@@ -232,6 +233,21 @@ export class ServerApi {
     if (response.status === 403) throw new ChatError('forbidden', 'Only the group\'s owner can remove other members.');
     if (response.status !== 200) throw unexpected(response, 'POST /groups/{id}/members');
     return parseAnswer(groupSchema, response.data, 'POST /groups/{id}/members');
+  }
+
+  /** GET /sessions: the account's sessions (v2), exactly one of them the current one. */
+  async sessions(): Promise<SessionInfo[]> {
+    const { data } = await this.#http.call('GET', '/sessions', sessionsResponseSchema, { auth: true });
+    if (data.sessions.filter((s) => s.current).length !== 1) throw new ChatError('protocol_violation', 'The server listed your sessions without the one in use.');
+    return data.sessions;
+  }
+
+  /** DELETE /sessions/{id}: false when the account has no such session (404). */
+  async revokeSession(id: string): Promise<boolean> {
+    const response = await this.#http.raw('DELETE', `/sessions/${id}`, { auth: true });
+    if (response.status === 404) return false;
+    if (response.status !== 204 && response.status !== 200) throw unexpected(response, 'DELETE /sessions/{id}');
+    return true;
   }
 
   /** PUT or DELETE /blocks/{u}; 'not_found' (404) is either no such user or no blocking on this server. */
