@@ -1,12 +1,10 @@
 // 004 on a database filled by the v1 schema (migrations 001–003 only): every stored message reads back
 // through the API byte for byte, now with `format: 1`, and the quota bookkeeping is untouched.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Sequelize } from 'sequelize';
-import { SequelizeStorage, Umzug } from 'umzug';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { b64, databaseAt, insertUsers } from '../../testing/old-database.js';
 import { freshDatabaseUrl } from '../../../test/support/database.js';
-import { call, KEYS, startTestServer } from '../../testing/harness.js';
-import { parseDatabaseUrl } from '../database-url.js';
+import { call, startTestServer } from '../../testing/harness.js';
 import * as initial from './001-initial.js';
 import * as sentBytes from './002-sent-bytes.js';
 import * as blocks from './003-blocks.js';
@@ -16,34 +14,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function connect(url: string): Sequelize {
-  const target = parseDatabaseUrl(url);
-  return target.dialect === 'sqlite'
-    ? new Sequelize({ dialect: 'sqlite', storage: target.storage, logging: false })
-    : new Sequelize(target.url, { dialect: 'postgres', logging: false });
-}
-
-const b64 = (n: number) => randomBytes(n).toString('base64');
 
 describe('migration 004-groups on a v1 database', () => {
   it('keeps every stored message readable, byte for byte, as format 1', async () => {
     const url = await freshDatabaseUrl();
-    const old = connect(url);
-    await new Umzug({
-      migrations: [initial, sentBytes, blocks].map((m) => ({ name: m.name, up: m.up, down: m.down })),
-      context: old.getQueryInterface(),
-      storage: new SequelizeStorage({ sequelize: old, tableName: 'schema_migrations' }),
-      logger: undefined,
-    }).up();
+    const old = await databaseAt(url, [initial, sentBytes, blocks]);
     const authHash = randomBytes(64);
-    for (const username of ['alice', 'bob']) {
-      const salt = randomBytes(16);
-      await old.query(
-        `INSERT INTO users (username, public_key, encrypted_private_key, kdf_salt, kdf_iterations, server_salt, password_hash, token_generation, created_at, sent_bytes)
-         VALUES (?, ?, ?, ?, 210000, ?, ?, 0, 1, 0)`,
-        { replacements: [username, KEYS.valid.alice, b64(2400), b64(16), salt, createHash('sha512').update(salt).update(authHash).digest()] },
-      );
-    }
+    await insertUsers(old, ['alice', 'bob'], authHash, { tokenGeneration: 0, createdAt: 1 });
     const stored = [
       { sender: 'alice', recipient: 'bob' },
       { sender: 'bob', recipient: 'alice' },

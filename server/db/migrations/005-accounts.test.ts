@@ -1,12 +1,10 @@
 // 005 on a database made by migrations 001–004 and filled the old way: users, a direct message and a group
 // survive it intact, accounts sign in (a new session each), and tokens of the v1 form are ended cleanly.
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { Sequelize } from 'sequelize';
-import { SequelizeStorage, Umzug } from 'umzug';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { b64, databaseAt, insertUsers } from '../../testing/old-database.js';
 import { freshDatabaseUrl } from '../../../test/support/database.js';
-import { call, KEYS, startTestServer } from '../../testing/harness.js';
-import { parseDatabaseUrl } from '../database-url.js';
+import { call, startTestServer } from '../../testing/harness.js';
 import { loadTokenSecret } from '../../auth/tokens.js';
 import * as initial from './001-initial.js';
 import * as sentBytes from './002-sent-bytes.js';
@@ -18,34 +16,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function connect(url: string): Sequelize {
-  const target = parseDatabaseUrl(url);
-  return target.dialect === 'sqlite'
-    ? new Sequelize({ dialect: 'sqlite', storage: target.storage, logging: false })
-    : new Sequelize(target.url, { dialect: 'postgres', logging: false });
-}
-
-const b64 = (n: number) => randomBytes(n).toString('base64');
 
 describe('migration 005-accounts on a database of migrations 001–004', () => {
   it('keeps users, messages and groups; v1 tokens are ended; sign-in starts sessions', async () => {
     const url = await freshDatabaseUrl();
-    const old = connect(url);
-    await new Umzug({
-      migrations: [initial, sentBytes, blocks, groups].map((m) => ({ name: m.name, up: m.up, down: m.down })),
-      context: old.getQueryInterface(),
-      storage: new SequelizeStorage({ sequelize: old, tableName: 'schema_migrations' }),
-      logger: undefined,
-    }).up();
+    const old = await databaseAt(url, [initial, sentBytes, blocks, groups]);
     const authHash = randomBytes(64);
-    for (const username of ['alice', 'bob']) {
-      const salt = randomBytes(16);
-      await old.query(
-        `INSERT INTO users (username, public_key, encrypted_private_key, kdf_salt, kdf_iterations, server_salt, password_hash, token_generation, created_at, sent_bytes)
-         VALUES (?, ?, ?, ?, 210000, ?, ?, 3, 1764000000000, 0)`,
-        { replacements: [username, KEYS.valid.alice, b64(2400), b64(16), salt, createHash('sha512').update(salt).update(authHash).digest()] },
-      );
-    }
+    await insertUsers(old, ['alice', 'bob'], authHash, { tokenGeneration: 3, createdAt: 1764000000000 });
     const message = { id: randomUUID(), sessionKey: b64(512), senderSessionKey: b64(512), body: b64(100), signature: b64(540) };
     await old.query(
       `INSERT INTO messages (seq, id, sender, recipient, timestamp, session_key, sender_session_key, body, signature, format) VALUES (1, ?, 'alice', 'bob', 1764000000001, ?, ?, ?, ?, 1)`,
