@@ -44,18 +44,24 @@ export const sessions: Command = (ctx) =>
   ctx.withSession(async (client) => {
     const [action, id] = ctx.args.positionals;
     if (action === 'revoke') {
-      await client.revokeSession(id!);
+      await client.signOutDevice(id!);
       ctx.out(`Ended session ${safeLine(id!)}: that device has to sign in again.`);
       return 0;
     }
-    const list = await client.sessions();
+    const list = (await client.devices()).map((d) => ({
+      id: d.id,
+      device: d.name,
+      signedInAt: new Date(d.signedInAt).toISOString(),
+      lastSeenAt: new Date(d.lastSeenAt).toISOString(),
+      current: d.current,
+    }));
     if (ctx.args.json) {
       ctx.out(safeJson(list));
       return 0;
     }
     for (const s of list) {
       const mark = s.current ? '  (this command)' : '';
-      ctx.out(`${safeLine(s.id)}  ${safeLine(s.device ?? 'unnamed device')}  since ${when(s.createdAt)}, last seen ${when(s.lastSeenAt)}${mark}`);
+      ctx.out(`${safeLine(s.id)}  ${safeLine(s.device ?? 'unnamed device')}  since ${when(s.signedInAt)}, last seen ${when(s.lastSeenAt)}${mark}`);
     }
     return 0;
   });
@@ -68,7 +74,7 @@ export const logout: Command = async (ctx) => {
   }
   const client = await ctx.signedIn();
   const username = (await client.currentAccount())!.username;
-  await client.logout({ everywhere: true });
+  await client.logoutEverywhere();
   ctx.out(`Signed out everywhere: every session of ${username} on the server has ended.`);
   return 0;
 };

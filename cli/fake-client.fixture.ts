@@ -31,7 +31,7 @@ export const MID = '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c';
 export const NEW_ID = '11111111-2222-4333-8444-555555555555';
 
 export function details(username: string, extra: Partial<ContactDetails> = {}): ContactDetails {
-  return { username, keyStatus: 'pinned', pinnedFingerprint: FP('a'), serverFingerprint: null, createdAt: null, blocked: false, earlierKeys: [], ...extra };
+  return { username, keyStatus: 'pinned', pinnedFingerprint: FP('a'), serverFingerprint: null, createdAt: null, blocked: false, earlierKeys: [], deleted: false, ...extra };
 }
 
 export function view(extra: Partial<MessageView> = {}): MessageView {
@@ -178,8 +178,11 @@ export class FakeClient {
   }
   /** The command ended its session on the server (logout of the current session, or --everywhere). */
   loggedOut: 'this' | 'everywhere' | null = null;
-  async logout(options: { everywhere?: boolean } = {}) {
-    this.loggedOut = options.everywhere ? 'everywhere' : 'this';
+  async logout() {
+    this.loggedOut = 'this';
+  }
+  async logoutEverywhere() {
+    this.loggedOut = 'everywhere';
   }
   async close() {
     this.closed = true;

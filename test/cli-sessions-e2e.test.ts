@@ -38,7 +38,7 @@ const list = async () => {
 describe('encrypted-chat sessions against the real server', () => {
   it('lists only the command itself and the other devices, ends one, then every one', async () => {
     expect((await cli('alice', ['register'], { password: PASSWORD })).code).toBe(0);
-    expect(await list()).toEqual([{ id: expect.any(String), device: expect.stringMatching(/^Terminal, /), current: true, createdAt: expect.any(String), lastSeenAt: expect.any(String) }]);
+    expect(await list()).toEqual([{ id: expect.any(String), device: expect.stringMatching(/^Terminal, /), current: true, signedInAt: expect.any(String), lastSeenAt: expect.any(String) }]);
 
     const laptop = new ChatClient({ serverUrl: server.url, store: new MemoryStore(), device: 'Desktop, Linux' });
     const phone = new ChatClient({ serverUrl: server.url, store: new MemoryStore(), device: 'Web, Firefox' });
@@ -64,7 +64,7 @@ describe('encrypted-chat sessions against the real server', () => {
 
     const unknown = await cli('alice', ['sessions', 'revoke', laptopSession.id], { password: PASSWORD });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('no such session');
+    expect(unknown.stderr).toContain('not signed in any more');
     expect((await cli('alice', ['sessions', 'revoke', 'not-an-id'], { password: PASSWORD })).code).toBe(2);
 
     expect((await cli('alice', ['logout', '--everywhere'], { password: PASSWORD })).code).toBe(0);

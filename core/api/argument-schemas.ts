@@ -2,7 +2,9 @@
 // the web worker): the serving side of every boundary checks a call with these before it runs.
 import { z } from 'zod';
 import type { ChatMethod, ChatRequest } from './methods.js';
+import { sessionIdSchema } from '../protocol/schemas-accounts.js';
 import {
+  accountRecoverySchema,
   conversationPageRequestSchema,
   credentialsSchema,
   deleteRequestSchema,
@@ -16,6 +18,9 @@ import {
   markReadSchema,
   messageIdsSchema,
   passwordChangeSchema,
+  passwordSchema,
+  registrationSchema,
+  typedRecoveryCodeSchema,
   sendRequestSchema,
   serverChoiceSchema,
   typedUsernameSchema,
@@ -28,17 +33,28 @@ export type ArgumentSchemas = { readonly [M in ChatMethod]: z.ZodType<ChatReques
 const none = z.tuple([]);
 const contact = z.tuple([typedUsernameSchema]);
 const group = z.tuple([groupIdSchema]);
+const password = z.tuple([passwordSchema]);
 
 /** One schema per method, validating the argument tuple: the arguments exactly, nothing more. */
 export const argumentSchemas: ArgumentSchemas = {
   getSettings: none,
   setServer: z.tuple([serverChoiceSchema]),
   updateSettings: z.tuple([settingsUpdateSchema]),
+  serverInfo: none,
   currentAccount: none,
-  register: z.tuple([credentialsSchema]),
+  register: z.tuple([registrationSchema]),
   login: z.tuple([credentialsSchema]),
+  recoverAccount: z.tuple([accountRecoverySchema]),
   logout: none,
+  logoutEverywhere: none,
   changePassword: z.tuple([passwordChangeSchema]),
+  devices: none,
+  signOutDevice: z.tuple([sessionIdSchema]),
+  recoveryStatus: none,
+  createRecoveryCode: password,
+  removeRecoveryCode: password,
+  saveRecoveryCode: z.tuple([typedRecoveryCodeSchema]),
+  deleteAccount: password,
   searchUsers: z.tuple([userSearchSchema]),
   contacts: none,
   contactDetails: contact,

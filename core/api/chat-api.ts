@@ -3,6 +3,7 @@
 // methods.ts. Nothing that crosses it is a private key, a token or ciphertext. Every method rejects with a
 // ChatError (errors.ts), whose `info` is a ChatErrorInfo.
 import type {
+  AccountRecovery,
   AccountView,
   ChatEvent,
   ContactDetails,
@@ -12,6 +13,7 @@ import type {
   ConversationPageRequest,
   Credentials,
   DeleteRequest,
+  DeviceView,
   EditRequest,
   GroupRename,
   GroupView,
@@ -20,7 +22,11 @@ import type {
   NewGroup,
   PasswordChange,
   ReactionRequest,
+  RecoveryCodeView,
+  RecoveryStatus,
+  Registration,
   SendRequest,
+  ServerInfoView,
 } from './view.js';
 import type { ClientSettings, ServerChoice, SettingsUpdate } from './settings.js';
 
@@ -32,13 +38,35 @@ export interface ChatApi {
   /** Checks the server answers (GET /health) over a safe transport, then remembers it. */
   setServer(choice: ServerChoice): Promise<ClientSettings>;
   updateSettings(update: SettingsUpdate): Promise<ClientSettings>;
+  /** What the server says before sign-in: whether it takes new accounts, and how long it keeps messages. */
+  serverInfo(): Promise<ServerInfoView>;
 
   /** The signed-in account, if a session is open (or restored from "stay signed in"). */
   currentAccount(): Promise<AccountView | null>;
-  register(credentials: Credentials): Promise<AccountView>;
+  register(registration: Registration): Promise<AccountView>;
   login(credentials: Credentials): Promise<AccountView>;
+  /** "Forgot password": signs in with the recovery code and sets a new password; the code is used up. */
+  recoverAccount(recovery: AccountRecovery): Promise<AccountView>;
   logout(): Promise<void>;
+  /** Ends every session of the account, on every device, this one too. */
+  logoutEverywhere(): Promise<void>;
+  /** Also ends every other session of the account (PROTOCOL.md "Accounts (v2)"). */
   changePassword(change: PasswordChange): Promise<void>;
+  /** The account's signed-in devices, oldest sign-in first. */
+  devices(): Promise<DeviceView[]>;
+  /** Signs one of the other devices out; answers the devices left. */
+  signOutDevice(id: string): Promise<DeviceView[]>;
+  recoveryStatus(): Promise<RecoveryStatus>;
+  /**
+   * Makes a new recovery code behind the current password (replacing any earlier one, and ending every other
+   * session); answers it so the window can show it once. It is never stored on this device.
+   */
+  createRecoveryCode(password: string): Promise<RecoveryCodeView>;
+  removeRecoveryCode(password: string): Promise<RecoveryStatus>;
+  /** Saves a recovery code as a text file where the person chooses; false when they cancelled. */
+  saveRecoveryCode(code: string): Promise<boolean>;
+  /** Deletes the account on the server for good, behind the password; this device is signed out. */
+  deleteAccount(password: string): Promise<void>;
 
   /** Registered users whose name starts with `query`. */
   searchUsers(query: string): Promise<string[]>;

@@ -12,11 +12,21 @@ export const METHOD_ARITY = {
   getSettings: 0,
   setServer: 1,
   updateSettings: 1,
+  serverInfo: 0,
   currentAccount: 0,
   register: 1,
   login: 1,
+  recoverAccount: 1,
   logout: 0,
+  logoutEverywhere: 0,
   changePassword: 1,
+  devices: 0,
+  signOutDevice: 1,
+  recoveryStatus: 0,
+  createRecoveryCode: 1,
+  removeRecoveryCode: 1,
+  saveRecoveryCode: 1,
+  deleteAccount: 1,
   searchUsers: 1,
   contacts: 0,
   contactDetails: 1,
@@ -52,15 +62,24 @@ export type ChatRequest<M extends ChatMethod> = Parameters<ChatApi[M]>;
 export type ChatReply<M extends ChatMethod> = Awaited<ReturnType<ChatApi[M]>>;
 
 /**
- * What the signed-in session itself serves (ChatClient has these, name for name); the rest — settings and
- * links — belong to the app around it (the desktop main process, the web page).
+ * What the session itself serves (ChatClient has these, name for name); the rest — settings, links and
+ * saving a file — belong to the app around it (the desktop main process, the web page).
  */
 export const SESSION_METHODS = [
+  'serverInfo',
   'currentAccount',
   'register',
   'login',
+  'recoverAccount',
   'logout',
+  'logoutEverywhere',
   'changePassword',
+  'devices',
+  'signOutDevice',
+  'recoveryStatus',
+  'createRecoveryCode',
+  'removeRecoveryCode',
+  'deleteAccount',
   'searchUsers',
   'contacts',
   'contactDetails',
@@ -84,6 +103,13 @@ export const SESSION_METHODS = [
   'markRead',
 ] as const satisfies readonly ChatMethod[];
 export type SessionMethod = (typeof SESSION_METHODS)[number];
+
+/** The session methods that sign someone in: after them, the serving side starts live updates. */
+export const SIGN_IN_METHODS = ['register', 'login', 'recoverAccount'] as const satisfies readonly SessionMethod[];
+
+export function isSignInMethod(value: unknown): value is (typeof SIGN_IN_METHODS)[number] {
+  return (SIGN_IN_METHODS as readonly unknown[]).includes(value);
+}
 
 export function isChatMethod(value: unknown): value is ChatMethod {
   return typeof value === 'string' && Object.hasOwn(METHOD_ARITY, value);

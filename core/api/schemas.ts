@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { MAX_PAGE_LIMIT, USERNAME_PATTERN, USERNAME_PREFIX_PATTERN, USERNAME_RULE } from '../protocol/constants.js';
 import { messageIdSchema, seqSchema } from '../protocol/schemas.js';
 import { groupIdSchema } from '../protocol/schemas-v2.js';
+import { inviteSchema } from '../protocol/schemas-accounts.js';
+import { parseRecoveryCode } from '../crypto/recovery-code.js';
 import { groupKey } from './conversation-key.js';
 
 /** Longest message text, in UTF-8 bytes: keeps a sealed request well under the server's 256 KiB body limit. */
@@ -26,6 +28,19 @@ export const passwordSchema = z
   .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 
 export const credentialsSchema = z.strictObject({ username: typedUsernameSchema, password: passwordSchema });
+
+export const registrationSchema = credentialsSchema.extend({
+  // What the person typed or pasted; spaces around it do not count.
+  invite: z.string({ error: 'must be text' }).trim().pipe(inviteSchema).optional(),
+});
+
+/** A recovery code as typed: 32 base32 letters and digits, ignoring case, spaces and "-". */
+export const typedRecoveryCodeSchema = z
+  .string({ error: 'must be text' })
+  .max(200, 'is too long to be a recovery code')
+  .refine((typed) => parseRecoveryCode(typed) !== null, 'must be the recovery code: 8 groups of 4 letters and digits, like ABCD-EFGH-…');
+
+export const accountRecoverySchema = z.strictObject({ username: typedUsernameSchema, code: typedRecoveryCodeSchema, newPassword: passwordSchema });
 
 export const passwordChangeSchema = z.strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema });
 

@@ -132,6 +132,8 @@ export interface ContactDetails {
   blocked: boolean;
   /** Keys of this contact the person trusted before the pinned one, newest first. */
   earlierKeys: EarlierKeyView[];
+  /** The contact deleted their account: the conversation stays readable, nothing can be sent to it. */
+  deleted: boolean;
 }
 
 export interface EarlierKeyView {
@@ -152,6 +154,38 @@ export interface AccountView {
   /** Fingerprint of the account's own key, grouped for reading aloud. */
   fingerprint: string;
   serverUrl: string;
+}
+
+/** One signed-in device of the account: a session on the server (PROTOCOL.md "Accounts (v2)", Sessions). */
+export interface DeviceView {
+  id: string;
+  /** What the device called itself when it signed in ("Desktop, Linux"); null when it gave no name. */
+  name: string | null;
+  signedInAt: number;
+  lastSeenAt: number;
+  /** This device. */
+  current: boolean;
+}
+
+/** Whether the account has a recovery code, and when and on which device it was made. */
+export interface RecoveryStatus {
+  set: boolean;
+  setAt: number | null;
+  device: string | null;
+}
+
+/** A new recovery code, shown to the person once: 8 groups of 4 letters and digits joined by "-". */
+export interface RecoveryCodeView {
+  code: string;
+  setAt: number;
+}
+
+/** What a server tells everyone before sign-in (GET /health). */
+export interface ServerInfoView {
+  /** Whether it takes new accounts; null when the server does not say (a v1 server: open or closed). */
+  registration: 'open' | 'invite' | 'closed' | null;
+  /** Messages older than this are deleted by the server's operator; null when the server keeps everything. */
+  retention: { days: number; purgedAt: number | null } | null;
 }
 
 export type ProgressPhase = 'generating_key' | 'deriving_login_key' | 'deriving_storage_key' | 'unlocking' | 'sealing';
@@ -213,6 +247,18 @@ export interface ChatErrorInfo {
 export interface Credentials {
   username: string;
   password: string;
+}
+
+/** A registration: an invite code too, when the server takes new accounts by invitation only. */
+export interface Registration extends Credentials {
+  invite?: string;
+}
+
+/** "Forgot password": the recovery code as typed (case, spaces and "-" do not matter) and the new password. */
+export interface AccountRecovery {
+  username: string;
+  code: string;
+  newPassword: string;
 }
 
 export interface PasswordChange {

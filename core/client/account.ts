@@ -4,6 +4,7 @@ import { MAX_KDF_ITERATIONS } from '../protocol/constants.js';
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { UserProfile } from '../protocol/schemas.js';
 import { createAccount, openPrivateKey, openWithKek, resealPrivateKey } from '../crypto/account-crypto.js';
+import { openRecoveryKey, parseRecoveryCode, recoveryAuthHash } from '../crypto/recovery-code.js';
 import { deriveAuthHash, deriveKek } from '../crypto/kdf.js';
 import { ChatError, toChatError } from '../api/errors.js';
 import { MIN_NEW_PASSWORD_LENGTH } from '../api/schemas.js';
@@ -11,7 +12,8 @@ import type { SessionSnapshot } from '../api/session-snapshot.js';
 import type { Progress, ProgressPhase } from '../api/view.js';
 import { DeviceMemory, type KdfParameters } from './device-memory.js';
 import type { ServerApi } from './server-api.js';
-import { openSession, type Session, type SessionPlace } from './session.js';
+import { publicSpkiOfPrivateKey } from '../crypto/rsa.js';
+import { openSession, sameKey, type Session, type SessionPlace } from './session.js';
 import type { KeyValueStore } from './store.js';
 import { safeServerUrl } from './transport-safety.js';
 
@@ -53,14 +55,14 @@ export class Account {
   }
 
   /** Registers and signs in; the password was checked with checkNewPassword() first. */
-  async register(username: string, password: string, keep: boolean): Promise<void> {
+  async register(username: string, password: string, keep: boolean, invite?: string): Promise<void> {
     const { api } = this.#options;
     const progress = this.#progress;
     const account = await createAccount(username, password, this.#options.kdfIterations, (step, fraction) => {
       progress(step, step === 'generating_key' && fraction === 0 ? null : fraction);
     });
     try {
-      const grant = await api.createUser(account.request, this.#options.device);
+      const grant = await api.createUser(account.request, this.#options.device, invite);
       await this.#memory.keepCredential(username, grant.deviceCredential);
       api.useToken(grant.token);
       const profile = await api.ownProfile(username);
@@ -156,18 +158,88 @@ export class Account {
     }
   }
 
+  /**
+   * "Forgot password" (PROTOCOL.md "Accounts (v2)", Recovery code): the code opens the copy of the private key
+   * sealed under it, the key is sealed again under the new password, and the password change made with the code
+   * uses the code up. The session the recovery started carries no device name, so it is ended for one that
+   * signs in with the new password. The new password was checked with checkNewPassword() first.
+   */
+  async recover(username: string, typedCode: string, newPassword: string, keep: boolean): Promise<void> {
+    const { api } = this.#options;
+    const progress = this.#progress;
+    const code = parseRecoveryCode(typedCode);
+    if (!code) throw new ChatError('invalid_input', 'That is not a recovery code: it has 8 groups of 4 letters and digits.');
+    let pkcs8: Uint8Array | null = null;
+    try {
+      progress('deriving_login_key', 0);
+      const answer = await api.recover(username, encodeBase64(await recoveryAuthHash(code, username)));
+      api.useToken(answer.token);
+      progress('deriving_login_key', 1);
+      progress('deriving_storage_key', 0);
+      pkcs8 = await openRecoveryKey(code, username, decodeBase64(answer.recoveryPrivateKey), decodeBase64(answer.recoveryKdfSalt)).catch(() => null);
+      if (!pkcs8) {
+        api.useToken(null);
+        throw new ChatError('tampered', 'Your recovery code was accepted, but the copy of your private key it should open was altered on the server.');
+      }
+      progress('deriving_storage_key', 1);
+      // The key is checked against the account before anything is changed on the server.
+      const profile = await api.ownProfile(username);
+      if (!(await sameKey(await publicSpkiOfPrivateKey(pkcs8), profile.publicKey))) {
+        api.useToken(null);
+        throw new ChatError('tampered', 'The private key your recovery code opened is not the key the server shows for your account. Do not use this server.');
+      }
+      progress('sealing', 0);
+      const [newAuth, sealed] = await Promise.all([deriveAuthHash(username, newPassword), resealPrivateKey(username, newPassword, pkcs8, this.#options.kdfIterations)]);
+      progress('sealing', 1);
+      const body = { recoveryAuthHash: encodeBase64(await recoveryAuthHash(code, username)), newAuthHash: encodeBase64(newAuth), ...sealed };
+      api.useToken((await api.changePassword(username, {}, body)).token);
+      await this.#memory.rememberKdf(username, sealed);
+      await api.logout().catch(() => undefined);
+      await this.signIn(username, encodeBase64(newAuth));
+      progress('unlocking', 0);
+      this.#options.hold(await openSession(this.#place, username, pkcs8, await api.ownProfile(username), keep ? encodeBase64(newAuth) : null));
+      progress('unlocking', 1);
+    } catch (error) {
+      if (toChatError(error).info.code !== 'wrong_password') api.useToken(null);
+      throw error;
+    } finally {
+      pkcs8?.fill(0);
+      code.fill(0);
+    }
+  }
+
+  /**
+   * The password, checked on this device: its login hash, and the private key it opens from the server's
+   * copy (so a server's 401 afterwards is about the token, not the password). Zero the key when done.
+   */
+  async checkPassword(s: Session, password: string): Promise<{ authHash: string; pkcs8: Uint8Array }> {
+    const profile = await this.#options.api.ownProfile(s.username);
+    this.#progress('deriving_login_key', 0);
+    const [authHash, pkcs8] = await Promise.all([
+      deriveAuthHash(s.username, password),
+      openPrivateKey(s.username, password, sealedKeyOf(profile)).catch(() => null),
+    ]);
+    this.#progress('deriving_login_key', 1);
+    if (!pkcs8) throw new ChatError('wrong_password', 'The password is wrong.');
+    return { authHash: encodeBase64(authHash), pkcs8 };
+  }
+
+  /** DELETE /users/{u} behind the password; the session is the caller's to end. */
+  async deleteAccount(s: Session, password: string): Promise<void> {
+    const { authHash, pkcs8 } = await this.checkPassword(s, password);
+    pkcs8.fill(0);
+    await this.#options.api.deleteAccount(s.username, authHash);
+  }
+
   /** Re-seals the same private key under the new password; the new password was checked with checkNewPassword(). */
   async changePassword(s: Session, currentPassword: string, newPassword: string): Promise<void> {
     const { api } = this.#options;
     const progress = this.#progress;
-    const profile = await api.ownProfile(s.username);
-    progress('deriving_login_key', 0);
-    const [currentAuth, pkcs8] = await Promise.all([
-      deriveAuthHash(s.username, currentPassword),
-      openPrivateKey(s.username, currentPassword, sealedKeyOf(profile)).catch(() => null),
-    ]);
-    progress('deriving_login_key', 1);
-    if (!pkcs8) throw new ChatError('wrong_password', 'The current password is wrong.');
+    const checked = await this.checkPassword(s, currentPassword).catch((error: unknown) => {
+      throw toChatError(error).info.code === 'wrong_password' ? new ChatError('wrong_password', 'The current password is wrong.') : error;
+    });
+    const currentAuth = checked.authHash;
+    const pkcs8 = checked.pkcs8;
     try {
       progress('sealing', 0);
       const [newAuth, sealed] = await Promise.all([
@@ -176,7 +248,7 @@ export class Account {
       ]);
       progress('sealing', 1);
       const headers = await this.#memory.credentialHeaders(s.username);
-      const grant = await api.changePassword(s.username, headers, { authHash: encodeBase64(currentAuth), newAuthHash: encodeBase64(newAuth), ...sealed });
+      const grant = await api.changePassword(s.username, headers, { authHash: currentAuth, newAuthHash: encodeBase64(newAuth), ...sealed });
       api.useToken(grant.token);
       await this.#memory.keepCredential(s.username, grant.deviceCredential);
       if (s.secret) s.secret.authHash = encodeBase64(newAuth);

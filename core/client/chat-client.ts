@@ -13,7 +13,7 @@ import type { Refused } from './sender.js';
 import { checkServer } from './server-api.js';
 import type { Session } from './session.js';
 import { safeServerUrl } from './transport-safety.js';
-import { sessionIdSchema, type SessionInfo } from '../protocol/schemas-accounts.js';
+import { sessionIdSchema } from '../protocol/schemas-accounts.js';
 
 export type { Transport } from './http-api.js';
 export type { ChatClientOptions, SessionOptions } from './client-parts.js';
@@ -29,9 +29,11 @@ export class ChatClient {
   #serial: Promise<unknown> = Promise.resolve();
   #connectionState: view.ConnectionState = 'offline';
   readonly #parts: ClientParts;
+  readonly #onSnapshotChange: () => void;
 
   constructor(options: ChatClientOptions) {
     this.serverUrl = safeServerUrl(options.serverUrl);
+    this.#onSnapshotChange = options.onSnapshotChange ?? (() => undefined);
     this.#parts = assembleParts(this.serverUrl, options, {
       session: () => this.#requireSession(),
       current: () => this.#session,
@@ -61,8 +63,20 @@ export class ChatClient {
   /** Signs in again from a stay-signed-in snapshot: no password, no PBKDF2. */
   static async resume(options: ChatClientOptions, snapshot: SessionSnapshot): Promise<ChatClient> {
     const client = new ChatClient(options);
-    await client.#guard(async () => client.#parts.account.resume(sessionSnapshotSchema.parse(snapshot)));
+    const parsed = sessionSnapshotSchema.parse(snapshot);
+    await client.#guard(async () => client.#parts.account.resume(parsed));
+    try {
+      await client.#learnSession(parsed.sessionId ?? null);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
     return client;
+  }
+
+  /** What the server answers before sign-in (GET /health). */
+  async serverInfo(): Promise<view.ServerInfoView> {
+    return this.#parts.api.healthInfo();
   }
 
   // ---- events ----
@@ -84,62 +98,125 @@ export class ChatClient {
 
   // ---- account ----
 
-  async register(credentials: view.Credentials, options?: SessionOptions): Promise<view.AccountView> {
-    return this.#enter(credentials, options, 'register');
+  async register(registration: view.Registration, options?: SessionOptions): Promise<view.AccountView> {
+    return this.#enter(options, async (keep) => {
+      const { username, password, invite } = input.registrationSchema.parse(registration);
+      checkNewPassword(password);
+      this.#requireSignedOut();
+      await this.#parts.account.register(username, password, keep, invite);
+    });
   }
 
   async login(credentials: view.Credentials, options?: SessionOptions): Promise<view.AccountView> {
-    return this.#enter(credentials, options, 'login');
+    return this.#enter(options, async (keep) => {
+      const { username, password } = input.credentialsSchema.parse(credentials);
+      this.#requireSignedOut();
+      await this.#parts.account.login(username, password, keep);
+    });
   }
 
-  async #enter(credentials: view.Credentials, options: SessionOptions | undefined, how: 'register' | 'login'): Promise<view.AccountView> {
-    return this.#guard(async () => {
-      const { username, password } = input.credentialsSchema.parse(credentials);
-      const keep = input.sessionOptionsSchema.parse(options)?.keepSessionSecret ?? false;
-      if (how === 'register') checkNewPassword(password);
+  /** "Forgot password": the recovery code signs in and sets the new password; the code is used up. */
+  async recoverAccount(recovery: view.AccountRecovery, options?: SessionOptions): Promise<view.AccountView> {
+    return this.#enter(options, async (keep) => {
+      const { username, code, newPassword } = input.accountRecoverySchema.parse(recovery);
+      checkNewPassword(newPassword);
       this.#requireSignedOut();
-      await this.#parts.account[how](username, password, keep);
+      await this.#parts.account.recover(username, code, newPassword, keep);
+    });
+  }
+
+  async #enter(options: SessionOptions | undefined, signIn: (keep: boolean) => Promise<void>): Promise<view.AccountView> {
+    return this.#guard(async () => {
+      await signIn(input.sessionOptionsSchema.parse(options)?.keepSessionSecret ?? false);
+      await this.#learnSession(null).catch((error: unknown) => {
+        // Signed in all the same; only telling expiry from revocation later is lost (devices.ts).
+        if (toChatError(error).info.code === 'unauthorized') throw error;
+      });
       return this.#accountView();
     });
+  }
+
+  /** A stay-signed-in session learns its server session, replacing `previous` (devices.ts). */
+  async #learnSession(previous: string | null): Promise<void> {
+    const s = this.#session;
+    if (!s?.secret) return;
+    try {
+      s.sessionId = await this.#parts.devices.takeOver(previous);
+    } catch (error) {
+      if (toChatError(error).info.code === 'unauthorized' && this.#session === s) await this.#endSession(toChatError(error).info.message);
+      throw error;
+    }
   }
 
   /** The stay-signed-in secret, when the session was opened with keepSessionSecret. */
   sessionSnapshot(): SessionSnapshot | null {
     const s = this.#session;
     if (!s?.secret) return null;
-    return { serverUrl: this.serverUrl, username: s.username, authHash: s.secret.authHash, privateKeyPkcs8: s.secret.pkcs8 };
+    const snapshot: SessionSnapshot = { serverUrl: this.serverUrl, username: s.username, authHash: s.secret.authHash, privateKeyPkcs8: s.secret.pkcs8 };
+    if (s.sessionId !== null) snapshot.sessionId = s.sessionId;
+    return snapshot;
   }
 
   async currentAccount(): Promise<view.AccountView | null> {
     return this.#session ? this.#accountView() : null;
   }
 
-  /** Ends this session on the server; with `everywhere`, every session of the account (every device). */
-  async logout(options: { everywhere?: boolean } = {}): Promise<void> {
+  /** Ends this session on the server. */
+  async logout(): Promise<void> {
+    return this.#signOut(false);
+  }
+
+  /** Ends every session of the account, on every device. */
+  async logoutEverywhere(): Promise<void> {
+    return this.#signOut(true);
+  }
+
+  async #signOut(everywhere: boolean): Promise<void> {
     return this.#guard(async () => {
       if (!this.#session) return;
-      const failure = await this.#parts.api.logout(options.everywhere === true).then(
+      const failure = await this.#parts.api.logout(everywhere).then(
         () => null,
         (error: unknown) => error,
       );
-      await this.#endSession('You signed out.');
+      await this.#endSession(everywhere ? 'You signed out on every device.' : 'You signed out.');
       if (failure && toChatError(failure).info.code !== 'unauthorized') throw failure;
     });
   }
 
-  /** The account's sessions on the server, one per signed-in device (v2; the window's devices list comes later). */
-  async sessions(): Promise<SessionInfo[]> {
+  /** The account's signed-in devices (one server session each). */
+  async devices(): Promise<view.DeviceView[]> {
     return this.#guard(async () => {
       this.#requireSession();
-      return this.#parts.api.sessions();
+      return this.#parts.devices.list();
     });
   }
 
-  /** Ends one session of the account (another device's); the current one ends with logout(). */
-  async revokeSession(id: string): Promise<void> {
+  /** Ends another device's session; answers the devices left. */
+  async signOutDevice(id: string): Promise<view.DeviceView[]> {
     return this.#guard(async () => {
       this.#requireSession();
-      if (!(await this.#parts.api.revokeSession(sessionIdSchema.parse(id)))) throw new ChatError('not_found', 'Your account has no such session (it may have ended already).');
+      return this.#parts.devices.signOut(sessionIdSchema.parse(id));
+    });
+  }
+
+  async recoveryStatus(): Promise<view.RecoveryStatus> {
+    return this.#guard(async () => this.#parts.recovery.status());
+  }
+
+  /** A new recovery code (shown once, never kept here); every other session of the account ends. */
+  async createRecoveryCode(password: string): Promise<view.RecoveryCodeView> {
+    return this.#guard(async () => this.#parts.recovery.create(input.passwordSchema.parse(password)));
+  }
+
+  async removeRecoveryCode(password: string): Promise<view.RecoveryStatus> {
+    return this.#guard(async () => this.#parts.recovery.remove(input.passwordSchema.parse(password)));
+  }
+
+  /** Deletes the account on the server for good (the name stays taken); this device is signed out. */
+  async deleteAccount(password: string): Promise<void> {
+    return this.#guard(async () => {
+      await this.#parts.account.deleteAccount(this.#requireSession(), input.passwordSchema.parse(password));
+      await this.#endSession('Your account was deleted.');
     });
   }
 
@@ -313,7 +390,14 @@ export class ChatClient {
   async #renewToken(): Promise<boolean> {
     const s = this.#session;
     if (!s?.secret) return false;
-    return (await this.#parts.account.renew(s.username, s.secret.authHash)) && this.#session === s;
+    if (!(await this.#parts.account.renew(s.username, s.secret.authHash)) || this.#session !== s) return false;
+    try {
+      await this.#learnSession(s.sessionId);
+    } catch {
+      return false;
+    }
+    this.#onSnapshotChange();
+    return true;
   }
 
   // ---- the session ----

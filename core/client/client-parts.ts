@@ -6,6 +6,8 @@ import { DEVICE_MAX_CHARS, deviceSchema } from '../protocol/schemas-accounts.js'
 import { groupKey, targetOf } from '../api/conversation-key.js';
 import type { ChatEvent, ConnectionState, MessageView, Progress } from '../api/view.js';
 import { Account } from './account.js';
+import { Devices } from './devices.js';
+import { RecoveryCodes } from './recovery-codes.js';
 import { Blocking } from './blocking.js';
 import { Contacts } from './contacts.js';
 import { Conversations } from './conversations.js';
@@ -37,6 +39,8 @@ export interface ChatClientOptions {
   clock?: () => number;
   /** What this device is called in the account's device list, e.g. "Terminal, myhost" (1–64 chars). */
   device?: string;
+  /** The stay-signed-in snapshot changed (the session was renewed): whoever keeps it saves it again. */
+  onSnapshotChange?: () => void;
 }
 
 export interface SessionOptions {
@@ -70,6 +74,8 @@ export interface ClientParts {
   contacts: Contacts;
   conversations: Conversations;
   live: LiveConnection;
+  devices: Devices;
+  recovery: RecoveryCodes;
 }
 
 /** `serverUrl` was checked with safeServerUrl() already. */
@@ -137,7 +143,9 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
   const contacts = new Contacts(keys, blocking, reader, session);
   const conversations = new Conversations(listings, session, exclusive);
   const live = new LiveConnection({ api, sync, reconnectDelaysMs: options.reconnectDelaysMs, exclusive, onState }, hooks.liveLoss);
-  return { api, account, keys, reader, views, actions, groups, sync, sender, contacts, conversations, live };
+  const devices = new Devices(api);
+  const recovery = new RecoveryCodes(api, account, session);
+  return { api, account, keys, reader, views, actions, groups, sync, sender, contacts, conversations, live, devices, recovery };
 }
 
 /** A device name as the protocol takes it: whatever the caller made of its platform, cut to 64 characters. */

@@ -70,6 +70,7 @@ export class Contacts {
       createdAt: state.server?.profile.createdAt ?? null,
       blocked: blocked?.includes(peer) ?? false,
       earlierKeys: state.earlier.map((key) => ({ fingerprint: formatFingerprint(key.fingerprint), disowned: key.disowned === true })),
+      deleted: state.deleted,
     };
   }
 }

@@ -3,7 +3,7 @@
 import type { UserProfile } from '../protocol/schemas.js';
 import { fingerprint, formatFingerprint } from '../crypto/fingerprint.js';
 import { importPublicKey, type PublicKeys } from '../crypto/rsa.js';
-import { ChatError } from '../api/errors.js';
+import { ChatError, toChatError } from '../api/errors.js';
 import type { KeyChange, KeyStatus } from '../api/view.js';
 import { BoundedMap, BoundedSet } from './bounded.js';
 import type { EarlierKey } from './pins.js';
@@ -25,6 +25,8 @@ export interface PinState {
   /** What the server shows now; null when it could not be fetched. */
   server: ServerKey | null;
   changed: boolean;
+  /** The server says the account was deleted (410). */
+  deleted: boolean;
 }
 
 const SERVER_KEY_TTL_MS = 30_000;
@@ -66,10 +68,12 @@ export class KeyDirectory {
     const s = this.#session();
     let pin = await s.pins.get(username);
     let server: ServerKey | null = null;
+    let deleted = false;
     try {
       server = await this.serverKey(username, fresh);
     } catch (error) {
       if (!pin) throw error;
+      deleted = toChatError(error).info.code === 'gone';
     }
     if (!pin) pin = await s.pins.set(username, server!.profile.publicKey, server!.fingerprint);
     const changed = server !== null && server.profile.publicKey !== pin.publicKey;
@@ -80,6 +84,7 @@ export class KeyDirectory {
       earlier: pin.previous ?? [],
       server,
       changed,
+      deleted,
     };
   }
 

@@ -26,10 +26,33 @@ import {
   type UserProfile,
 } from '../protocol/schemas.js';
 import { ChatError, wrongPassword } from '../api/errors.js';
-import { sessionsResponseSchema, type SessionInfo } from '../protocol/schemas-accounts.js';
+import {
+  recoverResponseSchema,
+  REGISTRATION_MODES,
+  sessionsResponseSchema,
+  userProfileV2Schema,
+  type RecoverResponse,
+  type SessionInfo,
+  type SetRecoveryRequest,
+  type UserProfileV2,
+} from '../protocol/schemas-accounts.js';
 import { HttpApi, parseAnswer, type Method, type Transport } from './http-api.js';
 import { errorFromResponse } from './http-errors.js';
 import { safeServerUrl } from './transport-safety.js';
+
+/**
+ * What GET /health says beyond v1's fields, each read on its own: a field this client cannot read counts as
+ * not said. `retention` is this implementation's (docs/protocol.md), set by the operator's `purge`.
+ */
+const healthInfoSchema = z.object({
+  registration: z.enum(REGISTRATION_MODES).optional().catch(undefined),
+  retention: z
+    .object({ days: z.number().int().positive(), purgedAt: z.number().int().nonnegative().nullable() })
+    .nullable()
+    .optional()
+    .catch(undefined),
+});
+export type HealthInfo = { registration: (typeof REGISTRATION_MODES)[number] | null; retention: { days: number; purgedAt: number | null } | null };
 
 /** POST /messages of a group message (PROTOCOL.md "Groups"): `keys` maps each recipient to its wrapped key. */
 export interface GroupSendPayload {
@@ -78,22 +101,36 @@ export class ServerApi {
 
   /** GET /health: the server's version. */
   async health(): Promise<string> {
+    return parseAnswer(healthResponseSchema, await this.#healthAnswer(), 'GET /health').version;
+  }
+
+  /** GET /health: whether the server takes new accounts, and how long it keeps messages. */
+  async healthInfo(): Promise<HealthInfo> {
+    const data = await this.#healthAnswer();
+    parseAnswer(healthResponseSchema, data, 'GET /health');
+    const info = healthInfoSchema.parse(data);
+    return { registration: info.registration ?? null, retention: info.retention ?? null };
+  }
+
+  async #healthAnswer(): Promise<unknown> {
     const url = this.#http.serverUrl;
     const response = await this.#http.raw('GET', '/health');
     if (response.status === 503) throw new ChatError('server_error', `The server at ${url} is up but its database does not answer.`);
     if (response.status !== 200) {
       throw new ChatError('protocol_violation', `${url} does not look like an Encrypted Chat server (GET /health answered HTTP ${response.status}).`);
     }
-    return parseAnswer(healthResponseSchema, response.data, 'GET /health').version;
+    return response.data;
   }
 
-  async createUser(request: RegisterRequest, device?: string): Promise<Grant> {
-    const response = await this.#http.raw('POST', '/users', { body: device === undefined ? request : { ...request, device } });
+  async createUser(request: RegisterRequest, device?: string, invite?: string): Promise<Grant> {
+    const body = { ...request, ...(device === undefined ? {} : { device }), ...(invite === undefined ? {} : { invite }) };
+    const response = await this.#http.raw('POST', '/users', { body });
     if (response.status === 409) throw new ChatError('username_taken', `The username ${request.username} is already taken.`);
     if (response.status === 403) {
       // Closed, or by invitation only (PROTOCOL.md "Accounts (v2)", registration): the server says which.
-      const invite = /invit/i.test(JSON.stringify(response.data ?? ''));
-      throw new ChatError('forbidden', invite ? 'This server takes new accounts by invitation only: ask its operator for an invite code.' : 'This server does not accept new accounts.');
+      const byInvite = /invit/i.test(JSON.stringify(response.data ?? ''));
+      if (byInvite && invite !== undefined) throw new ChatError('forbidden', 'This invite code does not work: it is wrong, was used already, or has expired. Ask the server\'s operator for a new one.');
+      throw new ChatError('forbidden', byInvite ? 'This server takes new accounts by invitation only: ask its operator for an invite code.' : 'This server does not accept new accounts.');
     }
     if (response.status !== 201) throw unexpected(response, 'POST /users');
     const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users');
@@ -112,7 +149,9 @@ export class ServerApi {
 
   async changePassword(username: string, headers: Record<string, string>, body: Record<string, unknown>): Promise<Grant> {
     const response = await this.#http.raw('POST', `/users/${username}/password`, { auth: true, headers, body });
-    if (response.status === 401) throw new ChatError('wrong_password', 'The current password is wrong.');
+    if (response.status === 401) {
+      throw new ChatError('wrong_password', 'recoveryAuthHash' in body ? 'The recovery code was used up or replaced meanwhile.' : 'The current password is wrong.');
+    }
     if (response.status !== 200) throw unexpected(response, 'POST /users/{username}/password');
     const token = parseAnswer(tokenResponseSchema, response.data, 'POST /users/{username}/password');
     return grant(token.token, response);
@@ -123,9 +162,9 @@ export class ServerApi {
     await this.#http.callEmpty('POST', '/logout', everywhere ? { auth: true, body: { everywhere: true } } : { auth: true });
   }
 
-  /** The signed-in account's own profile, with its sealed private key. */
-  async ownProfile(username: string): Promise<UserProfile> {
-    const { data } = await this.#http.call('GET', `/users/${username}`, userProfileSchema, { auth: true });
+  /** The signed-in account's own profile, with its sealed private key (and, from a v2 server, its recovery code's state). */
+  async ownProfile(username: string): Promise<UserProfileV2> {
+    const { data } = await this.#http.call('GET', `/users/${username}`, userProfileV2Schema, { auth: true });
     if (data.username !== username) throw new ChatError('protocol_violation', 'The server answered with another account.');
     return data;
   }
@@ -233,6 +272,37 @@ export class ServerApi {
     if (response.status === 403) throw new ChatError('forbidden', 'Only the group\'s owner can remove other members.');
     if (response.status !== 200) throw unexpected(response, 'POST /groups/{id}/members');
     return parseAnswer(groupSchema, response.data, 'POST /groups/{id}/members');
+  }
+
+  // The password behind these three is checked on this device first (it opens the sealed key), so a 401 here
+  // is the token's, and the session guard's to handle.
+
+  /** PUT /users/{u}/recovery: a new recovery code (v2); the server ends every other session. */
+  async setRecovery(username: string, request: SetRecoveryRequest): Promise<void> {
+    const response = await this.#http.raw('PUT', `/users/${username}/recovery`, { auth: true, body: request });
+    if (response.status !== 204 && response.status !== 200) throw unexpected(response, 'PUT /users/{username}/recovery');
+  }
+
+  /** DELETE /users/{u}/recovery (v2). */
+  async removeRecovery(username: string, authHash: string): Promise<void> {
+    const response = await this.#http.raw('DELETE', `/users/${username}/recovery`, { auth: true, body: { authHash } });
+    if (response.status !== 204 && response.status !== 200) throw unexpected(response, 'DELETE /users/{username}/recovery');
+  }
+
+  /** POST /users/{u}/recover: a new session and the sealed private key; a wrong code (or user) is wrong_password. */
+  async recover(username: string, recoveryAuthHash: string): Promise<RecoverResponse> {
+    const response = await this.#http.raw('POST', `/users/${username}/recover`, { body: { recoveryAuthHash } });
+    if (response.status === 401) throw new ChatError('wrong_password', 'That username and recovery code do not match (a code works only until it is used to set a new password).');
+    if (response.status !== 200) throw unexpected(response, 'POST /users/{username}/recover');
+    const answer = parseAnswer(recoverResponseSchema, response.data, 'POST /users/{username}/recover');
+    if (answer.username !== username) throw new ChatError('protocol_violation', 'The server recovered a different username.');
+    return answer;
+  }
+
+  /** DELETE /users/{u} (v2): the account is deleted for good. */
+  async deleteAccount(username: string, authHash: string): Promise<void> {
+    const response = await this.#http.raw('DELETE', `/users/${username}`, { auth: true, body: { authHash } });
+    if (response.status !== 204 && response.status !== 200) throw unexpected(response, 'DELETE /users/{username}');
   }
 
   /** GET /sessions: the account's sessions (v2), exactly one of them the current one. */

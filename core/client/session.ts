@@ -24,6 +24,8 @@ export interface Session {
   groups: GroupRecords;
   /** What "stay signed in" hands to the desktop helper; null unless the session was opened to keep it. */
   secret: { authHash: string; pkcs8: string } | null;
+  /** The server session this device holds, learned for stay-signed-in sessions (see devices.ts). */
+  sessionId: string | null;
 }
 
 /** The session of the moment, or a notSignedIn error; read at each use, since a session can end mid-call. */
@@ -77,6 +79,7 @@ export async function openSession(
     verified: new VerifiedLog(store, namespace),
     groups: new GroupRecords(store, namespace),
     secret: authHash === null ? null : { authHash, pkcs8: encodeBase64(pkcs8) },
+    sessionId: null,
   };
 }
 

@@ -74,6 +74,7 @@ export async function sessionOn(
     verified: new VerifiedLog(store, namespace),
     groups: new GroupRecords(store, namespace),
     secret: null,
+    sessionId: null,
   };
 }
 

@@ -16,7 +16,7 @@ const PLATFORMS: Record<string, string> = { linux: 'Linux', darwin: 'macOS', win
 /** What the account's device list calls this app. */
 const DESKTOP_DEVICE = `Desktop, ${PLATFORMS[process.platform] ?? process.platform}`;
 
-export type DesktopEffects = Pick<SessionHostDeps, 'emit' | 'isWindowFocused' | 'showNotification' | 'setUnreadCount' | 'openExternal' | 'logProblem'>;
+export type DesktopEffects = Pick<SessionHostDeps, 'emit' | 'isWindowFocused' | 'showNotification' | 'setUnreadCount' | 'openExternal' | 'saveTextFile' | 'logProblem'>;
 
 export interface DesktopCore {
   settings: SettingsStore;

@@ -15,10 +15,20 @@ export interface ClientFactory {
 }
 
 /**
- * The session methods the host does more around than delegating: signing in and out (settings, the saved
- * session, live updates), a password change (the saved session holds the login hash), and markRead (the badge).
+ * The session methods the host does more around than delegating: signing in and out, recovering and deleting
+ * the account (settings, the saved session, live updates), a password change (the saved session holds the login hash), and markRead (the badge).
  */
-const HOSTED_METHODS = ['currentAccount', 'register', 'login', 'logout', 'changePassword', 'markRead'] as const satisfies readonly SessionMethod[];
+const HOSTED_METHODS = [
+  'currentAccount',
+  'register',
+  'login',
+  'recoverAccount',
+  'logout',
+  'logoutEverywhere',
+  'deleteAccount',
+  'changePassword',
+  'markRead',
+] as const satisfies readonly SessionMethod[];
 
 export type DelegatedMethod = Exclude<SessionMethod, (typeof HOSTED_METHODS)[number]>;
 export type DelegatedMethods = Pick<ChatApi, DelegatedMethod>;
@@ -28,10 +38,11 @@ export const DELEGATED_METHODS = SESSION_METHODS.filter(
 );
 
 /**
- * What the session serves with nobody signed in too: who is signed in, signing in and out, and the user
- * search (GET /users is public) — as ChatClient does, and the web window's worker with it.
+ * What the session serves with nobody signed in too: what the server says of itself, who is signed in,
+ * signing in and out, and the user search (public on v1 servers) — as ChatClient does, and the web window's
+ * worker with it.
  */
-const WITHOUT_SESSION: readonly SessionMethod[] = ['currentAccount', 'register', 'login', 'logout', 'searchUsers'];
+const WITHOUT_SESSION: readonly SessionMethod[] = ['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'searchUsers'];
 
 export function needsSession(method: SessionMethod): boolean {
   return !WITHOUT_SESSION.includes(method);

@@ -2,6 +2,7 @@
 // Everything with rules in it lives in Electron-free modules beside this one; this file only connects
 // them to Electron's objects.
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, session, shell } from 'electron';
 import type { ChatEvent } from '../../core/api/chat-api.js';
@@ -134,6 +135,15 @@ function desktopEffects(running: Running, iconPath: string): DesktopEffects {
       live()?.setTitle(windowTitle(count, username));
     },
     openExternal: (url) => shell.openExternal(url),
+    saveTextFile: async (suggestedName, text) => {
+      const options = { defaultPath: path.join(app.getPath('documents'), suggestedName), filters: [{ name: 'Text', extensions: ['txt'] }] };
+      const window = live();
+      const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      if (choice.canceled || !choice.filePath) return false;
+      // Readable by this user only: it can take over the account.
+      await writeFile(choice.filePath, text, { encoding: 'utf8', mode: 0o600 });
+      return true;
+    },
     // Only the kind of error is logged: messages of lower layers could quote a server answer or a path.
     logProblem: (what, error) => console.error(`encrypted-chat: problem ${what}: ${error instanceof Error ? error.name : typeof error}`),
   };

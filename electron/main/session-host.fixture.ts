@@ -35,9 +35,20 @@ export class FakeClient implements HostedClient {
     return this.account;
   });
   readonly register = this.login;
+  readonly recoverAccount = this.login;
   readonly logout = vi.fn(async () => {
     this.account = null;
   });
+  readonly logoutEverywhere = this.logout;
+  readonly deleteAccount = vi.fn(async () => {
+    this.account = null;
+  });
+  readonly serverInfo = vi.fn(async () => ({ registration: 'open' as const, retention: null }));
+  readonly devices = vi.fn(async () => []);
+  readonly signOutDevice = vi.fn(async () => []);
+  readonly recoveryStatus = vi.fn(async () => ({ set: false, setAt: null, device: null }));
+  readonly createRecoveryCode = vi.fn();
+  readonly removeRecoveryCode = vi.fn();
   readonly changePassword = vi.fn(async () => undefined);
   readonly searchUsers = vi.fn(async () => []);
   readonly contacts = vi.fn(async () => this.unread);
@@ -155,6 +166,7 @@ function makeHost(files: HostFiles, options: HostOptions = {}) {
     showNotification: vi.fn(),
     setUnreadCount: vi.fn(),
     openExternal: vi.fn(async () => undefined),
+    saveTextFile: vi.fn(async (_name: string, _text: string) => true),
     logProblem: vi.fn(),
     now: options.now ?? (() => 0),
   } satisfies SessionHostDeps;

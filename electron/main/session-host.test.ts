@@ -11,11 +11,20 @@ const GROUP = '6f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c';
 
 /** A valid argument list for each session method: whatever the window passes must reach the client unchanged. */
 const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
+  serverInfo: [],
   currentAccount: [],
-  register: [{ username: 'alice', password: 'pw' }],
+  register: [{ username: 'alice', password: 'pw', invite: 'invite-code' }],
   login: [{ username: 'alice', password: 'pw' }],
+  recoverAccount: [{ username: 'alice', code: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH', newPassword: 'a much longer password' }],
   logout: [],
+  logoutEverywhere: [],
   changePassword: [{ currentPassword: 'pw', newPassword: 'a much longer password' }],
+  devices: [],
+  signOutDevice: ['1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b'],
+  recoveryStatus: [],
+  createRecoveryCode: ['pw'],
+  removeRecoveryCode: ['pw'],
+  deleteAccount: ['pw'],
   searchUsers: ['bo'],
   contacts: [],
   contactDetails: ['bob'],
@@ -38,8 +47,10 @@ const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
   react: [{ target: messageId, emoji: '👍', id: messageId }],
   markRead: ['bob', 3],
 };
-/** What works without a session: asking who is signed in, signing in and out, and the (public) user search. */
-const WITHOUT_SESSION: readonly SessionMethod[] = ['currentAccount', 'register', 'login', 'logout', 'searchUsers'];
+/** What works without a session: the server's own info, who is signed in, signing in and out, the user search. */
+const WITHOUT_SESSION: readonly SessionMethod[] = ['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'searchUsers'];
+/** What ends the session: each is followed by signing in again. */
+const ENDING: readonly SessionMethod[] = ['logout', 'logoutEverywhere', 'deleteAccount'];
 const NEEDS_SESSION = SESSION_METHODS.filter((m) => !WITHOUT_SESSION.includes(m));
 
 function call(host: object, method: SessionMethod): Promise<unknown> {
@@ -52,12 +63,12 @@ describe('SessionHost session methods', () => {
     await host.start(SERVER);
     await host.login({ username: 'alice', password: 'pw' });
     const client = clients[0]!;
-    // logout last: it ends the session the others need.
-    for (const method of [...SESSION_METHODS.filter((m) => m !== 'logout'), 'logout' as const]) {
+    for (const method of SESSION_METHODS) {
       const spy = vi.spyOn(client, method);
       await call(host, method);
       expect(spy, method).toHaveBeenCalled();
       expect(spy.mock.calls.at(-1)!.slice(0, ARGS[method].length), method).toEqual(ARGS[method]);
+      if (ENDING.includes(method)) await host.login({ username: 'alice', password: 'pw' });
     }
   });
 

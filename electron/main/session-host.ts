@@ -3,7 +3,10 @@
 // desktop has: settings on disk (desktop-settings.ts), "stay signed in" through the OS keychain
 // (saved-session.ts), notifications and the unread badge (attention.ts). Electron-specific effects (showing
 // a notification, the badge, opening a link) come in as functions.
-import type { AccountView, ChatEvent, Credentials, PasswordChange } from '../../core/api/chat-api.js';
+import type { AccountRecovery, AccountView, ChatEvent, Credentials, PasswordChange, Registration } from '../../core/api/chat-api.js';
+import { typedRecoveryCodeSchema } from '../../core/api/schemas.js';
+import { recoveryCodeFile } from '../../core/api/recovery-code-file.js';
+import { displayRecoveryCode, parseRecoveryCode } from '../../core/crypto/recovery-code.js';
 import { ChatError, notSignedIn } from '../../core/api/errors.js';
 import type { SessionSnapshot } from '../../core/api/session-snapshot.js';
 import type { ClientSettings, ServerChoice, SettingsUpdate } from '../../core/api/settings.js';
@@ -36,6 +39,8 @@ export interface SessionHostDeps {
   showNotification: (text: NotificationText) => void;
   setUnreadCount: (count: number, username: string | null) => void;
   openExternal: (url: string) => Promise<void>;
+  /** Asks where to save a text file (a native save dialog) and writes it there; false when cancelled. */
+  saveTextFile: (suggestedName: string, text: string) => Promise<boolean>;
   /** For failures that are not the person's to fix (logged without secrets). */
   logProblem: (what: string, error: unknown) => void;
   /** The clock (milliseconds), for the once-a-minute limit of session recovery; Date.now by default. */
@@ -127,24 +132,49 @@ export class SessionHost implements ChatService {
     }
   }
 
+  /** The recovery code as a text file where the person chooses (the window never learns the path). */
+  async saveRecoveryCode(code: string): Promise<boolean> {
+    const account = await (await this.#signedIn()).currentAccount();
+    const bytes = parseRecoveryCode(typedRecoveryCodeSchema.parse(code))!;
+    const file = recoveryCodeFile(account!.username, account!.serverUrl, displayRecoveryCode(bytes), new Date(this.#deps.now?.() ?? Date.now()));
+    return this.#deps.saveTextFile(file.name, file.text);
+  }
+
   // ---- the session methods that do more than delegate ----
 
   async currentAccount(): Promise<AccountView | null> {
     return (await this.#client?.currentAccount()) ?? null;
   }
 
-  register(credentials: Credentials): Promise<AccountView> {
-    return this.#signIn('register', credentials);
+  register(registration: Registration): Promise<AccountView> {
+    return this.#signIn((client, options) => client.register(registration, options));
   }
 
   login(credentials: Credentials): Promise<AccountView> {
-    return this.#signIn('login', credentials);
+    return this.#signIn((client, options) => client.login(credentials, options));
   }
 
-  async logout(): Promise<void> {
+  recoverAccount(recovery: AccountRecovery): Promise<AccountView> {
+    return this.#signIn((client, options) => client.recoverAccount(recovery, options));
+  }
+
+  logout(): Promise<void> {
+    return this.#signOut(async () => this.#client?.logout());
+  }
+
+  logoutEverywhere(): Promise<void> {
+    return this.#signOut(async () => this.#client?.logoutEverywhere());
+  }
+
+  async deleteAccount(password: string): Promise<void> {
+    const client = await this.#signedIn();
+    await this.#signOut(() => client.deleteAccount(password));
+  }
+
+  async #signOut(end: () => Promise<void>): Promise<void> {
     this.#loggingOut = true;
     try {
-      await this.#client?.logout();
+      await end();
     } finally {
       this.#loggingOut = false;
       // Whatever the server said, this device forgets the session: both halves of "stay signed in".
@@ -179,7 +209,15 @@ export class SessionHost implements ChatService {
   }
 
   #clientOptions(serverUrl: string, caCertificatePem: string | null): ChatClientOptions {
-    return { serverUrl, store: this.#deps.clientStore, transport: this.#deps.transportFor(caCertificatePem) };
+    return {
+      serverUrl,
+      store: this.#deps.clientStore,
+      transport: this.#deps.transportFor(caCertificatePem),
+      // A renewed session has a new server session id, which the saved one must hold (core/client/devices.ts).
+      onSnapshotChange: () => {
+        if (this.#deps.settings.get().staySignedIn) void this.#saveSession().catch((error: unknown) => this.#deps.logProblem('saving the session', error));
+      },
+    };
   }
 
   #attach(client: HostedClient): void {
@@ -188,8 +226,8 @@ export class SessionHost implements ChatService {
     this.#unsubscribe = client.onEvent((event) => this.#onClientEvent(event));
   }
 
-  async #signIn(how: 'register' | 'login', credentials: Credentials): Promise<AccountView> {
-    const account = await this.#requireClient()[how](credentials, { keepSessionSecret: this.#saved.keychain.available });
+  async #signIn(enter: (client: HostedClient, options: { keepSessionSecret: boolean }) => Promise<AccountView>): Promise<AccountView> {
+    const account = await enter(this.#requireClient(), { keepSessionSecret: this.#saved.keychain.available });
     await this.#afterSignIn();
     return account;
   }
@@ -235,3 +273,4 @@ export class SessionHost implements ChatService {
     this.#attention.clear();
   }
 }
+

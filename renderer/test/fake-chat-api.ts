@@ -3,7 +3,7 @@
 // One file on purpose: it stands in for the whole ChatApi, method for method. Sections: test controls, test
 // data, bookkeeping, the call path, then the methods in the order of chat-api.ts.
 import type {
-  AccountView, ChatApi, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationKey, ConversationPage,
+  AccountRecovery, AccountView, ChatApi, DeviceView, RecoveryStatus, Registration, ServerInfoView, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationKey, ConversationPage,
   ConversationPageRequest, Credentials, DeleteRequest, EditRequest, GroupRename, GroupView, MembersChange, MessageHeaderView, MessageView,
   NewGroup, PasswordChange, ReactionRequest, SendRequest, ServerChoice, SettingsUpdate,
 } from '../../core/api/chat-api.js';
@@ -14,6 +14,7 @@ import { SESSION_METHODS, type ChatReply, type ChatRequest } from '../../core/ap
 import { MIN_NEW_PASSWORD_LENGTH } from '../../core/api/schemas.js';
 import { serveCall, type CallTarget } from '../../core/api/serve-call.js';
 import { checkLink, REFUSED_LINK_MESSAGE } from '../../core/links/link-policy.js';
+import { displayRecoveryCode, newRecoveryCode, parseRecoveryCode } from '../../core/crypto/recovery-code.js';
 
 type Method = Exclude<keyof ChatApi, 'onEvent'>;
 
@@ -24,11 +25,12 @@ export const FINGERPRINT_A = '0123 4567 89ab cdef 0123 4567 89ab cdef 0123 4567 
 export const FINGERPRINT_B = 'ffff eeee dddd cccc bbbb aaaa 9999 8888 7777 6666 5555 4444 3333 2222 1111 0000';
 
 /** What the real session serves signed out too; every other session method refuses until someone signs in. */
-const SIGNED_OUT_OK = new Set<Method>(['currentAccount', 'register', 'login', 'logout', 'changePassword', 'searchUsers']);
+const SIGNED_OUT_OK = new Set<Method>(['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'changePassword', 'searchUsers']);
 const NEEDS_SESSION = new Set<Method>(SESSION_METHODS.filter((m) => !SIGNED_OUT_OK.has(m)));
 
 /** A lowercase UUID v4 made of a prefix and a counter, so tests can read which is which. */
 const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const THIS_DEVICE = uuid('d0000000', 0);
 
 const headerOf = ({ id, seq, sender, recipient, group, conversation, timestamp, outgoing }: MessageHeaderView): MessageHeaderView =>
   ({ id, seq, sender, recipient, group, conversation, timestamp, outgoing });
@@ -59,6 +61,17 @@ export class FakeChatApi implements ChatApi {
   listedAs = new Map<string, Partial<Pick<MessageHeaderView, 'sender' | 'recipient' | 'group'>>>();
   /** The links openLink let through its check, as opened. */
   opened: string[] = [];
+  /** What GET /health says; with registration 'invite', register needs `inviteCode`. */
+  server: ServerInfoView = { registration: 'open', retention: null };
+  inviteCode = 'invite-for-you';
+  /** The account's other signed-in devices (this one is listed first, always). */
+  otherDevices: DeviceView[] = [];
+  /** The recovery code set for the account (as displayed), and when. */
+  recovery: { code: string; setAt: number } | null = null;
+  /** Codes saved with saveRecoveryCode. */
+  savedCodes: string[] = [];
+  /** Accounts deleted: their names stay taken. */
+  deleted = new Set<string>();
   calls: { method: Method; args: unknown[] }[] = [];
   /** The next call of a method rejects with this (once), after its arguments passed the check. */
   failNext = new Map<Method, ChatErrorInfo>();
@@ -70,7 +83,7 @@ export class FakeChatApi implements ChatApi {
   #seq = 0;
   #groupCount = 0;
 
-  constructor(init: Partial<Pick<FakeChatApi, 'settings' | 'account' | 'contactList' | 'users' | 'password'>> = {}) {
+  constructor(init: Partial<Pick<FakeChatApi, 'settings' | 'account' | 'contactList' | 'users' | 'password' | 'server' | 'otherDevices' | 'recovery'>> = {}) {
     Object.assign(this, init);
   }
 
@@ -304,6 +317,9 @@ export class FakeChatApi implements ChatApi {
       return this.settings;
     });
   }
+  serverInfo() {
+    return this.#call('serverInfo', [], () => this.server);
+  }
   currentAccount() {
     return this.#call('currentAccount', [], () => this.account);
   }
@@ -313,9 +329,15 @@ export class FakeChatApi implements ChatApi {
     this.settings = { ...this.settings, lastUsername: username };
     return this.account;
   }
-  register(credentials: Credentials) {
-    return this.#call('register', [credentials], ({ username, password }) => {
+  register(registration: Registration) {
+    return this.#call('register', [registration], ({ username, password, invite }) => {
       checkNewPassword(password);
+      if (this.server.registration === 'closed') throw new ChatError('forbidden', 'This server does not accept new accounts.');
+      if (this.server.registration === 'invite' && invite !== this.inviteCode) {
+        throw new ChatError('forbidden', invite === undefined
+          ? 'This server takes new accounts by invitation only: ask its operator for an invite code.'
+          : 'This invite code does not work: it is wrong, was used already, or has expired. Ask the server\'s operator for a new one.');
+      }
       if (this.users.includes(username)) throw new ChatError('username_taken', `The username ${username} is already taken.`);
       const account = this.#signIn(username);
       this.users.push(username);
@@ -325,15 +347,91 @@ export class FakeChatApi implements ChatApi {
   }
   login(credentials: Credentials) {
     return this.#call('login', [credentials], ({ username, password }) => {
-      if (!this.account && (!this.users.includes(username) || password !== this.password)) throw wrongPassword();
+      if (!this.account && (!this.users.includes(username) || this.deleted.has(username) || password !== this.password)) throw wrongPassword();
+      return this.#signIn(username);
+    });
+  }
+  recoverAccount(recovery: AccountRecovery) {
+    return this.#call('recoverAccount', [recovery], ({ username, code, newPassword }) => {
+      checkNewPassword(newPassword);
+      const typed = displayRecoveryCode(parseRecoveryCode(code)!);
+      if (this.account) throw new ChatError('invalid_input', `Already signed in as ${this.account.username}; sign out first.`);
+      if (!this.users.includes(username) || this.deleted.has(username) || this.recovery?.code !== typed) {
+        throw new ChatError('wrong_password', 'That username and recovery code do not match (a code works only until it is used to set a new password).');
+      }
+      this.recovery = null;
+      this.password = newPassword;
+      this.otherDevices = [];
       return this.#signIn(username);
     });
   }
   logout() {
-    return this.#call('logout', [], () => {
-      if (!this.account) return;
-      this.account = null;
-      this.emit({ type: 'signed_out', reason: 'You signed out.' });
+    return this.#call('logout', [], () => this.#signOut('You signed out.'));
+  }
+  logoutEverywhere() {
+    return this.#call('logoutEverywhere', [], () => {
+      this.otherDevices = [];
+      this.#signOut('You signed out on every device.');
+    });
+  }
+  #signOut(reason: string): void {
+    if (!this.account) return;
+    this.account = null;
+    this.emit({ type: 'signed_out', reason });
+  }
+  #checkPassword(password: string): void {
+    if (password !== this.password) throw new ChatError('wrong_password', 'The password is wrong.');
+  }
+  #devices(): DeviceView[] {
+    const here: DeviceView = { id: THIS_DEVICE, name: 'Web, Chromium', signedInAt: 1_700_000_000_000, lastSeenAt: 1_700_000_000_000, current: true };
+    return [here, ...this.otherDevices].sort((a, b) => a.signedInAt - b.signedInAt || a.id.localeCompare(b.id));
+  }
+  devices() {
+    return this.#call('devices', [], () => this.#devices());
+  }
+  signOutDevice(id: string) {
+    return this.#call('signOutDevice', [id], (target) => {
+      if (target === THIS_DEVICE) throw new ChatError('invalid_input', 'That is this device: use Sign out to sign out here.');
+      if (!this.otherDevices.some((d) => d.id === target)) throw new ChatError('not_found', 'That device is not signed in any more.');
+      this.otherDevices = this.otherDevices.filter((d) => d.id !== target);
+      return this.#devices();
+    });
+  }
+  #recoveryStatus(): RecoveryStatus {
+    return this.recovery ? { set: true, setAt: this.recovery.setAt, device: 'Web, Chromium' } : { set: false, setAt: null, device: null };
+  }
+  recoveryStatus() {
+    return this.#call('recoveryStatus', [], () => this.#recoveryStatus());
+  }
+  createRecoveryCode(password: string) {
+    return this.#call('createRecoveryCode', [password], (given) => {
+      this.#checkPassword(given);
+      this.recovery = { code: displayRecoveryCode(newRecoveryCode()), setAt: Date.now() };
+      this.otherDevices = [];
+      return { ...this.recovery };
+    });
+  }
+  removeRecoveryCode(password: string) {
+    return this.#call('removeRecoveryCode', [password], (given) => {
+      this.#checkPassword(given);
+      this.recovery = null;
+      return this.#recoveryStatus();
+    });
+  }
+  saveRecoveryCode(code: string) {
+    return this.#call('saveRecoveryCode', [code], (checked) => {
+      if (!this.account) throw notSignedIn();
+      this.savedCodes.push(checked);
+      return true;
+    });
+  }
+  deleteAccount(password: string) {
+    return this.#call('deleteAccount', [password], (given) => {
+      this.#checkPassword(given);
+      this.deleted.add(this.#me);
+      this.recovery = null;
+      this.otherDevices = [];
+      this.#signOut('Your account was deleted.');
     });
   }
   changePassword(change: PasswordChange) {
@@ -362,7 +460,7 @@ export class FakeChatApi implements ChatApi {
   #detailsOf(username: string): ContactDetails {
     if (!this.#exists(username)) throw noSuchUser(username);
     const createdAt = '2026-11-01T10:00:00.000Z';
-    return this.details.get(username) ?? { username, keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt, blocked: false, earlierKeys: [] };
+    return this.details.get(username) ?? { username, keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt, blocked: false, earlierKeys: [], deleted: this.deleted.has(username) };
   }
   #setDetails(after: ContactDetails): ContactDetails {
     this.details.set(after.username, after);

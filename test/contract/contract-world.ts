@@ -19,6 +19,8 @@ export interface ContractWorld {
   prefix: string;
   /** The links the implementation opened (in a tab, or in the system browser), in order. */
   opened: string[];
+  /** Signs `me` in on another device (with the password `me` has now), called `device` in the device list. */
+  signInElsewhere(device: string, password?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export function details(username: string, fields: Partial<ContactDetails> = {}):
     createdAt: isoTimestamp(),
     blocked: false,
     earlierKeys: [],
+    deleted: false,
     ...fields,
   };
 }

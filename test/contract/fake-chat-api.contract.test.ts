@@ -3,6 +3,7 @@
 import { FakeChatApi } from '../../renderer/test/fake-chat-api.js';
 import { describeChatApiContract } from './chat-api-contract.js';
 import { describeGroupContract } from './group-contract.js';
+import { describeAccountContract } from './account-contract.js';
 
 let run = 0;
 
@@ -20,9 +21,13 @@ const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
     nobody: `n${run}_nobody`,
     prefix: `f${run}_`,
     opened: api.opened,
+    signInElsewhere: async (device) => {
+      api.otherDevices.push({ id: crypto.randomUUID(), name: device, signedInAt: Date.now(), lastSeenAt: Date.now(), current: false });
+    },
     close: async () => undefined,
   };
 };
 
 describeChatApiContract('the window’s fake', setup);
 describeGroupContract('the window’s fake', setup);
+describeAccountContract('the window’s fake', setup);

@@ -9,6 +9,7 @@ import { serveSession, type PageToWorker, type PortLike, type Session, type Work
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { describeChatApiContract } from './chat-api-contract.js';
 import { describeGroupContract } from './group-contract.js';
+import { describeAccountContract } from './account-contract.js';
 
 let server: ServerProcess;
 let run = 0;
@@ -38,11 +39,13 @@ const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
     return client as unknown as Session;
   });
   const opened: string[] = [];
+  const elsewhere: ChatClient[] = [];
   const api = createWebChatApi({
     serverUrl: server.url,
     store: new MemoryStore(),
     worker: channel.port1 as unknown as NonNullable<WebChatApiOptions['worker']>,
     openTab: (url) => opened.push(url),
+    download: () => undefined,
   });
 
   // The other person signs in only when first asked to write.
@@ -68,8 +71,13 @@ const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
     nobody: `n${run}_nobody`,
     prefix: `w${run}_`,
     opened,
+    signInElsewhere: async (device, password = PASSWORD) => {
+      const client = new ChatClient({ serverUrl: server.url, store: new MemoryStore(), device, ...clientOptions });
+      await client.login({ username: me, password });
+      elsewhere.push(client);
+    },
     close: async () => {
-      await Promise.all([...clients, ...(sender ? [await sender] : [])].map((c) => c.close()));
+      await Promise.all([...clients, ...elsewhere, ...(sender ? [await sender] : [])].map((c) => c.close()));
       channel.port1.close();
       channel.port2.close();
     },
@@ -78,3 +86,4 @@ const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
 
 describeChatApiContract('the web adapter over a real server', setup);
 describeGroupContract('the web adapter over a real server', setup);
+describeAccountContract('the web adapter over a real server', setup);

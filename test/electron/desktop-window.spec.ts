@@ -39,6 +39,7 @@ let page: Page;
 let core: DesktopCore;
 let profile: string;
 const notifications: { title: string; body: string }[] = [];
+const savedFiles: { name: string; text: string }[] = [];
 const titles: string[] = [];
 const problems: string[] = [];
 const requests: string[] = [];
@@ -72,6 +73,10 @@ async function startCore(): Promise<DesktopCore> {
       showNotification: (n) => void notifications.push(n),
       setUnreadCount: (count, username) => void titles.push(`${count} ${username ?? ''}`),
       openExternal: async () => undefined,
+      saveTextFile: async (name, text) => {
+        savedFiles.push({ name, text });
+        return true;
+      },
       logProblem: (what, error) => problems.push(`main: ${what}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });

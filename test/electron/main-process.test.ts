@@ -193,6 +193,8 @@ describe('desktop main process', () => {
         'searchUsers', 'contacts', 'contactDetails', 'trustContactKey', 'disownEarlierKeys', 'blockContact', 'unblockContact', 'conversation', 'readMessages', 'send', 'markRead', 'openLink',
         'groups', 'groupDetails', 'createGroup', 'changeGroupMembers', 'renameGroup', 'leaveGroup', 'confirmGroupMembers',
         'editMessage', 'deleteMessage', 'react',
+        'serverInfo', 'recoverAccount', 'logoutEverywhere', 'devices', 'signOutDevice', 'recoveryStatus', 'createRecoveryCode', 'removeRecoveryCode',
+        'saveRecoveryCode', 'deleteAccount',
       ].map((m) => `chat:${m}`).sort(),
     );
   });

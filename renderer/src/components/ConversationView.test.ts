@@ -180,6 +180,7 @@ describe('a changed contact key', () => {
       createdAt: '2026-11-01T10:00:00.000Z',
       blocked: false,
       earlierKeys: [],
+      deleted: false,
     });
     const user = await openChatWithBob(api);
     const banner = await screen.findByText('bob’s safety key has changed.');
@@ -203,7 +204,7 @@ describe('a changed contact key', () => {
   it('warns when a key_changed event arrives for the open conversation', async () => {
     const api = signedInWithBob();
     await openChatWithBob(api);
-    api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null, blocked: false, earlierKeys: [] });
+    api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null, blocked: false, earlierKeys: [], deleted: false });
     api.emit({ type: 'key_changed', change: { username: 'bob', pinnedFingerprint: FINGERPRINT_B, newFingerprint: FINGERPRINT_A } });
     expect(await screen.findByText('bob’s safety key has changed.')).toBeInTheDocument();
     expect(within(screen.getByRole('navigation', { name: 'Contacts' })).getByText('Safety key changed')).toBeInTheDocument();

@@ -1,12 +1,14 @@
 // Web adapter: the ChatApi served by the client core running in this page's dedicated worker (WebCrypto in
 // the browser), talking directly to the server that served the page. Built from the method list: the
-// session's methods go to the worker (worker-rpc.ts), the page's own — settings and links — are checked
+// session's methods go to the worker (worker-rpc.ts), the page's own — settings, links, a download — are checked
 // against the same schemas and answered here. The only window module that reaches core's client.
 import './zod-without-eval.js';
-import type { ChatApi, ChatErrorInfo, ServerChoice, SettingsUpdate } from '../../../../core/api/chat-api.js';
+import type { AccountView, ChatApi, ChatErrorInfo, ServerChoice, SettingsUpdate } from '../../../../core/api/chat-api.js';
+import { recoveryCodeFile } from '../../../../core/api/recovery-code-file.js';
+import { displayRecoveryCode, parseRecoveryCode } from '../../../../core/crypto/recovery-code.js';
 import { chatApiOver, openEnvelope } from '../../../../core/api/envelope.js';
-import { ChatError } from '../../../../core/api/errors.js';
-import { isSessionMethod } from '../../../../core/api/methods.js';
+import { ChatError, notSignedIn } from '../../../../core/api/errors.js';
+import { isSessionMethod, isSignInMethod } from '../../../../core/api/methods.js';
 import { serveCall } from '../../../../core/api/serve-call.js';
 import type { KeyValueStore } from '../../../../core/client/store.js';
 import { checkLink, REFUSED_LINK_MESSAGE } from '../../../../core/links/link-policy.js';
@@ -22,6 +24,18 @@ export interface WebChatApiOptions {
   worker?: PortLike<WorkerToPage, PageToWorker> & { addEventListener(type: 'error', listener: (event: Event) => void): void };
   /** Opens a checked link in a new tab. */
   openTab?: (url: string) => void;
+  /** Hands a text file to the browser as a download. */
+  download?: (name: string, text: string) => void;
+}
+
+/** A download of `text` as a file called `name`, through a link the page clicks. */
+function downloadText(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 const WORKER_FAILED: ChatErrorInfo = {
@@ -34,6 +48,7 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
   const store = options.store ?? new LocalStorageStore(window.localStorage);
   const settings = new WebSettings(store, serverUrl);
   const openTab = options.openTab ?? ((url: string) => void window.open(url, '_blank', 'noopener,noreferrer'));
+  const download = options.download ?? downloadText;
   const worker = options.worker ?? new Worker(new URL('./core-worker.ts', import.meta.url), { type: 'module', name: 'encrypted-chat-core' });
   const session = connectSession(worker, serverUrl, store, WORKER_FAILED);
   worker.addEventListener('error', () => session.fail(WORKER_FAILED));
@@ -50,13 +65,20 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
       if (!checked.ok) throw new ChatError('invalid_input', `${REFUSED_LINK_MESSAGE} ${checked.reason}`);
       openTab(checked.url);
     },
+    saveRecoveryCode: async (code: string) => {
+      const account = await session.call<AccountView | null>('currentAccount', []);
+      if (!account) throw notSignedIn();
+      const file = recoveryCodeFile(account.username, account.serverUrl, displayRecoveryCode(parseRecoveryCode(code)!), new Date());
+      download(file.name, file.text);
+      return true;
+    },
   };
 
   return chatApiOver(
     async (method, args) => {
       if (!isSessionMethod(method)) return openEnvelope<never>(serveCall(page, method, args), WORKER_FAILED);
       const value = await session.call<never>(method, args);
-      if (method === 'login' || method === 'register') await settings.rememberUsername((value as { username: string }).username);
+      if (isSignInMethod(method)) await settings.rememberUsername((value as { username: string }).username);
       return value;
     },
     (listener) => session.onEvent(listener),

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { ChatErrorInfo, ChatEvent } from '../../../../core/api/chat-api.js';
 import { isEnvelope, openEnvelope, type Envelope } from '../../../../core/api/envelope.js';
 import { toChatErrorInfo } from '../../../../core/api/errors.js';
-import { isSessionMethod, SESSION_METHODS, type SessionMethod } from '../../../../core/api/methods.js';
+import { isSessionMethod, isSignInMethod, SESSION_METHODS, type SessionMethod } from '../../../../core/api/methods.js';
 import { serveCall } from '../../../../core/api/serve-call.js';
 import type { KeyValueStore } from '../../../../core/client/store.js';
 
@@ -99,7 +99,7 @@ export function serveSession(port: PortLike<PageToWorker, WorkerToPage>, open: (
     let envelope: Envelope;
     if (!session) envelope = { ok: false, error: opening ?? { code: 'server_error', message: 'The encryption worker was not started.' } };
     else envelope = await serveCall(session, method, args);
-    if (envelope.ok && session && (method === 'login' || method === 'register')) {
+    if (envelope.ok && session && isSignInMethod(method)) {
       // Live delivery failing shows as a connection event; it must not undo a sign-in.
       await session.startLive().catch(() => undefined);
     }
