@@ -22,6 +22,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['renderer/**/*.test.ts'],
           setupFiles: ['renderer/test/setup.ts'],
+          // Typing whole forms with user-event (and the password-strength check) outlasts 5 s on a busy CI machine.
+          testTimeout: 30_000,
         },
       },
     ],

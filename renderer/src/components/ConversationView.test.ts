@@ -269,7 +269,7 @@ describe('contact details: earlier keys and blocking', () => {
     const api = signedInWithBob();
     api.details.set('bob', {
       username: 'bob', keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt: null,
-      blocked: false, earlierKeys: [{ fingerprint: FINGERPRINT_A, disowned: false }],
+      blocked: false, earlierKeys: [{ fingerprint: FINGERPRINT_A, disowned: false }], deleted: false,
     });
     const user = await openChatWithBob(api);
     await user.click(screen.getByRole('button', { name: 'Contact details and safety key' }));

@@ -1,5 +1,7 @@
-// Who is signed in, and the steps of signing in: first start (desktop), login, register with progress.
+// Who is signed in, and the steps of signing in: first start (desktop), login, register with progress,
+// "forgot password" with a recovery code; signing out here or everywhere, and deleting the account.
 import type {
+  AccountRecovery,
   AccountView,
   ChatApi,
   ChatErrorInfo,
@@ -8,6 +10,8 @@ import type {
   Credentials,
   PasswordChange,
   Progress,
+  Registration,
+  ServerInfoView,
 } from '../../../core/api/chat-api.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
 
@@ -24,6 +28,13 @@ export class SessionState {
   connectionDetail = $state<string | null>(null);
   /** Why the session ended when the person did not log out themselves (expired, revoked). */
   signedOutReason = $state<string | null>(null);
+  /** What the server says of itself (registration by invite, retention); null until it answered. */
+  server = $state<ServerInfoView | null>(null);
+  /**
+   * Right after registering or recovering: the offer to make a recovery code, with the password just typed
+   * (making a code needs it), held only until the offer is taken or declined.
+   */
+  recoveryOffer = $state<{ reason: 'registered' | 'recovered'; password: string } | null>(null);
 
   readonly #api: ChatApi;
 
@@ -38,19 +49,73 @@ export class SessionState {
       this.error = toChatErrorInfo(error);
       this.#signedIn(null);
     }
+    void this.loadServerInfo();
+  }
+
+  /** Asks the server what it says of itself; a server that cannot answer now leaves it unknown. */
+  async loadServerInfo(): Promise<void> {
+    try {
+      this.server = await this.#api.serverInfo();
+    } catch {
+      this.server = null;
+    }
   }
 
   login(credentials: Credentials): Promise<boolean> {
     return this.#enter(() => this.#api.login(this.#normalize(credentials)));
   }
 
-  register(credentials: Credentials): Promise<boolean> {
-    return this.#enter(() => this.#api.register(this.#normalize(credentials)));
+  async register(registration: Registration): Promise<boolean> {
+    const { invite, ...credentials } = registration;
+    const entered = await this.#enter(() => this.#api.register({ ...this.#normalize(credentials), ...(invite ? { invite: invite.trim() } : {}) }));
+    if (entered) this.recoveryOffer = { reason: 'registered', password: registration.password };
+    // A server that did not say it wants invites asked for one: from now on the form asks too.
+    else if (this.error?.code === 'forbidden' && /invit/i.test(this.error.message) && this.server?.registration !== 'invite') {
+      this.server = { retention: this.server?.retention ?? null, registration: 'invite' };
+    }
+    return entered;
   }
 
-  async logout(): Promise<void> {
+  /** "Forgot password": the recovery code signs in and sets the new password (the code is used up). */
+  async recover(recovery: AccountRecovery): Promise<boolean> {
+    const entered = await this.#enter(() => this.#api.recoverAccount({ ...recovery, username: recovery.username.trim().toLowerCase() }));
+    if (entered) this.recoveryOffer = { reason: 'recovered', password: recovery.newPassword };
+    return entered;
+  }
+
+  /** The offer was taken or declined: the password it held is dropped. */
+  closeRecoveryOffer(): void {
+    this.recoveryOffer = null;
+  }
+
+  logout(): Promise<void> {
+    return this.#leave(() => this.#api.logout());
+  }
+
+  logoutEverywhere(): Promise<void> {
+    return this.#leave(() => this.#api.logoutEverywhere());
+  }
+
+  /** Deletes the account for good; the error, if any, is for the dialog to show (the session goes on). */
+  async deleteAccount(password: string): Promise<ChatErrorInfo | null> {
+    if (this.busy) return { code: 'invalid_input', message: 'Wait until the current step is finished.' };
+    this.busy = true;
     try {
-      await this.#api.logout();
+      await this.#api.deleteAccount(password);
+    } catch (error) {
+      return toChatErrorInfo(error);
+    } finally {
+      this.busy = false;
+      this.progress = null;
+    }
+    this.signedOutReason = 'Your account was deleted. Its name stays taken, so nobody can pretend to be you.';
+    this.#signedIn(null);
+    return null;
+  }
+
+  async #leave(end: () => Promise<void>): Promise<void> {
+    try {
+      await end();
     } catch (error) {
       // Signing out locally must work even when the server cannot be told; say so.
       this.error = toChatErrorInfo(error);
@@ -123,5 +188,6 @@ export class SessionState {
   #signedIn(account: AccountView | null): void {
     this.account = account;
     this.phase = account ? 'signed_in' : 'signed_out';
+    if (!account) this.recoveryOffer = null;
   }
 }
