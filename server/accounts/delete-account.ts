@@ -4,6 +4,8 @@
 // sessions, recovery code, blocks (both ways), the user's wrapped keys and mailbox rows go, and the users row
 // keeps only the name (taken for good), its creation time and `deleted_at`. Messages already delivered stay
 // with their other participants.
+// The operator deletes an account the same way, without its password (encrypted-chat-admin users delete):
+// both run eraseAccount in the same kind of transaction and differ only in what they check first.
 import type { Database } from '../db/database.js';
 import type { WriteTransaction } from '../db/write-transaction.js';
 import { checkPassword } from '../auth/passwords.js';
@@ -23,29 +25,57 @@ function eraseAttachments(_tx: WriteTransaction, _username: string): void {}
  */
 function appendKeyLogDeletion(_tx: WriteTransaction, _username: string, _timestamp: number): void {}
 
+interface AccountRow {
+  server_salt: Buffer;
+  password_hash: Buffer;
+  deleted_at: number | string | null;
+}
+
+/** The account's row, read inside the deletion's transaction (under the writers' lock). */
+async function readAccount(tx: WriteTransaction, username: string): Promise<AccountRow | undefined> {
+  const rows = await tx.select<AccountRow>('SELECT server_salt, password_hash, deleted_at FROM users WHERE username = ?', [username]);
+  return rows[0];
+}
+
+/** DELETE /users/{u}: only with the account's current password (401 otherwise, as for an unknown or deleted one). */
 export async function deleteAccount(db: Database, username: string, authHash: Uint8Array): Promise<void> {
   await db.writes.run(async (tx) => {
     await lockWrites(db, tx);
-    const rows = await tx.select<{ server_salt: Buffer; password_hash: Buffer; deleted_at: number | string | null }>(
-      'SELECT server_salt, password_hash, deleted_at FROM users WHERE username = ?',
-      [username],
-    );
-    const row = rows[0];
+    const row = await readAccount(tx, username);
     const stored = row && row.deleted_at === null ? { serverSalt: Buffer.from(row.server_salt), passwordHash: Buffer.from(row.password_hash) } : undefined;
     if (!checkPassword(stored, authHash) || !stored) throw new ApiError('unauthorized', 'the current password is wrong');
-    const now = Date.now();
-    await leaveAllGroups(tx, username, now);
-    void tx.execute('DELETE FROM sessions WHERE username = ?', [username]);
-    void tx.execute('DELETE FROM recovery_codes WHERE username = ?', [username]);
-    void tx.execute('DELETE FROM blocks WHERE blocker = ? OR blocked = ?', [username, username]);
-    void tx.execute('DELETE FROM message_keys WHERE username = ?', [username]);
-    void tx.execute('DELETE FROM mailbox WHERE username = ?', [username]);
-    eraseAttachments(tx, username);
-    void tx.execute(
-      `UPDATE users SET public_key = '', encrypted_private_key = '', kdf_salt = '', kdf_iterations = 0,
-       server_salt = ?, password_hash = ?, deleted_at = ? WHERE username = ?`,
-      [Buffer.alloc(0), Buffer.alloc(0), now, username],
-    );
-    appendKeyLogDeletion(tx, username, now);
+    await eraseAccount(tx, username);
   });
+}
+
+export type OperatorDeletion = 'deleted' | 'no-such-user' | 'deleted-already';
+
+/** The operator's deletion: no password; says what it found instead of failing. */
+export async function deleteAccountAsOperator(db: Database, username: string): Promise<OperatorDeletion> {
+  return db.writes.run(async (tx) => {
+    await lockWrites(db, tx);
+    const row = await readAccount(tx, username);
+    if (!row) return 'no-such-user';
+    if (row.deleted_at !== null) return 'deleted-already';
+    await eraseAccount(tx, username);
+    return 'deleted';
+  });
+}
+
+/** Everything a deletion erases, issued inside the caller's transaction once it decided to delete. */
+async function eraseAccount(tx: WriteTransaction, username: string): Promise<void> {
+  const now = Date.now();
+  await leaveAllGroups(tx, username, now);
+  void tx.execute('DELETE FROM sessions WHERE username = ?', [username]);
+  void tx.execute('DELETE FROM recovery_codes WHERE username = ?', [username]);
+  void tx.execute('DELETE FROM blocks WHERE blocker = ? OR blocked = ?', [username, username]);
+  void tx.execute('DELETE FROM message_keys WHERE username = ?', [username]);
+  void tx.execute('DELETE FROM mailbox WHERE username = ?', [username]);
+  eraseAttachments(tx, username);
+  void tx.execute(
+    `UPDATE users SET public_key = '', encrypted_private_key = '', kdf_salt = '', kdf_iterations = 0,
+     server_salt = ?, password_hash = ?, deleted_at = ? WHERE username = ?`,
+    [Buffer.alloc(0), Buffer.alloc(0), now, username],
+  );
+  appendKeyLogDeletion(tx, username, now);
 }

@@ -2,6 +2,8 @@
 // every token names its session (see tokens.ts). A session ends by deleting its row, so every instance over
 // the database refuses its tokens on the next request: each authenticated request reads the row anyway.
 // `last_seen_at` is written at most once per LAST_SEEN_INTERVAL_MS per session, never on every request.
+// A session of an account the operator disabled is not found: disabling deletes the sessions too, but a
+// sign-in racing with it could start one after that delete.
 import { randomUUID } from 'node:crypto';
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { SessionInfo } from '../../core/protocol/schemas-accounts.js';
@@ -28,7 +30,8 @@ export function sessionLookup(db: Database): SessionLookup {
   return {
     async find(id) {
       const rows = await db.sequelize.query<{ id: string; username: string; generation: number | string; last_seen_at: number | string }>(
-        'SELECT id, username, generation, last_seen_at FROM sessions WHERE id = :id',
+        `SELECT id, username, generation, last_seen_at FROM sessions WHERE id = :id
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.username = sessions.username AND u.disabled_at IS NOT NULL)`,
         { replacements: { id }, type: QueryTypes.SELECT },
       );
       const row = rows[0];
@@ -66,8 +69,9 @@ export async function endSession(db: Database, username: string, id: string): Pr
   return (await db.models.Session.destroy({ where: { id, username } })) > 0;
 }
 
-export async function endAllSessions(db: Database, username: string, transaction?: Transaction): Promise<void> {
-  await db.models.Session.destroy({ where: { username }, transaction });
+/** Ends every session of `username`; returns how many there were. */
+export async function endAllSessions(db: Database, username: string, transaction?: Transaction): Promise<number> {
+  return db.models.Session.destroy({ where: { username }, transaction });
 }
 
 /**

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from '../../test/support/database.js';
+import { adminOk } from '../admin/admin-run.fixture.js';
 import { call, groupOutgoing, outgoing, register, startTestServer } from '../testing/harness.js';
 import { copyDatabase, CopyError } from './copy-database.js';
 
@@ -45,10 +46,29 @@ describe('copyDatabase', () => {
     const before = await call(old.url, 'GET', '/messages?full=1', { token: bob.token });
     // Logging out ends alice's session: the copy must keep that token refused.
     expect((await call(old.url, 'POST', '/logout', { token: alice.token, body: {} })).status).toBe(204);
+    // The operator's marks and settings: a disabled account, a revoked invite, the retention.
+    const carol = await register(old.url, 'carol');
+    await adminOk(from, ['users', 'disable', 'carol']);
+    const [invite] = await adminOk(from, ['invites', 'create']);
+    await adminOk(from, ['invites', 'revoke', /id ([0-9a-f]+)$/.exec(invite!)![1]!]);
+    await adminOk(from, ['purge', '--older-than', '365d']);
     await stops.pop()!();
 
     const to = await freshDatabaseUrl();
-    expect(await copyDatabase(from, to)).toEqual({ users: 2, messages: 6, mailbox: 12, serverSecrets: 1, blocks: 0, groups: 1, groupMembers: 2, messageKeys: 1, sessions: 1, recoveryCodes: 0, invites: 0 });
+    expect(await copyDatabase(from, to)).toEqual({
+      users: 3,
+      messages: 6,
+      mailbox: 12,
+      serverSecrets: 1,
+      blocks: 0,
+      groups: 1,
+      groupMembers: 2,
+      messageKeys: 1,
+      sessions: 1,
+      recoveryCodes: 0,
+      invites: 1,
+      serverSettings: 1,
+    });
 
     const moved = await serverOn(to);
     const after = await call(moved.url, 'GET', '/messages?full=1', { token: bob.token });
@@ -58,6 +78,10 @@ describe('copyDatabase', () => {
     expect((await call(moved.url, 'GET', '/messages', { token: alice.token })).status).toBe(401);
     const login = await call(moved.url, 'POST', '/login', { body: { username: 'alice', authHash: alice.authHash } });
     expect(login.status).toBe(200);
+    const refused = await call(moved.url, 'POST', '/login', { body: { username: 'carol', authHash: carol.authHash } });
+    expect(refused.status).toBe(403);
+    expect((await call(moved.url, 'GET', '/health')).body.retention).toEqual({ days: 365, purgedAt: expect.any(Number) });
+    expect((await adminOk(to, ['invites', 'list']))[1]).toMatch(/ revoked \d{4}-/);
     // New messages continue the old numbering.
     const next = await call(moved.url, 'POST', '/messages', { token: login.body.token, body: outgoing('bob') });
     expect(next.body.seq).toBe(7);

@@ -2,7 +2,8 @@
 // PostgreSQL when one machine is no longer enough (docs/scaling.md). Both ends are brought to the latest
 // schema by the normal migrations first, so the copy is column for column. Rows keep their values,
 // including seq, password hashes, sessions and the token secret: accounts log in as before and
-// tokens issued by the old server stay valid on the new one.
+// tokens issued by the old server stay valid on the new one. The operator's marks (disabled accounts,
+// revoked invites) and settings (the retention) move with them.
 //
 // The source must not change during the copy (stop the server first); the target is written in one
 // transaction, so a failed copy leaves it empty.
@@ -21,6 +22,7 @@ export interface CopyReport {
   sessions: number;
   recoveryCodes: number;
   invites: number;
+  serverSettings: number;
 }
 
 export class CopyError extends Error {}
@@ -44,6 +46,7 @@ const TABLES: TableCopy[] = [
   { table: 'sessions', key: 'sessions', primaryKey: ['id'] },
   { table: 'recovery_codes', key: 'recoveryCodes', primaryKey: ['username'] },
   { table: 'invites', key: 'invites', primaryKey: ['code_hash'] },
+  { table: 'server_settings', key: 'serverSettings', primaryKey: ['name'] },
 ];
 
 const BATCH = 500;

@@ -17,6 +17,8 @@ export class UserRow extends Model {
   declare createdAt: number;
   /** Set when the account was deleted: the row stays (the name stays taken), keys and hashes are erased. */
   declare deletedAt: number | null;
+  /** Set while the operator has disabled the account (encrypted-chat-admin users disable): no sign-in, no token. */
+  declare disabledAt: number | null;
 }
 
 /** One sign-in (PROTOCOL.md "Accounts (v2)", Sessions); its tokens carry `id` and `generation`. */
@@ -47,6 +49,15 @@ export class InviteRow extends Model {
   declare expiresAt: number;
   declare usedAt: number | null;
   declare usedBy: string | null;
+  /** Set when the operator withdrew it unused (encrypted-chat-admin invites revoke). */
+  declare revokedAt: number | null;
+}
+
+/** A named server-wide value, JSON text (migration 006); see server/db/server-settings.ts. */
+export class ServerSettingRow extends Model {
+  declare name: string;
+  declare value: string;
+  declare updatedAt: number;
 }
 
 export class MessageRow extends Model {
@@ -91,6 +102,7 @@ export interface Models {
   Session: typeof SessionRow;
   RecoveryCode: typeof RecoveryCodeRow;
   Invite: typeof InviteRow;
+  ServerSetting: typeof ServerSettingRow;
 }
 
 /** Sequelize hands BIGINT back as a string on PostgreSQL; every number we store fits a double. */
@@ -120,6 +132,7 @@ export function defineModels(sequelize: Sequelize): Models {
   const Session = class extends SessionRow {};
   const RecoveryCode = class extends RecoveryCodeRow {};
   const Invite = class extends InviteRow {};
+  const ServerSetting = class extends ServerSettingRow {};
   User.init(
     {
       username: { type: DataTypes.STRING(32), primaryKey: true },
@@ -133,6 +146,7 @@ export function defineModels(sequelize: Sequelize): Models {
       sentBytes: { ...bigintNumber('sentBytes'), defaultValue: 0, field: 'sent_bytes' },
       createdAt: { ...bigintNumber('createdAt'), field: 'created_at' },
       deletedAt: { ...nullableBigint('deletedAt'), field: 'deleted_at' },
+      disabledAt: { ...nullableBigint('disabledAt'), field: 'disabled_at' },
     },
     { sequelize, modelName: 'User', tableName: 'users', timestamps: false },
   );
@@ -201,8 +215,17 @@ export function defineModels(sequelize: Sequelize): Models {
       expiresAt: { ...bigintNumber('expiresAt'), field: 'expires_at' },
       usedAt: { ...nullableBigint('usedAt'), field: 'used_at' },
       usedBy: { type: DataTypes.STRING(32), allowNull: true, field: 'used_by' },
+      revokedAt: { ...nullableBigint('revokedAt'), field: 'revoked_at' },
     },
     { sequelize, modelName: 'Invite', tableName: 'invites', timestamps: false },
   );
-  return { User, Message, Mailbox, Block, Session, RecoveryCode, Invite };
+  ServerSetting.init(
+    {
+      name: { type: DataTypes.STRING(64), primaryKey: true },
+      value: { type: DataTypes.TEXT, allowNull: false },
+      updatedAt: { ...bigintNumber('updatedAt'), field: 'updated_at' },
+    },
+    { sequelize, modelName: 'ServerSetting', tableName: 'server_settings', timestamps: false },
+  );
+  return { User, Message, Mailbox, Block, Session, RecoveryCode, Invite, ServerSetting };
 }

@@ -86,7 +86,7 @@ describe('GET /health', () => {
   it('answers ok with the version', async () => {
     const reply = await call(url, 'GET', '/health');
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ status: 'ok', version: expect.any(String), protocol: 2, registration: 'open' });
+    expect(reply.body).toEqual({ status: 'ok', version: expect.any(String), protocol: 2, registration: 'open', retention: null });
   });
 
   it('refuses query parameters, like every route that takes none', async () => {

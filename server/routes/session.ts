@@ -2,6 +2,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { loginV2RequestSchema, logoutRequestSchema, sessionIdSchema } from '../../core/protocol/schemas-accounts.js';
+import { accountDisabled } from '../accounts/disabled.js';
 import { AUTH_TOKEN_HEADER, callerSession, requireCaller } from '../auth/authenticate.js';
 import { DEVICE_CREDENTIAL_HEADER } from '../auth/device-credentials.js';
 import { checkPassword } from '../auth/passwords.js';
@@ -30,6 +31,7 @@ export function sessionRouter({ db, signer, auth, limits }: RouteContext): Route
     if (!checkPassword(user, Buffer.from(body.authHash, 'base64')) || !user) {
       throw new ApiError('unauthorized', 'wrong username or password');
     }
+    if (user.disabledAt !== null) throw accountDisabled();
     const session = await startSession(db, user.username, body.device);
     res.setHeader(DEVICE_CREDENTIAL_HEADER, limits.deviceCredentials.issue(user.username));
     res.json({ username: user.username, token: signer.issue(user.username, session.id, session.generation) });

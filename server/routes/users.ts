@@ -16,6 +16,7 @@ import {
   type UserProfileV2,
 } from '../../core/protocol/schemas-accounts.js';
 import { deleteAccount } from '../accounts/delete-account.js';
+import { accountDisabled } from '../accounts/disabled.js';
 import { AUTH_TOKEN_HEADER, caller, callerSession, requireCaller } from '../auth/authenticate.js';
 import { DEVICE_CREDENTIAL_HEADER } from '../auth/device-credentials.js';
 import { useInvite } from '../auth/invites.js';
@@ -242,8 +243,9 @@ function recover({ db, signer, limits }: RouteContext): Handler {
     const code = await db.models.RecoveryCode.findByPk(username);
     // Unknown user, no code and a wrong code take the same path (a dummy hash stands in) and the same answer.
     const ok = checkPassword(recoveryStored(code), Buffer.from(body.recoveryAuthHash, 'base64'));
-    const user = ok ? await db.models.User.findByPk(username, { attributes: ['username', 'deletedAt'] }) : null;
+    const user = ok ? await db.models.User.findByPk(username, { attributes: ['username', 'deletedAt', 'disabledAt'] }) : null;
     if (!ok || !code || !user || user.deletedAt !== null) throw new ApiError('unauthorized', 'wrong username or recovery code');
+    if (user.disabledAt !== null) throw accountDisabled();
     const session = await startSession(db, username, undefined);
     res.setHeader(DEVICE_CREDENTIAL_HEADER, limits.deviceCredentials.issue(username));
     res.json({

@@ -5,5 +5,6 @@ import * as sentBytes from './002-sent-bytes.js';
 import * as blocks from './003-blocks.js';
 import * as groups from './004-groups.js';
 import * as accounts from './005-accounts.js';
+import * as operator from './006-operator.js';
 
-export const migrations = [initial, sentBytes, blocks, groups, accounts];
+export const migrations = [initial, sentBytes, blocks, groups, accounts, operator];
