@@ -11,6 +11,7 @@ import {
   editRequestSchema,
   groupIdSchema,
   groupRenameSchema,
+  keyLogAlarmIdSchema,
   linkSchema,
   membersChangeSchema,
   newGroupSchema,
@@ -76,5 +77,9 @@ export const argumentSchemas: ArgumentSchemas = {
   deleteMessage: z.tuple([deleteRequestSchema]),
   react: z.tuple([reactionRequestSchema]),
   markRead: z.tuple([markReadSchema.shape.conversation, markReadSchema.shape.seq]),
+  keyLog: none,
+  auditKeyLog: none,
+  acceptLogKey: none,
+  dismissKeyLogAlarm: z.tuple([keyLogAlarmIdSchema]),
   openLink: z.tuple([linkSchema]),
 };

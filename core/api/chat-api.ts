@@ -17,6 +17,7 @@ import type {
   EditRequest,
   GroupRename,
   GroupView,
+  KeyLogView,
   MembersChange,
   MessageView,
   NewGroup,
@@ -107,6 +108,15 @@ export interface ChatApi {
   react(request: ReactionRequest): Promise<MessageView>;
   /** Marks everything in the conversation up to `seq` as read. */
   markRead(conversation: ConversationKey, seq: number): Promise<void>;
+
+  /** This device's view of the server's key log (PROTOCOL.md "Key transparency"): size, log key, alarms. */
+  keyLog(): Promise<KeyLogView>;
+  /** Reads the log since the last check and recomputes its root now (it also runs after sign-in and hourly). */
+  auditKeyLog(): Promise<KeyLogView>;
+  /** Accepts the log key the server shows now, in place of the pinned one. */
+  acceptLogKey(): Promise<KeyLogView>;
+  /** The person dealt with an alarm (a changed log key is dealt with only by accepting it). */
+  dismissKeyLogAlarm(id: string): Promise<KeyLogView>;
 
   /** Opens an http(s) link from a message in the system browser (desktop) or a new tab (web), after a check. */
   openLink(url: string): Promise<void>;

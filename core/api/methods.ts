@@ -48,6 +48,10 @@ export const METHOD_ARITY = {
   deleteMessage: 1,
   react: 1,
   markRead: 2,
+  keyLog: 0,
+  auditKeyLog: 0,
+  acceptLogKey: 0,
+  dismissKeyLogAlarm: 1,
   openLink: 1,
 } as const satisfies { readonly [M in Exclude<keyof ChatApi, 'onEvent'>]: Parameters<ChatApi[M]>['length'] };
 
@@ -101,6 +105,10 @@ export const SESSION_METHODS = [
   'deleteMessage',
   'react',
   'markRead',
+  'keyLog',
+  'auditKeyLog',
+  'acceptLogKey',
+  'dismissKeyLogAlarm',
 ] as const satisfies readonly ChatMethod[];
 export type SessionMethod = (typeof SESSION_METHODS)[number];
 

@@ -40,6 +40,9 @@ export const typedRecoveryCodeSchema = z
   .max(200, 'is too long to be a recovery code')
   .refine((typed) => parseRecoveryCode(typed) !== null, 'must be the recovery code: 8 groups of 4 letters and digits, like ABCD-EFGH-…');
 
+/** An alarm's id, as KeyLogView lists it. */
+export const keyLogAlarmIdSchema = z.string({ error: 'must be text' }).min(1).max(200);
+
 export const accountRecoverySchema = z.strictObject({ username: typedUsernameSchema, code: typedRecoveryCodeSchema, newPassword: passwordSchema });
 
 export const passwordChangeSchema = z.strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema });

@@ -134,6 +134,10 @@ export interface ContactDetails {
   earlierKeys: EarlierKeyView[];
   /** The contact deleted their account: the conversation stays readable, nothing can be sent to it. */
   deleted: boolean;
+  /** What the server's key log says of the key the server shows now; null when it could not be asked. */
+  keyLog: KeyLogState | null;
+  /** Why the log refused the key, for a person. */
+  keyLogDetail: string | null;
 }
 
 export interface EarlierKeyView {
@@ -154,6 +158,54 @@ export interface AccountView {
   /** Fingerprint of the account's own key, grouped for reading aloud. */
   fingerprint: string;
   serverUrl: string;
+}
+
+/** What the server's key log (PROTOCOL.md "Key transparency") says of a contact's key. */
+export type KeyLogState =
+  /** the log holds exactly this key for this name, in a head this device verified */
+  | 'confirmed'
+  /** the server keeps no key log (an older server) */
+  | 'unavailable'
+  /** the log does not prove this key: it must not be used */
+  | 'refused';
+
+export type KeyLogAlarmKind =
+  /** a contact's key the log does not contain */
+  | 'missing_key'
+  /** the server shows different key histories to different people (or would not prove its log) */
+  | 'fork'
+  /** a key was registered in the signed-in person's name */
+  | 'own_name'
+  /** a second key was registered in a contact's name */
+  | 'other_name'
+  /** the log is signed with another key than the one this device pinned */
+  | 'log_key_changed'
+  /** a head the log key did not sign */
+  | 'bad_head'
+  /** the newest head is more than an hour old (a warning) */
+  | 'stale';
+
+export interface KeyLogAlarm {
+  id: string;
+  kind: KeyLogAlarmKind;
+  username: string | null;
+  /** What happened and what to do, for a person. */
+  message: string;
+  raisedAt: number;
+}
+
+/** This device's view of the server's key log. */
+export interface KeyLogView {
+  /** The server keeps a key log and this device pinned its key. */
+  available: boolean;
+  /** Entries in the newest head this device verified. */
+  size: number | null;
+  /** Entries this device read and checked itself. */
+  checkedSize: number;
+  logKeyFingerprint: string | null;
+  /** A different log key the server shows now, waiting for the person to accept it. */
+  offeredKeyFingerprint: string | null;
+  alarms: KeyLogAlarm[];
 }
 
 /** One signed-in device of the account: a session on the server (PROTOCOL.md "Accounts (v2)", Sessions). */
@@ -209,7 +261,9 @@ export type ChatEvent =
   | { type: 'key_changed'; change: KeyChange }
   | { type: 'connection'; state: ConnectionState; detail: string | null }
   | { type: 'progress'; progress: Progress }
-  | { type: 'signed_out'; reason: string };
+  | { type: 'signed_out'; reason: string }
+  /** The key log's alarms or state changed. */
+  | { type: 'key_log'; keyLog: KeyLogView };
 
 /** Every failure a person can hit, as a code a program can branch on and a message a person understands. */
 export type ChatErrorCode =

@@ -14,6 +14,7 @@ import { checkServer } from './server-api.js';
 import type { Session } from './session.js';
 import { safeServerUrl } from './transport-safety.js';
 import { sessionIdSchema } from '../protocol/schemas-accounts.js';
+import { MONITOR_INTERVAL_MS } from './key-log.js';
 
 export type { Transport } from './http-api.js';
 export type { ChatClientOptions, SessionOptions } from './client-parts.js';
@@ -30,6 +31,7 @@ export class ChatClient {
   #connectionState: view.ConnectionState = 'offline';
   readonly #parts: ClientParts;
   readonly #onSnapshotChange: () => void;
+  #monitorTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: ChatClientOptions) {
     this.serverUrl = safeServerUrl(options.serverUrl);
@@ -71,6 +73,7 @@ export class ChatClient {
       await client.close();
       throw error;
     }
+    client.#watchKeyLog();
     return client;
   }
 
@@ -132,6 +135,7 @@ export class ChatClient {
         // Signed in all the same; only telling expiry from revocation later is lost (devices.ts).
         if (toChatError(error).info.code === 'unauthorized') throw error;
       });
+      this.#watchKeyLog();
       return this.#accountView();
     });
   }
@@ -228,8 +232,60 @@ export class ChatClient {
     });
   }
 
+  // ---- the key log ----
+
+  /** This device's view of the server's key log: its size, its key, and the alarms it raised. */
+  async keyLog(): Promise<view.KeyLogView> {
+    return this.#guard(async () => {
+      this.#requireSession();
+      return this.#parts.keyLog.view();
+    });
+  }
+
+  /** Reads the whole log since the last check and recomputes its root (PROTOCOL.md rule 4); answers the view. */
+  async auditKeyLog(): Promise<view.KeyLogView> {
+    return this.#guard(async () => {
+      this.#requireSession();
+      await this.#parts.keyLog.monitor();
+      return this.#parts.keyLog.view();
+    });
+  }
+
+  /** The person accepts the log key the server shows now (after the operator said the log was started again). */
+  async acceptLogKey(): Promise<view.KeyLogView> {
+    return this.#guard(async () => {
+      this.#requireSession();
+      return this.#parts.keyLog.acceptLogKey();
+    });
+  }
+
+  async dismissKeyLogAlarm(id: string): Promise<view.KeyLogView> {
+    return this.#guard(async () => {
+      this.#requireSession();
+      return this.#parts.keyLog.dismiss(input.keyLogAlarmIdSchema.parse(id));
+    });
+  }
+
+  /** Rule 4 after sign-in and hourly while signed in; what it finds arrives as key_log events. */
+  #watchKeyLog(): void {
+    this.#stopWatchingKeyLog();
+    const round = () => {
+      void this.#guard(() => this.#parts.keyLog.monitor()).catch(() => undefined).finally(() => {
+        if (this.#session) this.#monitorTimer = setTimeout(round, MONITOR_INTERVAL_MS);
+      });
+    };
+    round();
+  }
+
+  #stopWatchingKeyLog(): void {
+    if (this.#monitorTimer !== null) clearTimeout(this.#monitorTimer);
+    this.#monitorTimer = null;
+  }
+
   /** Stops live sync and forgets the session locally (the server token simply expires). */
   async close(): Promise<void> {
+    this.#stopWatchingKeyLog();
+    this.#parts.keyLog.clear();
     await this.stopLive();
     this.#session = null;
     this.#parts.api.useToken(null);
@@ -427,6 +483,8 @@ export class ChatClient {
   }
 
   async #endSession(reason: string): Promise<void> {
+    this.#stopWatchingKeyLog();
+    this.#parts.keyLog.clear();
     await this.stopLive();
     this.#session = null;
     this.#parts.api.useToken(null);

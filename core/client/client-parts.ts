@@ -7,6 +7,8 @@ import { groupKey, targetOf } from '../api/conversation-key.js';
 import type { ChatEvent, ConnectionState, MessageView, Progress } from '../api/view.js';
 import { Account } from './account.js';
 import { Devices } from './devices.js';
+import { KeyLog } from './key-log.js';
+import { KeyLogApi } from './key-log-api.js';
 import { RecoveryCodes } from './recovery-codes.js';
 import { Blocking } from './blocking.js';
 import { Contacts } from './contacts.js';
@@ -74,6 +76,7 @@ export interface ClientParts {
   contacts: Contacts;
   conversations: Conversations;
   live: LiveConnection;
+  keyLog: KeyLog;
   devices: Devices;
   recovery: RecoveryCodes;
 }
@@ -81,14 +84,16 @@ export interface ClientParts {
 /** `serverUrl` was checked with safeServerUrl() already. */
 export function assembleParts(serverUrl: string, options: ChatClientOptions, hooks: FacadeHooks): ClientParts {
   const { session, emit, exclusive, onState } = hooks;
-  const api = new ServerApi(new HttpApi(serverUrl, options.transport ?? {}));
+  const http = new HttpApi(serverUrl, options.transport ?? {});
+  const api = new ServerApi(http);
+  const keyLog = new KeyLog({ api: new KeyLogApi(http), serverUrl, store: options.store, session, changed: (view) => emit({ type: 'key_log', keyLog: view }) });
   const kdfIterations = kdfIterationsOf(options);
   const progress = (progress: Progress) => emit({ type: 'progress', progress });
   const device = options.device === undefined ? undefined : deviceName(options.device);
   const account = new Account({ api, store: options.store, serverUrl, kdfIterations, progress, hold: hooks.hold, device });
-  const keys = new KeyDirectory(api, session, (change) => emit({ type: 'key_changed', change }));
+  const keys = new KeyDirectory(api, keyLog, session, (change) => emit({ type: 'key_changed', change }));
   const listings = new Listings(api, session);
-  const reader = new MessageReader(api, keys, listings, session);
+  const reader = new MessageReader(api, keys, listings, session, keyLog);
   const serverRecipients = async (group: string) => {
     const me = session().username;
     const listed = await api.group(group, me);
@@ -102,6 +107,7 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
     session,
     groupRecipients: (group, announcement): Promise<string[]> => (announcement ? serverRecipients(group) : groups.recipients(group)),
     retryDelaysMs: options.retryDelaysMs,
+    gossipHead: () => keyLog.gossipHead(),
   });
   const groups: Groups = new Groups({
     api,
@@ -145,7 +151,7 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
   const live = new LiveConnection({ api, sync, reconnectDelaysMs: options.reconnectDelaysMs, exclusive, onState }, hooks.liveLoss);
   const devices = new Devices(api);
   const recovery = new RecoveryCodes(api, account, session);
-  return { api, account, keys, reader, views, actions, groups, sync, sender, contacts, conversations, live, devices, recovery };
+  return { api, account, keys, keyLog, reader, views, actions, groups, sync, sender, contacts, conversations, live, devices, recovery };
 }
 
 /** A device name as the protocol takes it: whatever the caller made of its platform, cut to 64 characters. */

@@ -9,7 +9,7 @@ import { Contacts } from './contacts.js';
 import { KeyDirectory } from './key-directory.js';
 import { Listings } from './listings.js';
 import { MessageReader } from './message-reader.js';
-import { fakeApi, headerOf, on, sessionOn } from '../test-fixtures/client-doubles.js';
+import { fakeApi, headerOf, on, sessionOn, noKeyLog } from '../test-fixtures/client-doubles.js';
 
 let keys: Awaited<ReturnType<typeof importedKeys>>;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ async function contactsOf(blocked: string[]) {
   const { http, api } = fakeApi(on('GET', '/users/bob_1', { status: 200, data: profile }), on('GET', '/blocks', { status: 200, data: { blocked } }));
   const s = await sessionOn('alice_1', keys);
   const session = () => s;
-  const keyDirectory = new KeyDirectory(api, session, () => undefined);
+  const keyDirectory = new KeyDirectory(api, noKeyLog(), session, () => undefined);
   const reader = new MessageReader(api, keyDirectory, new Listings(api, session), session);
   return { http, s, contacts: new Contacts(keyDirectory, new Blocking(api), reader, session) };
 }

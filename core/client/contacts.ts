@@ -71,6 +71,8 @@ export class Contacts {
       blocked: blocked?.includes(peer) ?? false,
       earlierKeys: state.earlier.map((key) => ({ fingerprint: formatFingerprint(key.fingerprint), disowned: key.disowned === true })),
       deleted: state.deleted,
+      keyLog: state.server?.log.state ?? null,
+      keyLogDetail: state.server?.log.state === 'refused' ? state.server.log.reason : null,
     };
   }
 }

@@ -73,6 +73,8 @@ describe('replaced keys', () => {
     const first = await forge('forged while substituted', 900_001);
     const later = await forge('forged after the change', 900_002);
     let substitute = true;
+    // A server without a key log (as before v2): only the pin and the person's choices protect the contact.
+    world.proxy.intercept = (_method, path) => (path.startsWith('/keylog/') ? { status: 404, json: { error: { code: 'not_found', message: 'no such route' } } } : undefined);
     world.proxy.rewrite = (x) => {
       if (substitute && x.method === 'GET' && x.path === `/users/${bob}`) {
         return { status: 200, json: { ...(x.json as object), publicKey: carolFixture.publicKey, fingerprint: substituted } };

@@ -7,7 +7,7 @@ import { failure } from '../test-fixtures/waiting.js';
 import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import { KeyDirectory } from './key-directory.js';
 import type { Session } from './session.js';
-import { fakeApi, sessionOn, type FakeHttp } from '../test-fixtures/client-doubles.js';
+import { fakeApi, sessionOn, type FakeHttp, noKeyLog } from '../test-fixtures/client-doubles.js';
 
 let s: Session;
 let alice: Awaited<ReturnType<typeof importedKeys>>;
@@ -26,7 +26,7 @@ beforeAll(async () => {
 function directory(shown: () => unknown): { http: FakeHttp; keys: KeyDirectory; warnings: KeyChange[] } {
   const warnings: KeyChange[] = [];
   const { http, api } = fakeApi((r) => (r.method === 'GET' && r.path.startsWith('/users/') ? { status: 200, data: shown() } : undefined));
-  return { http, keys: new KeyDirectory(api, () => s, (change) => warnings.push(change)), warnings };
+  return { http, keys: new KeyDirectory(api, noKeyLog(), () => s, (change) => warnings.push(change)), warnings };
 }
 
 describe('KeyDirectory', () => {

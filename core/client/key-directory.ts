@@ -7,6 +7,7 @@ import { ChatError, toChatError } from '../api/errors.js';
 import type { KeyChange, KeyStatus } from '../api/view.js';
 import { BoundedMap, BoundedSet } from './bounded.js';
 import type { EarlierKey } from './pins.js';
+import type { KeyConfirmation, KeyLog } from './key-log.js';
 import type { ServerApi } from './server-api.js';
 import { sameKey, type CurrentSession } from './session.js';
 
@@ -14,6 +15,8 @@ export interface ServerKey {
   profile: UserProfile;
   fingerprint: string;
   fetchedAt: number;
+  /** What the key log says of this key (PROTOCOL.md "Key transparency", rule 3). */
+  log: KeyConfirmation;
 }
 
 export interface PinState {
@@ -35,13 +38,15 @@ const MAX_WARNED = 1_000;
 
 export class KeyDirectory {
   readonly #api: ServerApi;
+  readonly #keyLog: KeyLog;
   readonly #session: CurrentSession;
   readonly #onKeyChanged: (change: KeyChange) => void;
   readonly #serverKeys = new BoundedMap<string, ServerKey>(MAX_SERVER_KEYS);
   readonly #warned = new BoundedSet<string>(MAX_WARNED);
 
-  constructor(api: ServerApi, session: CurrentSession, onKeyChanged: (change: KeyChange) => void) {
+  constructor(api: ServerApi, keyLog: KeyLog, session: CurrentSession, onKeyChanged: (change: KeyChange) => void) {
     this.#api = api;
+    this.#keyLog = keyLog;
     this.#session = session;
     this.#onKeyChanged = onKeyChanged;
   }
@@ -58,7 +63,8 @@ export class KeyDirectory {
     }
     const fp = await fingerprint(profile.publicKey);
     if (fp !== profile.fingerprint) throw new ChatError('protocol_violation', `The server shows a wrong fingerprint for ${username}'s key.`);
-    const entry = { profile, fingerprint: fp, fetchedAt: Date.now() };
+    const log = await this.#keyLog.confirmKey(username, profile.publicKey, profile.keyIndex);
+    const entry = { profile, fingerprint: fp, fetchedAt: Date.now(), log };
     this.#serverKeys.set(username, entry);
     return entry;
   }
@@ -75,7 +81,10 @@ export class KeyDirectory {
       if (!pin) throw error;
       deleted = toChatError(error).info.code === 'gone';
     }
-    if (!pin) pin = await s.pins.set(username, server!.profile.publicKey, server!.fingerprint);
+    if (!pin) {
+      refuseUnlogged(username, server!);
+      pin = await s.pins.set(username, server!.profile.publicKey, server!.fingerprint);
+    }
     const changed = server !== null && server.profile.publicKey !== pin.publicKey;
     if (changed) this.#warnKeyChanged(username, pin.fingerprint, server!.fingerprint);
     return {
@@ -110,6 +119,7 @@ export class KeyDirectory {
         `${recipient}'s key on the server has changed since you first used it. Compare fingerprints with ${recipient}, and accept the new key before sending.`,
       );
     }
+    if (state.server) refuseUnlogged(recipient, state.server);
     return importPublicKey(state.pinned);
   }
 
@@ -117,6 +127,7 @@ export class KeyDirectory {
   async trust(peer: string): Promise<void> {
     const s = this.#session();
     const server = await this.serverKey(peer, true);
+    refuseUnlogged(peer, server);
     if (peer === s.username && !(await sameKey(server.profile.publicKey, s.publicKey.spki))) {
       throw new ChatError('tampered', 'The server shows a key for you that is not yours; it cannot be accepted.');
     }
@@ -127,6 +138,12 @@ export class KeyDirectory {
   clear(): void {
     this.#serverKeys.clear();
   }
+}
+
+/** A key the server's log refused is never pinned or accepted (rule 3). */
+function refuseUnlogged(username: string, server: ServerKey): void {
+  if (server.log.state !== 'refused') return;
+  throw new ChatError('tampered', `${server.log.reason} The server may be trying to read what you send ${username}: this key cannot be used.`);
 }
 
 export function statusOf(state: PinState): KeyStatus {

@@ -9,7 +9,7 @@ import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import { KeyDirectory } from './key-directory.js';
 import { Listings } from './listings.js';
 import { MessageReader } from './message-reader.js';
-import { fakeApi, headerOf, on, sessionOn, type Route } from '../test-fixtures/client-doubles.js';
+import { fakeApi, headerOf, on, sessionOn, type Route, noKeyLog } from '../test-fixtures/client-doubles.js';
 
 type Keys = Awaited<ReturnType<typeof importedKeys>>;
 let alice: Keys, bob: Keys, carol: Keys;
@@ -38,7 +38,7 @@ async function readerWith(...routes: Route[]) {
   const { http, api } = fakeApi(...routes, on('GET', '/users/bob_1', { status: 200, data: bobProfile }));
   const s = await sessionOn('alice_1', alice);
   const listings = new Listings(api, () => s);
-  const items = new MessageReader(api, new KeyDirectory(api, () => s, () => undefined), listings, () => s);
+  const items = new MessageReader(api, new KeyDirectory(api, noKeyLog(), () => s, () => undefined), listings, () => s);
   // As MessageViews shows them, without the conversation's changes (content-view.test.ts has those).
   const reader = {
     read: async (ids: string[]) => (await items.items(ids)).map((i) => listings.placed(i.view)),

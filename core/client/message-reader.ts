@@ -11,6 +11,7 @@ import { ChatError, toChatError } from '../api/errors.js';
 import type { FailureCode, MessageHeaderView, MessageView } from '../api/view.js';
 import { BoundedMap } from './bounded.js';
 import type { KeyDirectory, PinState } from './key-directory.js';
+import type { KeyLog } from './key-log.js';
 import { isDirect, type Listings } from './listings.js';
 import type { ServerApi } from './server-api.js';
 import type { CurrentSession } from './session.js';
@@ -45,13 +46,15 @@ export function plainView(base: MessageHeaderView, text: string | null, status: 
 export class MessageReader {
   readonly #api: ServerApi;
   readonly #keys: KeyDirectory;
+  readonly #keyLog: KeyLog | null;
   readonly #listings: Listings;
   readonly #session: CurrentSession;
   readonly #cache = new BoundedMap<string, ReadItem>(MAX_READ_CACHE);
 
-  constructor(api: ServerApi, keys: KeyDirectory, listings: Listings, session: CurrentSession) {
+  constructor(api: ServerApi, keys: KeyDirectory, listings: Listings, session: CurrentSession, keyLog?: KeyLog) {
     this.#api = api;
     this.#keys = keys;
+    this.#keyLog = keyLog ?? null;
     this.#listings = listings;
     this.#session = session;
   }
@@ -117,7 +120,18 @@ export class MessageReader {
     if (!opened.ok) return this.remember(item(plainView(base, null, opened.code, opened.reason)));
     const verdict = await this.#verify(base, opened, record.sender);
     if (verdict.status !== 'verified') return verdict.cache ? this.remember(item(verdict.view)) : item(verdict.view);
-    return this.remember(withContent(base, opened, recipients));
+    const read = withContent(base, opened, recipients);
+    return this.remember(record.sender === s.username ? read : await this.#checkGossip(read));
+  }
+
+  /** Rule 5 of the key log: the head a contact's message carries is checked against this device's. */
+  async #checkGossip(read: ReadItem): Promise<ReadItem> {
+    const head = read.content?.head;
+    if (!this.#keyLog || !head) return read;
+    const verdict = await this.#keyLog.checkGossip(head).catch(() => 'unavailable' as const);
+    if (verdict !== 'suspect') return read;
+    const warning = 'This message carries a key-log head that the server\'s log key did not sign: it may not be the message its sender wrote.';
+    return { ...read, view: { ...read.view, warning: read.view.warning ?? warning } };
   }
 
   /** A record that is not a valid message of the reader's: what can be told of it, failed. */

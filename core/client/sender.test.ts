@@ -8,7 +8,7 @@ import { KeyDirectory } from './key-directory.js';
 import { Listings } from './listings.js';
 import { Sender } from './sender.js';
 import type { Session } from './session.js';
-import { fakeApi, on, sessionOn, type Answer, type FakeHttp } from '../test-fixtures/client-doubles.js';
+import { fakeApi, on, sessionOn, type Answer, type FakeHttp, noKeyLog } from '../test-fixtures/client-doubles.js';
 import { openRecord } from '../crypto/message-v2.js';
 import { readContent } from '../protocol/content.js';
 
@@ -27,7 +27,7 @@ async function sender(answers: Array<(body: unknown) => Answer>, retryDelaysMs =
   const { http, api } = fakeApi(on('POST', '/messages', (request) => answers[Math.min(call++, answers.length - 1)]!(request.options.body)));
   const s = await sessionOn('alice_1', keys);
   const session = () => s;
-  const keyDirectory = new KeyDirectory(api, session, () => undefined);
+  const keyDirectory = new KeyDirectory(api, noKeyLog(), session, () => undefined);
   const listings = new Listings(api, session);
   const groupRecipients = async () => ['bob_1'];
   return { http, s, send: new Sender({ api, keys: keyDirectory, listings, session, groupRecipients, retryDelaysMs }) };

@@ -1,6 +1,7 @@
 // Core side (runs in Node, Electron main and the browser worker): sending — each content object sealed once
 // into the outbox, the very same bytes posted again after a network failure or 5xx, refusals dropped; a group
 // message re-sealed for the new membership when the server answers members_changed.
+import type { SignedTreeHead } from '../keylog/entries.js';
 import type { DirectSendRequest } from '../protocol/schemas-v2.js';
 import type { KnownContent } from '../protocol/content.js';
 import { messageHeader, openSealed } from '../crypto/message-crypto.js';
@@ -30,6 +31,8 @@ export interface SenderOptions {
   groupRecipients(group: string, announcement: boolean): Promise<string[]>;
   /** Waits between automatic retries of a post; after the last one the failure is thrown. */
   retryDelaysMs?: number[];
+  /** The newest verified key-log head, carried in every message (PROTOCOL.md "Key transparency", rule 5). */
+  gossipHead?: () => SignedTreeHead | null;
 }
 
 export interface Refused {
@@ -61,7 +64,8 @@ export class Sender {
     if (entry && entry.digest !== digest) throw new ChatError('invalid_input', 'This message id was already used for a different message.');
     if (!entry) {
       // Format 2 (PROTOCOL.md "v2 message content"): the content object, with the sender's clock.
-      const plaintext = utf8(JSON.stringify({ ...content, sentAt: new Date().toISOString() }));
+      const head = this.#options.gossipHead?.() ?? null;
+      const plaintext = utf8(JSON.stringify({ ...content, sentAt: new Date().toISOString(), ...(head ? { head } : {}) }));
       if (plaintext.length > MAX_CONTENT_BYTES) throw new ChatError('invalid_input', 'This message is too long to send; split it into shorter ones.');
       const target = targetOf(conversation);
       const payload =

@@ -89,6 +89,14 @@ export type MonitorAlarm = 'own_name' | 'pinned_name' | 'after_deletion' | 'seco
  * Rule 4: reads the log's entries in order and says which is an attack — a name has one key entry and at most
  * one deletion after it; anything else for one's own name, a pinned name, or any name, is an alarm.
  */
+export interface MonitorMemory {
+  /** Entries checked: the next one expected. */
+  next: number;
+  /** The index of each name's key entry. */
+  keyEntries: Record<string, number>;
+  deleted: string[];
+}
+
 export class LogMonitor {
   readonly #me: string;
   readonly #myKey: string;
@@ -97,14 +105,29 @@ export class LogMonitor {
   readonly #deleted = new Set<string>();
   #next = 0;
 
-  constructor(me: string, myKey: string, pinned: Iterable<string>) {
+  /** `memory`: what an earlier run checked, so it goes on from there. */
+  constructor(me: string, myKey: string, pinned: Iterable<string>, memory?: MonitorMemory) {
     this.#me = me;
     this.#myKey = myKey;
     this.#pinned = new Set(pinned);
+    if (memory) {
+      this.#next = memory.next;
+      for (const [name, index] of Object.entries(memory.keyEntries)) this.#keyEntry.set(name, index);
+      for (const name of memory.deleted) this.#deleted.add(name);
+    }
   }
 
   get checkedSize(): number {
     return this.#next;
+  }
+
+  /** The index of the key entry seen for `name`, if any. */
+  keyEntryOf(name: string): number | undefined {
+    return this.#keyEntry.get(name);
+  }
+
+  memory(): MonitorMemory {
+    return { next: this.#next, keyEntries: Object.fromEntries(this.#keyEntry), deleted: [...this.#deleted] };
   }
 
   /** Feeds the next entry (in index order); returns the alarm it raises, or null. */

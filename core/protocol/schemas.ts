@@ -151,6 +151,8 @@ export const userProfileSchema = z.object({
   encryptedPrivateKey: sealedSchema.optional(),
   kdfSalt: kdfSaltSchema.optional(),
   kdfIterations: kdfIterationsSchema.optional(),
+  /** v2 (PROTOCOL.md "Key transparency"): the index of the key log's entry holding this key. */
+  keyIndex: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type UserProfile = z.infer<typeof userProfileSchema>;
 

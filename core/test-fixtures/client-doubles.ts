@@ -12,6 +12,8 @@ import type { Session } from '../client/session.js';
 import { MemoryStore } from '../client/store.js';
 import { VerifiedLog } from '../client/verified-log.js';
 import { GroupRecords } from '../client/group-records.js';
+import { KeyLog } from '../client/key-log.js';
+import type { KeyLogApi } from '../client/key-log-api.js';
 
 export interface Answer {
   status: number;
@@ -81,4 +83,15 @@ export async function sessionOn(
 /** A message header as the server lists it. */
 export function headerOf(seq: number, sender: string, recipient: string, id = `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`) {
   return { id, seq, sender, recipient, timestamp: new Date(Date.UTC(2026, 11, 1, 10, 0, seq)).toISOString() };
+}
+
+/** A key log for a server that keeps none (v1): every key is "unavailable" to the log, nothing is refused. */
+export function noKeyLog(): KeyLog {
+  return new KeyLog({
+    api: { logKey: async () => null } as unknown as KeyLogApi,
+    serverUrl: 'https://chat.example',
+    store: new MemoryStore(),
+    session: () => ({ username: 'nobody' }) as Session,
+    changed: () => undefined,
+  });
 }

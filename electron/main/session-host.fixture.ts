@@ -49,6 +49,11 @@ export class FakeClient implements HostedClient {
   readonly recoveryStatus = vi.fn(async () => ({ set: false, setAt: null, device: null }));
   readonly createRecoveryCode = vi.fn();
   readonly removeRecoveryCode = vi.fn();
+  readonly keyLogView = { available: true, size: 3, checkedSize: 3, logKeyFingerprint: null, offeredKeyFingerprint: null, alarms: [] };
+  readonly keyLog = vi.fn(async () => this.keyLogView);
+  readonly auditKeyLog = vi.fn(async () => this.keyLogView);
+  readonly acceptLogKey = vi.fn(async () => this.keyLogView);
+  readonly dismissKeyLogAlarm = vi.fn(async () => this.keyLogView);
   readonly changePassword = vi.fn(async () => undefined);
   readonly searchUsers = vi.fn(async () => []);
   readonly contacts = vi.fn(async () => this.unread);

@@ -46,6 +46,10 @@ const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
   deleteMessage: [{ target: messageId, id: messageId }],
   react: [{ target: messageId, emoji: '👍', id: messageId }],
   markRead: ['bob', 3],
+  keyLog: [],
+  auditKeyLog: [],
+  acceptLogKey: [],
+  dismissKeyLogAlarm: ['fork::1'],
 };
 /** What works without a session: the server's own info, who is signed in, signing in and out, the user search. */
 const WITHOUT_SESSION: readonly SessionMethod[] = ['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'searchUsers'];

@@ -3,7 +3,7 @@
 // One file on purpose: it stands in for the whole ChatApi, method for method. Sections: test controls, test
 // data, bookkeeping, the call path, then the methods in the order of chat-api.ts.
 import type {
-  AccountRecovery, AccountView, ChatApi, DeviceView, RecoveryStatus, Registration, ServerInfoView, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationKey, ConversationPage,
+  AccountRecovery, AccountView, ChatApi, DeviceView, KeyLogView, RecoveryStatus, Registration, ServerInfoView, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationKey, ConversationPage,
   ConversationPageRequest, Credentials, DeleteRequest, EditRequest, GroupRename, GroupView, MembersChange, MessageHeaderView, MessageView,
   NewGroup, PasswordChange, ReactionRequest, SendRequest, ServerChoice, SettingsUpdate,
 } from '../../core/api/chat-api.js';
@@ -72,6 +72,8 @@ export class FakeChatApi implements ChatApi {
   savedCodes: string[] = [];
   /** Accounts deleted: their names stay taken. */
   deleted = new Set<string>();
+  /** The key log as this device sees it; a test adds alarms or an offered log key. */
+  keyLogState: KeyLogView = { available: true, size: 12, checkedSize: 12, logKeyFingerprint: FINGERPRINT_B, offeredKeyFingerprint: null, alarms: [] };
   calls: { method: Method; args: unknown[] }[] = [];
   /** The next call of a method rejects with this (once), after its arguments passed the check. */
   failNext = new Map<Method, ChatErrorInfo>();
@@ -425,6 +427,27 @@ export class FakeChatApi implements ChatApi {
       return true;
     });
   }
+  keyLog() {
+    return this.#call('keyLog', [], () => this.keyLogState);
+  }
+  auditKeyLog() {
+    return this.#call('auditKeyLog', [], () => ({ ...this.keyLogState, checkedSize: this.keyLogState.size ?? 0 }));
+  }
+  acceptLogKey() {
+    return this.#call('acceptLogKey', [], () => {
+      const s = this.keyLogState;
+      if (s.offeredKeyFingerprint) {
+        this.keyLogState = { ...s, logKeyFingerprint: s.offeredKeyFingerprint, offeredKeyFingerprint: null, alarms: s.alarms.filter((a) => a.kind !== 'log_key_changed') };
+      }
+      return this.keyLogState;
+    });
+  }
+  dismissKeyLogAlarm(id: string) {
+    return this.#call('dismissKeyLogAlarm', [id], (given) => {
+      this.keyLogState = { ...this.keyLogState, alarms: this.keyLogState.alarms.filter((a) => a.id !== given || a.kind === 'log_key_changed') };
+      return this.keyLogState;
+    });
+  }
   deleteAccount(password: string) {
     return this.#call('deleteAccount', [password], (given) => {
       this.#checkPassword(given);
@@ -460,7 +483,7 @@ export class FakeChatApi implements ChatApi {
   #detailsOf(username: string): ContactDetails {
     if (!this.#exists(username)) throw noSuchUser(username);
     const createdAt = '2026-11-01T10:00:00.000Z';
-    return this.details.get(username) ?? { username, keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt, blocked: false, earlierKeys: [], deleted: this.deleted.has(username) };
+    return this.details.get(username) ?? { username, keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt, blocked: false, earlierKeys: [], deleted: this.deleted.has(username), keyLog: 'confirmed', keyLogDetail: null };
   }
   #setDetails(after: ContactDetails): ContactDetails {
     this.details.set(after.username, after);

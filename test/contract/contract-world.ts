@@ -117,6 +117,8 @@ export function details(username: string, fields: Partial<ContactDetails> = {}):
     blocked: false,
     earlierKeys: [],
     deleted: false,
+    keyLog: expect.toBeOneOf(['confirmed', 'unavailable']),
+    keyLogDetail: null,
     ...fields,
   };
 }

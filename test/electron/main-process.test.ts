@@ -194,7 +194,7 @@ describe('desktop main process', () => {
         'groups', 'groupDetails', 'createGroup', 'changeGroupMembers', 'renameGroup', 'leaveGroup', 'confirmGroupMembers',
         'editMessage', 'deleteMessage', 'react',
         'serverInfo', 'recoverAccount', 'logoutEverywhere', 'devices', 'signOutDevice', 'recoveryStatus', 'createRecoveryCode', 'removeRecoveryCode',
-        'saveRecoveryCode', 'deleteAccount',
+        'saveRecoveryCode', 'deleteAccount', 'keyLog', 'auditKeyLog', 'acceptLogKey', 'dismissKeyLogAlarm',
       ].map((m) => `chat:${m}`).sort(),
     );
   });

@@ -180,7 +180,7 @@ describe('a changed contact key', () => {
       createdAt: '2026-11-01T10:00:00.000Z',
       blocked: false,
       earlierKeys: [],
-      deleted: false,
+      deleted: false, keyLog: 'confirmed', keyLogDetail: null,
     });
     const user = await openChatWithBob(api);
     const banner = await screen.findByText('bob’s safety key has changed.');
@@ -204,7 +204,7 @@ describe('a changed contact key', () => {
   it('warns when a key_changed event arrives for the open conversation', async () => {
     const api = signedInWithBob();
     await openChatWithBob(api);
-    api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null, blocked: false, earlierKeys: [], deleted: false });
+    api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null, blocked: false, earlierKeys: [], deleted: false, keyLog: 'confirmed', keyLogDetail: null });
     api.emit({ type: 'key_changed', change: { username: 'bob', pinnedFingerprint: FINGERPRINT_B, newFingerprint: FINGERPRINT_A } });
     expect(await screen.findByText('bob’s safety key has changed.')).toBeInTheDocument();
     expect(within(screen.getByRole('navigation', { name: 'Contacts' })).getByText('Safety key changed')).toBeInTheDocument();
@@ -269,7 +269,7 @@ describe('contact details: earlier keys and blocking', () => {
     const api = signedInWithBob();
     api.details.set('bob', {
       username: 'bob', keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt: null,
-      blocked: false, earlierKeys: [{ fingerprint: FINGERPRINT_A, disowned: false }], deleted: false,
+      blocked: false, earlierKeys: [{ fingerprint: FINGERPRINT_A, disowned: false }], deleted: false, keyLog: 'confirmed', keyLogDetail: null,
     });
     const user = await openChatWithBob(api);
     await user.click(screen.getByRole('button', { name: 'Contact details and safety key' }));

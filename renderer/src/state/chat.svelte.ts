@@ -6,12 +6,14 @@ import { groupTitle, sidebarEntries, type SidebarEntry } from '../lib/sidebar-en
 import { ContactsState } from './contacts.svelte.js';
 import { ConversationState } from './conversation.svelte.js';
 import { GroupsState } from './groups.svelte.js';
+import { KeyLogState } from './key-log.svelte.js';
 import type { SessionState } from './session.svelte.js';
 import { UserSearch } from './user-search.svelte.js';
 
 export class ChatState {
   readonly contacts: ContactsState;
   readonly groups: GroupsState;
+  readonly keyLog: KeyLogState;
   /** The open conversation. */
   selected = $state<ConversationKey | null>(null);
   /** A short sentence for screen readers when something arrives (aria-live). */
@@ -31,6 +33,7 @@ export class ChatState {
     const self = () => session.account?.username ?? null;
     this.contacts = new ContactsState(api, self, () => this.selected);
     this.groups = new GroupsState(api, self);
+    this.keyLog = new KeyLogState(api);
     this.entries = $derived(sidebarEntries(this.contacts.list, this.groups.list));
   }
 
@@ -50,7 +53,7 @@ export class ChatState {
 
   /** Loads the people and the groups. */
   refresh(): Promise<void> {
-    return Promise.all([this.contacts.refresh(), this.groups.refresh()]).then(() => undefined);
+    return Promise.all([this.contacts.refresh(), this.groups.refresh(), this.keyLog.refresh()]).then(() => undefined);
   }
 
   conversationWith(key: ConversationKey): ConversationState {
@@ -93,6 +96,8 @@ export class ChatState {
   handleEvent(event: ChatEvent): void {
     this.contacts.handleEvent(event);
     this.groups.handleEvent(event);
+    this.keyLog.handleEvent(event);
+    if (event.type === 'key_log' && event.keyLog.alarms.length > 0) this.#announce('Warning from the key log: ' + event.keyLog.alarms.at(-1)!.message);
     if (event.type === 'message') {
       const header = event.message;
       this.#conversations.get(header.conversation)?.arrived(header);
