@@ -46,6 +46,16 @@ export function sessionLookup(db: Database): SessionLookup {
   };
 }
 
+/** Which of these sessions still exist, with their generation (one query). */
+export async function liveSessions(db: Database, ids: readonly string[]): Promise<Array<{ id: string; generation: number }>> {
+  if (ids.length === 0) return [];
+  const rows = await db.sequelize.query<{ id: string; generation: number | string }>('SELECT id, generation FROM sessions WHERE id IN (:ids)', {
+    replacements: { ids: [...ids] },
+    type: QueryTypes.SELECT,
+  });
+  return rows.map((r) => ({ id: r.id, generation: Number(r.generation) }));
+}
+
 export async function startSession(db: Database, username: string, device: string | undefined, transaction?: Transaction): Promise<SessionHolder> {
   const now = Date.now();
   const id = randomUUID();

@@ -126,6 +126,23 @@ describe('GET /events', () => {
     await until(() => server.openStreams() === 0, 'streams to close again', 5_000);
   });
 
+  it("ends a stream once its session is ended elsewhere (signed out from another device), and its token with it", async () => {
+    const dora = await register(url, 'dora');
+    const other = await call(url, 'POST', '/login', { body: { username: 'dora', authHash: dora.authHash, device: 'Desktop, Linux' } });
+    const live = await stream(dora);
+    const { body } = await call(url, 'GET', '/sessions', { token: other.body.token as string });
+    const first = (body.sessions as Array<{ id: string; current: boolean }>).find((s) => !s.current)!;
+    expect((await call(url, 'DELETE', `/sessions/${first.id}`, { token: other.body.token as string })).status).toBe(204);
+    await live.until(() => live.ended, 'the stream ended');
+    expect(live.comments).toContain('closed: this session was ended');
+    expect((await call(url, 'GET', '/events', { token: dora.token })).status).toBe(401);
+    // The other device's stream stays.
+    const kept = await stream({ ...dora, token: other.body.token as string });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(kept.ended).toBe(false);
+    kept.close();
+  });
+
   it('answers HEAD with the headers only, keeping no stream open', async () => {
     const reply = await call(url, 'HEAD', '/events', { token: alice.token });
     expect(reply.status).toBe(200);

@@ -6,12 +6,17 @@
 // messages in one synchronous loop, and a group message pokes every member) make one read for all the
 // users poked, however many streams each has open.
 //
+// A stream belongs to the session its token named: every SESSION_SWEEP_MS one query over all open streams'
+// sessions ends those whose session was ended (signed out, revoked from another device, a password change, the
+// operator) on any instance, so the device learns at once — its reconnection is refused — not at its next send.
+//
 // Limits: a user holds at most STREAMS_PER_USER streams (opening one more ends the user's oldest, which
 // loses nothing: a client that still wants it reconnects with Last-Event-ID) and a client address at
 // most STREAMS_PER_ADDRESS (beyond it: 429 rate_limited with Retry-After).
 import type { Request, Response } from 'express';
 import type { AnyMessageHeader } from '../../core/protocol/schemas-v2.js';
-import { requireCaller } from '../auth/authenticate.js';
+import { callerSession, requireCaller } from '../auth/authenticate.js';
+import { liveSessions } from '../auth/sessions.js';
 import type { Database } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
 import { latestSeq, messagesAfter, messagesAfterFor } from '../messages/query.js';
@@ -21,6 +26,9 @@ const READ_BATCH = 500;
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** What a client over STREAMS_PER_ADDRESS is told to wait, in seconds. */
 const STREAMS_RETRY_AFTER_SECONDS = 30;
+/** How often open streams' sessions are checked (at most: the heartbeat interval when it is shorter). */
+const SESSION_SWEEP_MS = 5_000;
+const SWEEP_CHUNK = 500;
 
 export interface StreamLimits {
   perUser: number;
@@ -40,6 +48,7 @@ class EventStream {
   constructor(
     readonly res: Response,
     readonly address: string,
+    readonly session: { id: string; generation: number },
     private readonly onClose: (stream: EventStream) => void,
   ) {
     res.on('close', () => this.close());
@@ -183,6 +192,8 @@ export class EventStreams {
   private readonly byAddress = new Map<string, number>();
   private total = 0;
   private unsubscribe: (() => void) | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping = false;
 
   constructor(
     private readonly db: Database,
@@ -217,7 +228,9 @@ export class EventStreams {
     const group = this.groupOf(username);
     while (group.streams.length >= this.limits.perUser) group.streams[0]!.end('closed: this user opened too many event streams');
 
-    const stream = new EventStream(res, address, (s) => this.forget(username, s));
+    const stream = new EventStream(res, address, callerSession(res), (s) => this.forget(username, s));
+    this.sweeper ??= setInterval(() => void this.sweepSessions(), Math.min(SESSION_SWEEP_MS, this.heartbeatMs));
+    this.sweeper.unref();
     group.add(stream);
     this.total++;
     this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
@@ -238,6 +251,27 @@ export class EventStreams {
   /** Ends every stream (shutdown); clients reconnect elsewhere with Last-Event-ID. */
   endAll(): void {
     for (const group of [...this.byUser.values()]) for (const stream of [...group.streams]) stream.end();
+  }
+
+  /** Ends the streams whose session ended (or whose tokens were revoked by a new generation). */
+  async sweepSessions(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const open = [...this.byUser.values()].flatMap((g) => g.streams).filter((s) => !s.closed);
+      const ids = [...new Set(open.map((s) => s.session.id))];
+      const alive = new Map<string, number>();
+      for (let i = 0; i < ids.length; i += SWEEP_CHUNK) {
+        for (const row of await liveSessions(this.db, ids.slice(i, i + SWEEP_CHUNK))) alive.set(row.id, row.generation);
+      }
+      for (const stream of open) {
+        if (alive.get(stream.session.id) !== stream.session.generation) stream.end('closed: this session was ended');
+      }
+    } catch {
+      // The database did not answer: the next sweep tries again; streams stay as they are meanwhile.
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   private schedule = (user: UserStreams): void => {
@@ -319,6 +353,8 @@ export class EventStreams {
       if (this.byUser.size === 0) {
         this.unsubscribe?.();
         this.unsubscribe = undefined;
+        clearInterval(this.sweeper);
+        this.sweeper = undefined;
       }
     }
   }
