@@ -1,18 +1,49 @@
-// CLI side: the account commands — register, login, passwd and logout.
-import { endSession, type Command } from './context.js';
+// CLI side: the account commands — register, login, passwd, sessions and logout (recovery and deletion:
+// recovery-commands.ts).
+import { ChatError, toChatError } from '../core/api/errors.js';
+import { inviteCodeSchema } from './cli-args.js';
+import { endSession, type CliContext, type Command } from './context.js';
+import { check } from './usage.js';
 import { safeJson, safeLine, when } from './output.js';
-import { password } from './terminal.js';
+
+const INVITE_HINT = 'pass it with --invite CODE (or ENCRYPTED_CHAT_INVITE)';
+
+/** The invite code: --invite, else ENCRYPTED_CHAT_INVITE (checked by the same rule); undefined when neither. */
+function inviteCode(ctx: CliContext): string | undefined {
+  if (ctx.args.invite !== undefined) return ctx.args.invite;
+  const fromEnv = ctx.io.env.ENCRYPTED_CHAT_INVITE;
+  return fromEnv === undefined || fromEnv.trim() === '' ? undefined : check(inviteCodeSchema, fromEnv, 'ENCRYPTED_CHAT_INVITE');
+}
 
 export const register: Command = async (ctx) => {
   const username = await ctx.username();
+  const invite = inviteCode(ctx);
   const client = await ctx.client();
-  const pw = await ctx.password(true);
-  const account = await client.register({ username, password: pw });
-  await ctx.remember(client.serverUrl, account.username);
-  ctx.out(`Registered ${account.username} on ${account.serverUrl}.`);
-  ctx.out(`Your key fingerprint: ${account.fingerprint}`);
-  await endSession(client);
-  return 0;
+  try {
+    // Said before the password is asked and the key made (which takes a while), when the server says so.
+    const { registration } = await client.serverInfo();
+    if (registration === 'closed') {
+      throw new ChatError('forbidden', `The server at ${client.serverUrl} does not accept new accounts: its operator closed registration.`);
+    }
+    if (registration === 'invite' && invite === undefined) {
+      throw new ChatError('forbidden', `The server at ${client.serverUrl} takes new accounts by invitation only: ask its operator for an invite code, then ${INVITE_HINT}.`);
+    }
+    const pw = await ctx.password(true);
+    const account = await client.register({ username, password: pw, ...(invite === undefined ? {} : { invite }) }).catch((error: unknown) => {
+      const e = toChatError(error);
+      // A server that did not say beforehand (or changed its mind) answers that it wants an invite.
+      if (e.info.code === 'forbidden' && invite === undefined && /invit/i.test(e.info.message)) {
+        throw new ChatError('forbidden', `${e.info.message.replace(/\.$/, '')}, then ${INVITE_HINT}.`);
+      }
+      throw e;
+    });
+    await ctx.remember(client.serverUrl, account.username);
+    ctx.out(`Registered ${account.username} on ${account.serverUrl}.`);
+    ctx.out(`Your key fingerprint: ${account.fingerprint}`);
+    return 0;
+  } finally {
+    await endSession(client);
+  }
 };
 
 export const login: Command = async (ctx) => {
@@ -28,12 +59,7 @@ export const login: Command = async (ctx) => {
 export const passwd: Command = async (ctx) => {
   const current = await ctx.password();
   return ctx.withSession(async (client) => {
-    const next = await password(ctx.io, {
-      envName: 'ENCRYPTED_CHAT_NEW_PASSWORD',
-      file: ctx.args.newPasswordFile,
-      prompt: 'New password: ',
-      confirm: true,
-    });
+    const next = await ctx.newPassword();
     await client.changePassword({ currentPassword: current, newPassword: next });
     ctx.out('Password changed. Every other session of your account has ended.');
     return 0;

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { serverUrlSchema, typedUsernameSchema } from '../core/api/schemas.js';
+import { inviteSchema } from '../core/protocol/schemas-accounts.js';
 import { checkPositionals, groupRefSchema } from './command-args.js';
 import { COMMANDS, type CommandName, type GroupSubcommand } from './help.js';
 import { check, UsageError } from './usage.js';
@@ -29,14 +30,26 @@ export interface CliArgs {
   ids: boolean;
   /** logout --everywhere */
   everywhere: boolean;
+  /** register --invite (checked; ENCRYPTED_CHAT_INVITE is read by the command) */
+  invite?: string;
+  /** recovery set --out: the new file the code is written to */
+  out?: string;
+  /** recover --code-file */
+  codeFile?: string;
+  /** delete-account --yes-delete-my-account NAME (lowercased like every name) */
+  confirmDelete?: string;
   limit?: number;
   positionals: string[];
 }
 
-type CommandOption = 'peer' | 'group' | 'json' | 'limit' | 'ids' | 'remove' | 'everywhere' | 'new-password-file';
+const COMMAND_OPTION_NAMES = [
+  'peer', 'group', 'json', 'limit', 'ids', 'remove', 'everywhere', 'new-password-file', 'invite', 'out', 'code-file',
+  'yes-delete-my-account',
+] as const;
+type CommandOption = (typeof COMMAND_OPTION_NAMES)[number];
 
 const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
-  register: [],
+  register: ['invite'],
   login: [],
   users: [],
   send: ['group', 'json'],
@@ -55,7 +68,13 @@ const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
   passwd: ['new-password-file'],
   sessions: ['json'],
   logout: ['everywhere'],
+  recovery: ['json', 'out'],
+  recover: ['code-file', 'new-password-file'],
+  'delete-account': ['yes-delete-my-account'],
 };
+
+/** Options of one recovery command only. */
+const RECOVERY_OPTIONS: Partial<Record<CommandOption, string>> = { json: 'status', out: 'set' };
 
 /** A file or folder name: not empty, no NUL, a sane length. */
 const pathSchema = z
@@ -63,6 +82,9 @@ const pathSchema = z
   .min(1, 'is empty')
   .max(4096, 'is too long')
   .refine((p) => !p.includes('\0'), 'holds a NUL character');
+
+/** An invite code as typed or pasted: spaces around it do not count. */
+export const inviteCodeSchema = z.string().trim().pipe(inviteSchema);
 
 const limitSchema = z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a whole number from 1 to 999').transform(Number);
 
@@ -86,6 +108,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         remove: { type: 'boolean' },
         ids: { type: 'boolean' },
         everywhere: { type: 'boolean' },
+        invite: { type: 'string' },
+        out: { type: 'string' },
+        'code-file': { type: 'string' },
+        'yes-delete-my-account': { type: 'string' },
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -113,7 +139,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   };
   if (help) return args;
 
-  for (const name of ['peer', 'group', 'json', 'limit', 'ids', 'remove', 'everywhere', 'new-password-file'] as const) {
+  for (const name of COMMAND_OPTION_NAMES) {
     if (values[name] !== undefined && !COMMAND_OPTIONS[command].includes(name)) {
       throw new UsageError(`--${name} does not apply to "${command}"`);
     }
@@ -129,9 +155,22 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values.peer !== undefined) args.peer = check(typedUsernameSchema, values.peer, '--peer');
   if (values.group !== undefined) args.group = check(groupRefSchema, values.group, '--group');
   if (values.limit !== undefined) args.limit = check(limitSchema, values.limit, '--limit');
+  if (values.invite !== undefined) args.invite = check(inviteCodeSchema, values.invite, '--invite');
+  if (values.out !== undefined) args.out = check(pathSchema, values.out, '--out');
+  if (values['code-file'] !== undefined) args.codeFile = check(pathSchema, values['code-file'], '--code-file');
+  if (values['yes-delete-my-account'] !== undefined) {
+    args.confirmDelete = check(typedUsernameSchema, values['yes-delete-my-account'], '--yes-delete-my-account');
+  }
 
   const checked = checkPositionals(command, rest, { group: args.group !== undefined });
   args.positionals = checked.positionals;
   if (checked.subcommand) args.subcommand = checked.subcommand;
+  if (command === 'recovery') {
+    for (const [name, sub] of Object.entries(RECOVERY_OPTIONS)) {
+      if (values[name as CommandOption] !== undefined && args.positionals[0] !== sub) {
+        throw new UsageError(`--${name} does not apply to "recovery ${args.positionals[0]}" (only to "recovery ${sub}")`);
+      }
+    }
+  }
   return args;
 }

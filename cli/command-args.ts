@@ -11,7 +11,7 @@ import {
   userSearchSchema,
 } from '../core/api/schemas.js';
 import { messageIdSchema } from '../core/protocol/schemas.js';
-import { GROUP_SUBCOMMANDS, type CommandName, type GroupSubcommand } from './help.js';
+import { GROUP_SUBCOMMANDS, RECOVERY_SUBCOMMANDS, type CommandName, type GroupSubcommand } from './help.js';
 import { check, UsageError } from './usage.js';
 
 /**
@@ -48,6 +48,9 @@ const POSITIONALS: Record<Exclude<CommandName, 'group'>, Count> = {
   passwd: [0, 0],
   sessions: [0, 2],
   logout: [0, 0],
+  recovery: [1, 1],
+  recover: [0, 0],
+  'delete-account': [0, 0],
 };
 
 const MANY = Number.POSITIVE_INFINITY;
@@ -103,6 +106,13 @@ function groupArgs(rest: string[]): { positionals: string[]; subcommand: GroupSu
 /** The command's arguments, counted and checked; `group` says whether --group was given (send then takes no name). */
 export function checkPositionals(command: CommandName, rest: string[], options: { group: boolean }): { positionals: string[]; subcommand?: GroupSubcommand } {
   if (command === 'group') return groupArgs(rest);
+  // What follows "recovery" and "recover" is never repeated in an error: it might be a recovery code typed there.
+  if (command === 'recovery' && (rest.length !== 1 || !(RECOVERY_SUBCOMMANDS as readonly string[]).includes(rest[0]!))) {
+    throw new UsageError(`"recovery" takes one of: ${RECOVERY_SUBCOMMANDS.join(', ')} (run "encrypted-chat recovery --help")`);
+  }
+  if (command === 'recover' && rest.length > 0) {
+    throw new UsageError('"recover" takes no arguments: the recovery code comes from ENCRYPTED_CHAT_RECOVERY_CODE, --code-file FILE or the prompt (run "encrypted-chat recover --help")');
+  }
   const toGroup = command === 'send' && options.group;
   count(command, rest, toGroup ? [0, 1] : POSITIONALS[command]);
   const positionals = [...rest];

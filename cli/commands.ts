@@ -6,6 +6,7 @@ import type { Command } from './context.js';
 import { group } from './group-commands.js';
 import type { CommandName } from './help.js';
 import { messages, send } from './message-commands.js';
+import { deleteAccount, recover, recovery } from './recovery-commands.js';
 import { watch } from './watch-command.js';
 
 export { CliContext, type CliIo, type Command } from './context.js';
@@ -30,4 +31,7 @@ export const COMMAND_RUNNERS: Record<CommandName, Command> = {
   passwd,
   sessions,
   logout,
+  recovery,
+  recover,
+  'delete-account': deleteAccount,
 };

@@ -1,7 +1,14 @@
 // CLI side: the commands about other people — users (search), fingerprint, trust, disown, block and unblock.
-import { toChatError } from '../core/api/errors.js';
-import type { Command } from './context.js';
+import { ChatError, toChatError } from '../core/api/errors.js';
+import type { ContactDetails } from '../core/api/view.js';
+import type { CliContext, Command } from './context.js';
 import { safeLine } from './output.js';
+
+/** Says so when the contact deleted their account. */
+function noteDeleted(ctx: CliContext, details: ContactDetails): void {
+  const who = safeLine(details.username);
+  if (details.deleted) ctx.out(`${who}: account deleted — the conversation stays readable, nothing can be sent to ${who} any more.`);
+}
 
 /** Without signing in where the server's directory is public; a server that lists users only to its members (the v2 default) asks for the password. */
 export const users: Command = async (ctx) => {
@@ -41,6 +48,7 @@ export const fingerprintCommand: Command = (ctx) =>
       ctx.out(`${who}: ${safeLine(key.fingerprint)} (an earlier key${key.disowned ? ', disowned: never theirs' : ''})`);
     }
     if (details.blocked) ctx.out(`${who} is blocked (run "encrypted-chat unblock ${who}" to undo).`);
+    noteDeleted(ctx, details);
     if (details.keyStatus === 'changed') {
       ctx.out(`${who}: ${safeLine(details.serverFingerprint ?? '?')} (the server shows this DIFFERENT key now; see "encrypted-chat trust --help")`);
       return 1;
@@ -52,6 +60,9 @@ export const trust: Command = async (ctx) => {
   const name = ctx.args.positionals[0]!;
   return ctx.withSession(async (client) => {
     const before = await client.contactDetails(name);
+    if (before.deleted) {
+      throw new ChatError('gone', `${name}'s account was deleted: there is no new key to trust (the pinned one stays, ${safeLine(before.pinnedFingerprint ?? '?')}).`);
+    }
     const after = await client.trustContactKey(name);
     if (before.keyStatus === 'changed') {
       ctx.out(`Now trusting ${name}'s new key: ${safeLine(after.pinnedFingerprint ?? '?')}`);
@@ -69,6 +80,7 @@ export const block: Command = async (ctx) => {
   return ctx.withSession(async (client) => {
     const details = await client.blockContact(name);
     ctx.out(`Blocked ${safeLine(details.username)}: the server now refuses their messages to you. Undo with "encrypted-chat unblock ${name}".`);
+    noteDeleted(ctx, details);
     return 0;
   });
 };
@@ -78,6 +90,7 @@ export const unblock: Command = async (ctx) => {
   return ctx.withSession(async (client) => {
     const details = await client.unblockContact(name);
     ctx.out(`Unblocked ${safeLine(details.username)}: their messages reach you again.`);
+    noteDeleted(ctx, details);
     return 0;
   });
 };
@@ -90,10 +103,11 @@ export const disown: Command = async (ctx) => {
     const disowned = (details.earlierKeys ?? []).filter((key) => key.disowned);
     if (disowned.length === 0) {
       ctx.out(`${who} has no earlier keys on this device: nothing to disown.`);
-      return 0;
+    } else {
+      ctx.out(`Disowned ${disowned.length} earlier key(s) of ${who}: messages signed with them now show as failed (disowned_key).`);
+      for (const key of disowned) ctx.out(`  ${safeLine(key.fingerprint)}`);
     }
-    ctx.out(`Disowned ${disowned.length} earlier key(s) of ${who}: messages signed with them now show as failed (disowned_key).`);
-    for (const key of disowned) ctx.out(`  ${safeLine(key.fingerprint)}`);
+    noteDeleted(ctx, details);
     return 0;
   });
 };

@@ -56,6 +56,14 @@ export class CliContext {
     await this.store.set(SETTINGS_KEY, JSON.stringify({ serverUrl, username } satisfies Settings));
   }
 
+  /** After the account was deleted: it is no longer the default user (the server stays the default). */
+  async forget(serverUrl: string, username: string): Promise<void> {
+    const settings = await this.settings();
+    if (settings.serverUrl === serverUrl && settings.username === username) {
+      await this.store.set(SETTINGS_KEY, JSON.stringify({ serverUrl } satisfies Settings));
+    }
+  }
+
   async serverUrl(): Promise<string> {
     const url = this.args.server ?? this.io.env.ENCRYPTED_CHAT_SERVER ?? (await this.settings()).serverUrl;
     if (!url) throw new UsageError('no server: use --server URL or set ENCRYPTED_CHAT_SERVER');
@@ -102,6 +110,18 @@ export class CliContext {
 
   password(confirm = false): Promise<string> {
     return password(this.io, { envName: 'ENCRYPTED_CHAT_PASSWORD', file: this.args.passwordFile, prompt: 'Password: ', confirm });
+  }
+
+  /** A new password (passwd, recover): ENCRYPTED_CHAT_NEW_PASSWORD, --new-password-file, or asked twice. */
+  newPassword(): Promise<string> {
+    return password(this.io, {
+      envName: 'ENCRYPTED_CHAT_NEW_PASSWORD',
+      file: this.args.newPasswordFile,
+      prompt: 'New password: ',
+      confirm: true,
+      what: 'new password',
+      missing: 'No new password given: set ENCRYPTED_CHAT_NEW_PASSWORD, use --new-password-file, or run in a terminal to be asked.',
+    });
   }
 
   /** Progress lines and loud warnings go to stderr, so stdout stays the command's result. */

@@ -15,10 +15,15 @@ import type {
   GroupRename,
   GroupView,
   MembersChange,
+  AccountRecovery,
+  DeviceView,
   MessageView,
   NewGroup,
   ReactionRequest,
+  RecoveryStatus,
+  Registration,
   SendRequest,
+  ServerInfoView,
 } from '../core/api/view.js';
 import type { CliIo } from './commands.js';
 import { runCli } from './run-cli.js';
@@ -29,9 +34,15 @@ export const GID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 export const GID2 = '7c9e1111-7425-40de-944b-e07fc1f90ae8';
 export const MID = '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0c';
 export const NEW_ID = '11111111-2222-4333-8444-555555555555';
+/** The fake's password for bob (run() puts it in ENCRYPTED_CHAT_PASSWORD). */
+export const PASSWORD = 'bob password 1';
+/** The recovery code createRecoveryCode makes. */
+export const CODE = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567';
+export const SET_AT = Date.parse('2026-11-25T12:00:00.000Z');
+export const SESSION_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
 export function details(username: string, extra: Partial<ContactDetails> = {}): ContactDetails {
-  return { username, keyStatus: 'pinned', pinnedFingerprint: FP('a'), serverFingerprint: null, createdAt: null, blocked: false, earlierKeys: [], deleted: false, ...extra };
+  return { username, keyStatus: 'pinned', pinnedFingerprint: FP('a'), serverFingerprint: null, createdAt: null, blocked: false, earlierKeys: [], deleted: false, keyLog: null, keyLogDetail: null, ...extra };
 }
 
 export function view(extra: Partial<MessageView> = {}): MessageView {
@@ -74,6 +85,17 @@ export class FakeClient {
   /** Run by recentMessages before it answers. */
   beforeList: (emit: (event: ChatEvent) => void) => void = () => undefined;
   closed = false;
+  /** What GET /health says. */
+  info: ServerInfoView = { registration: 'open', retention: null };
+  /** Invite codes the fake server takes (each once), when info.registration is 'invite'. */
+  invites = new Set<string>();
+  /** The recovery code as the fake server holds it. */
+  recovery: RecoveryStatus & { code: string | null } = { set: false, setAt: null, device: null, code: null };
+  /** People whose account was deleted: contactDetails says so, a send to them is refused (gone). */
+  deletedPeople = new Set<string>();
+  /** True once deleteAccount succeeded. */
+  accountDeleted = false;
+  signedIn = false;
 
   emit = (event: ChatEvent) => {
     for (const l of this.listeners) l(event);
@@ -96,12 +118,77 @@ export class FakeClient {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  #checkPassword(password: string) {
+    if (password !== PASSWORD) throw new ChatError('wrong_password', 'The password is wrong.');
+  }
   async login() {
     this.calls.push('login');
-    return this.currentAccount();
+    this.signedIn = true;
+    return this.account();
+  }
+  account() {
+    return { username: 'bob', fingerprint: FP('b'), serverUrl: this.serverUrl };
   }
   async currentAccount() {
-    return { username: 'bob', fingerprint: FP('b'), serverUrl: this.serverUrl };
+    return this.signedIn ? this.account() : null;
+  }
+  async serverInfo() {
+    this.calls.push('serverInfo');
+    return this.info;
+  }
+  async register(registration: Registration) {
+    this.#record('register', registration);
+    if (this.info.registration === 'closed') throw new ChatError('forbidden', 'This server does not accept new accounts.');
+    if (this.info.registration === 'invite') {
+      if (registration.invite === undefined) throw new ChatError('forbidden', 'This server takes new accounts by invitation only: ask its operator for an invite code.');
+      if (!this.invites.delete(registration.invite)) {
+        throw new ChatError('forbidden', "This invite code does not work: it is wrong, was used already, or has expired. Ask the server's operator for a new one.");
+      }
+    }
+    this.signedIn = true;
+    return { ...this.account(), username: registration.username };
+  }
+  async recoverAccount(recovery: AccountRecovery) {
+    this.#record('recoverAccount', { ...recovery, code: '(hidden)', newPassword: '(hidden)' });
+    if (this.recovery.code === null || recovery.code.replace(/[\s-]/g, '').toUpperCase() !== this.recovery.code.replace(/-/g, '')) {
+      throw new ChatError('wrong_password', 'That username and recovery code do not match (a code works only until it is used to set a new password).');
+    }
+    this.recovery = { set: false, setAt: null, device: null, code: null };
+    this.signedIn = true;
+    return this.account();
+  }
+  async recoveryStatus() {
+    this.calls.push('recoveryStatus');
+    const { set, setAt, device } = this.recovery;
+    return { set, setAt, device };
+  }
+  async createRecoveryCode(password: string) {
+    this.calls.push('createRecoveryCode');
+    this.#checkPassword(password);
+    this.recovery = { set: true, setAt: SET_AT, device: 'Terminal, host', code: CODE };
+    return { code: CODE, setAt: SET_AT };
+  }
+  async removeRecoveryCode(password: string) {
+    this.calls.push('removeRecoveryCode');
+    this.#checkPassword(password);
+    this.recovery = { set: false, setAt: null, device: null, code: null };
+    return this.recoveryStatus();
+  }
+  async deleteAccount(password: string) {
+    this.calls.push('deleteAccount');
+    this.#checkPassword(password);
+    this.accountDeleted = true;
+    this.signedIn = false;
+  }
+  deviceList: DeviceView[] = [{ id: SESSION_ID, name: 'Terminal, host', signedInAt: SET_AT, lastSeenAt: SET_AT, current: true }];
+  async devices() {
+    this.calls.push('devices');
+    return this.deviceList;
+  }
+  async signOutDevice(id: string) {
+    this.#record('signOutDevice', id);
+    this.deviceList = this.deviceList.filter((d) => d.id !== id);
+    return this.deviceList;
   }
   async recentMessages(options: { conversation?: string; limit?: number }) {
     this.#record('recentMessages', options);
@@ -124,6 +211,7 @@ export class FakeClient {
   }
   async send(request: SendRequest) {
     this.#record('send', request);
+    if (this.deletedPeople.has(request.conversation)) throw new ChatError('gone', `the account ${request.conversation} was deleted`);
     const target = request.conversation.startsWith('group:') ? { group: request.conversation.slice(6), recipient: null } : { group: null, recipient: request.conversation };
     return view({ id: request.id, sender: 'bob', ...target, conversation: request.conversation, text: request.text, replyTo: request.replyTo ?? null, outgoing: true });
   }
@@ -180,27 +268,30 @@ export class FakeClient {
   loggedOut: 'this' | 'everywhere' | null = null;
   async logout() {
     this.loggedOut = 'this';
+    this.signedIn = false;
   }
   async logoutEverywhere() {
     this.loggedOut = 'everywhere';
+    this.signedIn = false;
   }
   async close() {
     this.closed = true;
+    this.signedIn = false;
   }
   async contactDetails(name: string) {
-    return details(name);
+    return details(name, { deleted: this.deletedPeople.has(name) });
   }
   async blockContact(name: string) {
     this.calls.push(`block ${name}`);
-    return details(name, { blocked: true });
+    return details(name, { blocked: true, deleted: this.deletedPeople.has(name) });
   }
   async unblockContact(name: string) {
     this.calls.push(`unblock ${name}`);
-    return details(name);
+    return details(name, { deleted: this.deletedPeople.has(name) });
   }
   async disownEarlierKeys(name: string) {
     this.calls.push(`disown ${name}`);
-    return details(name, { earlierKeys: [{ fingerprint: FP('c'), disowned: true }] });
+    return details(name, { earlierKeys: [{ fingerprint: FP('c'), disowned: true }], deleted: this.deletedPeople.has(name) });
   }
 }
 
@@ -217,19 +308,43 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs one command line against `fake`; `stdin` is what standard input holds (default: nothing). */
-export async function run(argv: string[], fake: FakeClient, options: { signal?: AbortSignal; stdin?: string } = {}): Promise<RunResult> {
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** What standard input holds (default: nothing). */
+  stdin?: string;
+  /** Standard input is a terminal (the hidden prompts read it like one). */
+  tty?: boolean;
+  /** Environment beside (or, as undefined, instead of) the default server, user and password. */
+  env?: Record<string, string | undefined>;
+  /** The data folder (default: a new one). */
+  dataDir?: string;
+}
+
+/** Standard input holding `text`; as a terminal, a stream whose raw mode can be set. */
+function input(text: string, tty: boolean): NodeJS.ReadStream {
+  const stream = Readable.from([text]) as unknown as NodeJS.ReadStream;
+  if (tty) Object.assign(stream, { isTTY: true, setRawMode: () => stream });
+  return stream;
+}
+
+/** Runs one command line against `fake`. */
+export async function run(argv: string[], fake: FakeClient, options: RunOptions = {}): Promise<RunResult> {
   const stdout = sink();
   const stderr = sink();
+  const env: NodeJS.ProcessEnv = { ENCRYPTED_CHAT_SERVER: 'http://127.0.0.1:1', ENCRYPTED_CHAT_USER: 'bob', ENCRYPTED_CHAT_PASSWORD: PASSWORD };
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   const io: CliIo = {
-    env: { ENCRYPTED_CHAT_SERVER: 'http://127.0.0.1:1', ENCRYPTED_CHAT_USER: 'bob', ENCRYPTED_CHAT_PASSWORD: 'bob password 1' },
-    stdin: Readable.from([options.stdin ?? '']) as unknown as NodeJS.ReadStream,
+    env,
+    stdin: input(options.stdin ?? '', options.tty ?? false),
     stdout: stdout.stream,
     stderr: stderr.stream,
     newClient: () => fake as unknown as ChatClient,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const code = await runCli([...argv, '--data-dir', mkdtempSync(join(tmpdir(), 'ec-cli-unit-'))], io);
+  const code = await runCli([...argv, '--data-dir', options.dataDir ?? mkdtempSync(join(tmpdir(), 'ec-cli-unit-'))], io);
   await new Promise((r) => setImmediate(r));
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

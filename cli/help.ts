@@ -3,12 +3,16 @@ import { GROUP_HELP } from './group-help.js';
 
 export const COMMANDS = [
   'register', 'login', 'users', 'send', 'reply', 'edit', 'delete', 'react', 'messages', 'watch', 'group',
-  'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'sessions', 'logout',
+  'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'sessions', 'logout', 'recovery', 'recover',
+  'delete-account',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const GROUP_SUBCOMMANDS = ['create', 'list', 'show', 'add', 'remove', 'leave', 'rename', 'confirm'] as const;
 export type GroupSubcommand = (typeof GROUP_SUBCOMMANDS)[number];
+
+export const RECOVERY_SUBCOMMANDS = ['status', 'set', 'remove'] as const;
+export type RecoverySubcommand = (typeof RECOVERY_SUBCOMMANDS)[number];
 
 const GLOBAL = `Options for every command:
   --server URL          server address (or ENCRYPTED_CHAT_SERVER); https://, or http:// to this computer only
@@ -24,7 +28,8 @@ export const PROGRAM_HELP = `encrypted-chat — end-to-end encrypted chat in the
 Usage: encrypted-chat [--server URL] [--user NAME] <command> [arguments]
 
 Commands:
-  register              create an account (makes your encryption key)
+  register [--invite CODE]
+                        create an account (makes your encryption key)
   login                 check your password and remember server and user as defaults
   users [PREFIX]        list registered users
   send RECIPIENT [TEXT] send a message (TEXT from standard input when absent)
@@ -45,6 +50,11 @@ Commands:
   passwd                change your password
   sessions [revoke ID]  list your account's sessions (devices), or end one
   logout --everywhere   end every session of your account on the server (every device)
+  recovery status       whether your account has a recovery code, since when, from which device
+  recovery set          make a recovery code (shown once; --out FILE writes it to a new file)
+  recovery remove       remove your recovery code
+  recover               forgot your password: set a new one with your recovery code
+  delete-account        delete your account on the server for good (the name stays taken)
 
 ${GLOBAL}
 
@@ -55,11 +65,13 @@ membership the announcements do not explain,
 Run "encrypted-chat <command> --help" for a command's details.`;
 
 const COMMAND_HELP: Record<CommandName, string> = {
-  register: `Usage: encrypted-chat register --server URL --user NAME
+  register: `Usage: encrypted-chat register --server URL --user NAME [--invite CODE]
 
 Creates an account: makes an RSA-4096 key pair, seals its private half with your password and registers
 the public half. Asks for the password twice when it comes from the prompt. Server and user become the
-defaults for later commands.`,
+defaults for later commands. A server that takes no new accounts is reported before the password is asked.
+  --invite CODE  the invite code the server's operator gave you, for a server that takes new accounts by
+                 invitation only (or ENCRYPTED_CHAT_INVITE); each code works once`,
   login: `Usage: encrypted-chat login --server URL --user NAME
 
 Signs in once to check the password and unlock your key, pins your own key on this device, and remembers
@@ -164,6 +176,36 @@ its own session when it is done, so a terminal shows up here only while a comman
                 app, browsers, a running watch) has to sign in again
 
 Without --everywhere there is nothing to end: each command signs in for itself and keeps no session here.`,
+  recovery: `Usage: encrypted-chat recovery status [--json]
+       encrypted-chat recovery set [--out FILE]
+       encrypted-chat recovery remove
+
+A recovery code lets you set a new password when you forgot yours ("encrypted-chat recover"), and read
+your messages again. Anyone with the code and your username can do the same: keep it offline.
+  recovery status   whether a code is set, since when and from which device (--json: {set, setAt, device})
+  recovery set      asks your password, makes a new code and prints it ONCE. It replaces any earlier code,
+                    and every other device of your account is signed out.
+  recovery remove   asks your password and removes the code: a forgotten password then cannot be recovered
+  --out FILE        (recovery set) write the code to FILE instead of the terminal: a new file, readable only
+                    by you (mode 0600); an existing file is never overwritten
+  --json            (recovery status) print the status as JSON`,
+  recover: `Usage: encrypted-chat recover --server URL --user NAME [--code-file FILE] [--new-password-file FILE]
+
+Forgot your password: the recovery code opens your key, and it is sealed again under a new password.
+Your messages stay readable; every other session of your account ends. The code is used up by this: make
+a new one afterwards with "encrypted-chat recovery set".
+The recovery code comes from ENCRYPTED_CHAT_RECOVERY_CODE, --code-file FILE (a file holding the code, such
+as the one "recovery set --out" wrote), or a hidden prompt; the new password from
+ENCRYPTED_CHAT_NEW_PASSWORD, --new-password-file FILE, or a hidden prompt (asked twice).
+  --code-file FILE          read the recovery code from FILE
+  --new-password-file FILE  read the new password from the first line of FILE`,
+  'delete-account': `Usage: encrypted-chat delete-account [--yes-delete-my-account NAME]
+
+Deletes your account on the server for good: your key, sessions and recovery code are erased and you leave
+every group. The name stays taken: nobody can register it again. Messages already delivered stay with the
+people you wrote to. Asks your password, then asks you to type your username to confirm.
+  --yes-delete-my-account NAME  confirm without the question (needed when not run in a terminal); NAME must
+                                be the account's username`,
 };
 
 export function commandHelp(command: CommandName): string {

@@ -1,13 +1,14 @@
 // CLI side: send (to a person or a group) and messages (read the recent ones). Watch is watch-command.ts;
 // reply, edit, delete and react are change-commands.ts.
 import type { ChatClient } from '../core/client/chat-client.js';
+import { toChatError } from '../core/api/errors.js';
 import type { ConversationKey, GroupView, MessageView, SendRequest } from '../core/api/view.js';
 import { groupKey } from '../core/api/conversation-key.js';
 import { MAX_READ_BATCH } from '../core/api/schemas.js';
 import type { CliContext, Command } from './context.js';
 import { groupLabel, groupNames } from './group-format.js';
 import { pickGroup, resolveGroup } from './group-resolve.js';
-import { conversationLabel, formatMessage, isHidden, messageJson, whereTo } from './message-format.js';
+import { ACCOUNT_DELETED, conversationLabel, formatMessage, isHidden, messageJson, whereTo } from './message-format.js';
 import { safeJson, safeLine } from './output.js';
 import { readStdinText } from './terminal.js';
 
@@ -53,6 +54,25 @@ export const send: Command = async (ctx) => {
   });
 };
 
+/** Which of `names` deleted their account (as this device sees it: a pinned contact the server says is gone). */
+export async function deletedAccounts(client: ChatClient, names: Iterable<string>): Promise<Set<string>> {
+  const all = [...new Set(names)];
+  const deleted = new Set<string>();
+  for (let i = 0; i < all.length; i += 8) {
+    const batch = all.slice(i, i + 8);
+    const answers = await Promise.all(
+      batch.map((name) =>
+        client.contactDetails(name).then(
+          (details) => details.deleted,
+          (error: unknown) => toChatError(error).info.code === 'gone',
+        ),
+      ),
+    );
+    batch.forEach((name, j) => answers[j] && deleted.add(name));
+  }
+  return deleted;
+}
+
 export const messages: Command = (ctx) =>
   ctx.withSession(async (client) => {
     let groups: GroupView[] | null = null;
@@ -70,18 +90,28 @@ export const messages: Command = (ctx) =>
     if (groups === null && views.some((v) => v.group)) groups = await client.groups();
     if (ctx.args.json) {
       ctx.out(safeJson(views.map(messageJson)));
-    } else if (views.length === 0) {
-      ctx.out(label === null ? 'No messages yet.' : `No messages with ${label} yet.`);
+      return finish(client, conversation, headers.at(-1)?.seq, views, ctx);
+    }
+    const me = (await client.currentAccount())!.username;
+    const people = views.flatMap((v) => [v.sender, v.recipient ?? '']).filter((name) => name !== '' && name !== me);
+    const deleted = await deletedAccounts(client, ctx.args.peer === undefined ? people : [ctx.args.peer, ...people]);
+    if (views.length === 0) {
+      const gone = ctx.args.peer !== undefined && deleted.has(ctx.args.peer) ? ` ${ACCOUNT_DELETED}` : '';
+      ctx.out(label === null ? 'No messages yet.' : `No messages with ${label}${gone} yet.`);
     } else {
-      const show = { groups: groupNames(groups ?? []), messages: await withReplyTargets(client, views), ids: ctx.args.ids };
+      const show = { groups: groupNames(groups ?? []), messages: await withReplyTargets(client, views), ids: ctx.args.ids, deletedAccounts: deleted };
       for (const view of views) ctx.out(formatMessage(view, show));
       const warned = views.filter((v) => v.warning).length;
       if (warned > 0) ctx.err(`WARNING: ${warned} message(s) above carry a group membership warning: ${[...new Set(views.filter((v) => v.warning).map((v) => whereTo(v, show.groups)))].join(', ')}.`);
     }
-    const last = headers.at(-1);
-    if (conversation !== undefined && last) await client.markRead(conversation, last.seq);
-    // A changed key is key trouble: exit 5, as for tampering (the warning itself went to stderr); so is a
-    // message whose sender or recipients the group's announcements do not explain.
-    if (ctx.keyChangeSeen || views.some((v) => v.status === 'key_changed' || v.warning)) return 5;
-    return 0;
+    return finish(client, conversation, headers.at(-1)?.seq, views, ctx);
   });
+
+/** Marks the conversation read up to what was shown; the exit code of messages. */
+async function finish(client: ChatClient, conversation: ConversationKey | undefined, lastSeq: number | undefined, views: MessageView[], ctx: CliContext): Promise<number> {
+  if (conversation !== undefined && lastSeq !== undefined) await client.markRead(conversation, lastSeq);
+  // A changed key is key trouble: exit 5, as for tampering (the warning itself went to stderr); so is a
+  // message whose sender or recipients the group's announcements do not explain.
+  if (ctx.keyChangeSeen || views.some((v) => v.status === 'key_changed' || v.warning)) return 5;
+  return 0;
+}

@@ -14,6 +14,15 @@ export interface ShowOptions {
   messages?: ReadonlyMap<string, MessageView>;
   /** Print each message's id (reply, edit, delete and react take it). */
   ids?: boolean;
+  /** People whose account was deleted: their name is marked "(account deleted)". */
+  deletedAccounts?: ReadonlySet<string>;
+}
+
+export const ACCOUNT_DELETED = '(account deleted)';
+
+/** A person's name as a header shows it: marked when their account was deleted. */
+function person(name: string, options: ShowOptions): string {
+  return `${safeLine(name || '?')}${options.deletedAccounts?.has(name) ? ` ${ACCOUNT_DELETED}` : ''}`;
 }
 
 /** Why a failed message is not shown, when the core gave no sentence. */
@@ -100,11 +109,11 @@ function body(view: MessageView): string[] {
 
 export function formatMessage(view: MessageView, options: ShowOptions = {}): string {
   const id = options.ids ? `${safeLine(view.id)} ` : '';
-  const where = whereTo(view, options.groups);
+  const where = view.group ? whereTo(view, options.groups) : person(view.recipient ?? '', options);
   const edited = view.edited && view.status === 'verified' && view.deleted === null ? ' (edited)' : '';
   const head = view.kind === 'announcement' && view.status === 'verified'
     ? `[${when(view.timestamp)}] ${id}${where}`
-    : `[${when(view.timestamp)}] ${id}${safeLine(view.sender || '?')} → ${where}${edited}`;
+    : `[${when(view.timestamp)}] ${id}${person(view.sender, options)} → ${where}${edited}`;
   const lines = body(view);
   // A membership warning leads the line, loudly; the text itself then follows as continuation lines.
   if (view.warning) lines.unshift(`⚠ WARNING: ${safeLine(view.warning)}`);

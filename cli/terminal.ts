@@ -1,5 +1,6 @@
 // CLI side: what comes from the person — passwords (environment, file or hidden prompt) and message text.
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
 import { ChatError } from '../core/api/errors.js';
 
 export interface Terminal {
@@ -24,14 +25,12 @@ export async function readFirstLine(file: string, what: string): Promise<string>
   return line;
 }
 
-/** A hidden prompt on the terminal: nothing typed is echoed. */
-export function promptHidden(term: Terminal, question: string): Promise<string> {
+const NO_PASSWORD = 'No password given: set ENCRYPTED_CHAT_PASSWORD, use --password-file, or run in a terminal to be asked.';
+
+/** A hidden prompt on the terminal: nothing typed is echoed. `missing`: what to say when there is no terminal. */
+export function promptHidden(term: Terminal, question: string, missing = NO_PASSWORD): Promise<string> {
   const { stdin, stderr, signal } = term;
-  if (!stdin.isTTY) {
-    return Promise.reject(
-      new ChatError('invalid_input', 'No password given: set ENCRYPTED_CHAT_PASSWORD, use --password-file, or run in a terminal to be asked.'),
-    );
-  }
+  if (!stdin.isTTY) return Promise.reject(new ChatError('invalid_input', missing));
   return new Promise((resolve, reject) => {
     let typed = '';
     stderr.write(question);
@@ -72,18 +71,44 @@ export interface PasswordSource {
   prompt: string;
   /** Ask twice on the prompt (new passwords). */
   confirm: boolean;
+  /** What it is, in "Cannot read the … file" (default: password). */
+  what?: string;
+  /** What to say when it is not given and there is no terminal to ask on. */
+  missing?: string;
 }
 
+/** A password: from the environment, the first line of a file, or a hidden prompt (asked twice when `confirm`). */
 export async function password(term: Terminal, source: PasswordSource): Promise<string> {
   const fromEnv = term.env[source.envName];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (source.file !== undefined) return readFirstLine(source.file, 'password');
-  const first = await promptHidden(term, source.prompt);
+  if (source.file !== undefined) return readFirstLine(source.file, source.what ?? 'password');
+  const first = await promptHidden(term, source.prompt, source.missing);
   if (source.confirm) {
-    const again = await promptHidden(term, 'Type it again: ');
+    const again = await promptHidden(term, 'Type it again: ', source.missing);
     if (again !== first) throw new ChatError('invalid_input', 'The two passwords differ.');
   }
   return first;
+}
+
+/** A question answered with one line, echoed as typed (a confirmation, never a secret); stops on a signal. */
+export async function promptLine(term: Terminal, question: string): Promise<string> {
+  const lines = createInterface({ input: term.stdin, output: term.stderr, terminal: false });
+  const { signal } = term;
+  let onAbort: () => void = () => undefined;
+  try {
+    term.stderr.write(question);
+    return await new Promise<string>((resolve, reject) => {
+      const cancelled = () => reject(new ChatError('invalid_input', 'Cancelled.'));
+      lines.once('line', resolve);
+      lines.once('close', cancelled);
+      onAbort = cancelled;
+      if (signal?.aborted) cancelled();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    lines.close();
+  }
 }
 
 /** Reads the message text from standard input, to its end. */
