@@ -242,11 +242,14 @@ export class ChatClient {
     });
   }
 
-  /** Reads the whole log since the last check and recomputes its root (PROTOCOL.md rule 4); answers the view. */
-  async auditKeyLog(): Promise<view.KeyLogView> {
+  /**
+   * Reads the log since the last check (with `fromStart`, all of it) and recomputes its root against the
+   * verified head (PROTOCOL.md rule 4); answers the view.
+   */
+  async auditKeyLog(options: { fromStart?: boolean } = {}): Promise<view.KeyLogView> {
     return this.#guard(async () => {
       this.#requireSession();
-      await this.#parts.keyLog.monitor();
+      await this.#parts.keyLog.monitor(options.fromStart === true);
       return this.#parts.keyLog.view();
     });
   }

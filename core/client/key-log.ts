@@ -141,8 +141,11 @@ export class KeyLog {
     });
   }
 
-  /** Rule 4: every entry since the last check read, the root recomputed and compared, the entries judged. */
-  monitor(): Promise<void> {
+  /**
+   * Rule 4: every entry since the last check read, the root recomputed and compared, the entries judged;
+   * `fromStart`: the whole log read again, as an audit does.
+   */
+  monitor(fromStart = false): Promise<void> {
     return this.#one(async (st) => {
       const head = await this.#refresh(st);
       if (head === null) return;
@@ -150,7 +153,7 @@ export class KeyLog {
       const s = this.#o.session();
       let edge = new RightEdge(st.edge.map((e) => ({ ...e, hash: new Uint8Array(decodeBase64(e.hash)) })));
       let memory: MonitorMemory = st.monitor;
-      if (edge.size !== memory.next || edge.size > head.size) {
+      if (fromStart || edge.size !== memory.next || edge.size > head.size) {
         edge = new RightEdge();
         memory = { next: 0, keyEntries: {}, deleted: [] };
       }
