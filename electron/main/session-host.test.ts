@@ -204,4 +204,19 @@ describe('SessionHost links', () => {
     expect(deps.openExternal).toHaveBeenCalledWith('https://example.org/page');
     await expect(host.openLink('file:///etc/passwd')).rejects.toMatchObject({ info: { code: 'invalid_input' } });
   });
+
+  it('saves a recovery code through the save dialog as a text file naming the account, only while signed in', async () => {
+    const { host, deps } = makeHost();
+    await host.start(SERVER);
+    await expect(host.saveRecoveryCode('ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567')).rejects.toMatchObject({ info: { code: 'locked' } });
+    await host.login({ username: 'alice', password: 'pw' });
+    expect(await host.saveRecoveryCode('abcd efgh ijkl mnop qrst uvwx yz23 4567')).toBe(true);
+    const [name, text] = vi.mocked(deps.saveTextFile).mock.calls[0]!;
+    expect(name).toBe('encrypted-chat-recovery-code-alice.txt');
+    expect(text).toContain('ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567');
+    expect(text).toContain(`Account: alice`);
+    expect(text).toContain(`Server:  ${SERVER}`);
+    vi.mocked(deps.saveTextFile).mockResolvedValueOnce(false);
+    expect(await host.saveRecoveryCode('ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567')).toBe(false);
+  });
 });
