@@ -14,6 +14,8 @@ import type { EventBus } from './events/bus.js';
 import { EventStreams } from './events/streams.js';
 import { ApiError, errorHandler } from './http/errors.js';
 import { createRateLimits } from './http/rate-limits.js';
+import { KeyLog } from './keylog/key-log.js';
+import { keyLogRouter } from './keylog/routes.js';
 import { noQuery } from './http/no-query.js';
 import { webClientRouter } from './http/web-client.js';
 import { describeError, requestLogger } from './logging.js';
@@ -34,12 +36,15 @@ export interface AppDeps {
   bus: EventBus;
   logger: Logger;
   version: string;
+  /** The key log (startServer makes and starts it); without one, createApp makes a passive one. */
+  keyLog?: KeyLog;
 }
 
 export interface ChatApp {
   app: Express;
   streams: EventStreams;
   appender: MessageAppender;
+  keyLog: KeyLog;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -55,7 +60,7 @@ export const CONTENT_SECURITY_POLICY = {
   'form-action': ["'none'"],
 };
 
-export function createApp({ config, db, signer, bus, logger, version }: AppDeps): ChatApp {
+export function createApp({ config, db, signer, bus, logger, version, keyLog = new KeyLog(db, logger) }: AppDeps): ChatApp {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
@@ -82,7 +87,7 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
 
   const limits = createRateLimits(config, signer.deviceCredentials(config.deviceCredentialTtlSeconds * 1000));
-  const context: RouteContext = { config, db, signer, auth, limits };
+  const context: RouteContext = { config, db, signer, auth, limits, keyLog };
   const appender = new MessageAppender(db, (header) => bus.publish(header), { quotaBytes: config.messageQuotaBytes });
   const streams = new EventStreams(db, bus, config.heartbeatSeconds * 1000, {
     perUser: config.streamsPerUser,
@@ -95,6 +100,7 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
   app.use(messagesRouter(context, appender));
   app.use(blocksRouter(context));
   app.use(groupsRouter(context));
+  app.use(keyLogRouter(context, keyLog));
   app.get('/events', auth.required, noQuery, streams.handle);
   app.use(webClientRouter(path.resolve(REPO_ROOT, config.webRoot)));
 
@@ -102,5 +108,5 @@ export function createApp({ config, db, signer, bus, logger, version }: AppDeps)
     throw new ApiError('not_found', `no such endpoint: ${req.method} ${req.path.slice(0, 100)}`);
   });
   app.use(errorHandler((error) => logger.error({ error: describeError(error) }, 'request failed')));
-  return { app, streams, appender };
+  return { app, streams, appender, keyLog };
 }

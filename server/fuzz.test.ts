@@ -38,6 +38,11 @@ const routes: [string, string][] = [
   ['POST', '/groups/:group/members'],
   ['GET', '/events'],
   ['GET', '/health'],
+  ['GET', '/keylog/key'],
+  ['GET', '/keylog/head'],
+  ['GET', '/keylog/entries'],
+  ['GET', '/keylog/proof'],
+  ['GET', '/keylog/consistency'],
 ];
 
 const nasty = fc.oneof(
@@ -46,7 +51,7 @@ const nasty = fc.oneof(
 );
 
 const queryString = fc.option(
-  fc.array(fc.tuple(fc.oneof(fc.constantFrom('since', 'until', 'sender', 'recipient', 'peer', 'after', 'limit', 'order', 'full', 'q', 'group', '__proto__', 'limit[]'), fc.string()), nasty), {
+  fc.array(fc.tuple(fc.oneof(fc.constantFrom('since', 'until', 'sender', 'recipient', 'peer', 'after', 'limit', 'order', 'full', 'q', 'group', 'start', 'index', 'size', 'from', 'to', '__proto__', 'limit[]'), fc.string()), nasty), {
     maxLength: 4,
   }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')),
 );

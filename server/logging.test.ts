@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from './logging.js';
 import { startServer, type RunningServer } from './server.js';
-import { call, outgoing, registration, testConfig } from './testing/harness.js';
+import { call, outgoing, registration, TEST_KEY_LOG, testConfig } from './testing/harness.js';
 
 const lines: string[] = [];
 let server: RunningServer;
@@ -16,7 +16,7 @@ beforeAll(async () => {
       done();
     },
   });
-  server = await startServer(await testConfig({ logLevel: 'info' }), { logger: createLogger('info', sink) });
+  server = await startServer(await testConfig({ logLevel: 'info' }), { logger: createLogger('info', sink), keyLog: TEST_KEY_LOG });
 });
 afterAll(() => server.close());
 

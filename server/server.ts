@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './db/database.js';
 import type { EventBus } from './events/bus.js';
 import { openEventBus } from './events/open-bus.js';
 import { trackConnections } from './http/connections.js';
+import { KeyLog, type KeyLogOptions } from './keylog/key-log.js';
 import { createLogger } from './logging.js';
 import { APP_VERSION } from './paths.js';
 
@@ -30,6 +31,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Tests only: shorter HTTP timeouts than HTTP_TIMEOUTS. */
   timeouts?: Partial<HttpTimeouts>;
+  /** Tests and benchmarks only: the key log's seed key, head timing, registrations without entries. */
+  keyLog?: KeyLogOptions;
 }
 
 const FORCE_CLOSE_AFTER_MS = 10_000;
@@ -105,10 +108,15 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     config.tlsCert && config.tlsKey ? { cert: readSetting('TLS_CERT', config.tlsCert), key: readSetting('TLS_KEY', config.tlsKey) } : undefined;
   const db = await openDatabase(config.databaseUrl);
   let bus: EventBus | undefined;
+  let keyLog: KeyLog | undefined;
   try {
     const signer = new TokenSigner(await loadTokenSecret(db.sequelize), config.tokenTtlSeconds * 1000);
     bus = options.createBus ? await options.createBus(db, logger) : await openEventBus(db, config.databaseUrl, logger);
-    const { app, streams, appender } = createApp({ config, db, signer, bus, logger, version: APP_VERSION });
+    // The log key is loaded (or, on a first start, made) and heads signed in the background: making an
+    // RSA-4096 key takes seconds, which the start does not wait for; /keylog/* answers wait for it instead.
+    keyLog = new KeyLog(db, logger, options.keyLog);
+    keyLog.start();
+    const { app, streams, appender } = createApp({ config, db, signer, bus, logger, version: APP_VERSION, keyLog });
     const { handshakeTimeout, ...httpTimeouts } = { ...HTTP_TIMEOUTS, ...options.timeouts };
     const server = tls
       ? https.createServer({ ...tls, minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS, honorCipherOrder: true, handshakeTimeout, ...httpTimeouts }, app)
@@ -133,6 +141,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     });
     const url = formatUrl(tls ? 'https' : 'http', server.address() as AddressInfo);
     const openBus = bus;
+    const openKeyLog = keyLog;
     let closing: Promise<void> | undefined;
     const close = async (): Promise<void> => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -142,6 +151,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       await closed;
       clearTimeout(force);
       await appender.idle();
+      await openKeyLog.close();
       await openBus.close();
       await db.close();
       logger.flush();
@@ -152,6 +162,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       close: () => (closing ??= close()),
     };
   } catch (error) {
+    await keyLog?.close().catch(() => undefined);
     await bus?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

@@ -11,6 +11,7 @@ import type { WriteTransaction } from '../db/write-transaction.js';
 import { checkPassword } from '../auth/passwords.js';
 import { leaveAllGroups } from '../groups/store.js';
 import { ApiError } from '../http/errors.js';
+import { appendEntry } from '../keylog/append.js';
 import { lockWrites } from '../messages/append.js';
 
 /**
@@ -20,10 +21,13 @@ import { lockWrites } from '../messages/append.js';
 function eraseAttachments(_tx: WriteTransaction, _username: string): void {}
 
 /**
- * PROTOCOL.md "Key transparency": account deletion appends a key-log entry with an empty publicKey. The key
- * log is not built yet; this is the one place that appends it, in the same transaction as the deletion.
+ * PROTOCOL.md "Key transparency": account deletion appends a key-log entry with an empty publicKey. This is
+ * the one place that appends it, in the same transaction as the deletion (server/keylog/append.ts); running
+ * servers sign a head covering it within seconds, also when the admin tool deleted the account.
  */
-function appendKeyLogDeletion(_tx: WriteTransaction, _username: string, _timestamp: number): void {}
+async function appendKeyLogDeletion(tx: WriteTransaction, username: string, timestamp: number): Promise<void> {
+  await appendEntry(tx, { username, publicKey: null, at: timestamp });
+}
 
 interface AccountRow {
   server_salt: Buffer;
@@ -77,5 +81,5 @@ async function eraseAccount(tx: WriteTransaction, username: string): Promise<voi
      server_salt = ?, password_hash = ?, deleted_at = ? WHERE username = ?`,
     [Buffer.alloc(0), Buffer.alloc(0), now, username],
   );
-  appendKeyLogDeletion(tx, username, now);
+  await appendKeyLogDeletion(tx, username, now);
 }

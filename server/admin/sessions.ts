@@ -1,7 +1,7 @@
 // `sessions revoke <username> | --all`: ends sessions as a logout everywhere does (the rows go, so every
 // instance refuses their tokens on the next request). Unlike `users disable`, the account may sign in again
 // at once; unlike emptying server_secrets, no restart is needed and device credentials stay valid.
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, Transaction } from 'sequelize';
 import { endAllSessions } from '../auth/sessions.js';
 import type { Database } from '../db/database.js';
 import { AdminError, UsageError } from './admin-errors.js';
@@ -11,7 +11,9 @@ import { checkUsername } from './users.js';
 
 /** Ends every session on the server; how many sessions of how many users there were. */
 export async function revokeAllSessions(db: Database): Promise<{ sessions: number; users: number }> {
-  return db.sequelize.transaction(async (transaction) => {
+  // IMMEDIATE, as the tool's other writes: on SQLite a deferred transaction that read first fails with
+  // SQLITE_BUSY when a running server commits anything (a key-log head, say) before its DELETE.
+  return db.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
     const [row] = await db.sequelize.query<{ sessions: number | string; users: number | string }>(
       'SELECT COUNT(*) AS sessions, COUNT(DISTINCT username) AS users FROM sessions',
       { type: QueryTypes.SELECT, transaction },

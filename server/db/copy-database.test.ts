@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from '../../test/support/database.js';
 import { adminOk } from '../admin/admin-run.fixture.js';
 import { call, groupOutgoing, outgoing, register, startTestServer } from '../testing/harness.js';
+import { headOf, waitForHead } from '../testing/key-log.js';
 import { copyDatabase, CopyError } from './copy-database.js';
 
 const stops: Array<() => Promise<void>> = [];
@@ -52,6 +53,9 @@ describe('copyDatabase', () => {
     const [invite] = await adminOk(from, ['invites', 'create']);
     await adminOk(from, ['invites', 'revoke', /id ([0-9a-f]+)$/.exec(invite!)![1]!]);
     await adminOk(from, ['purge', '--older-than', '365d']);
+    // The key log: three key entries, its key and its newest signed head.
+    const logKeyBefore = await call(old.url, 'GET', '/keylog/key', { token: bob.token });
+    const headBefore = await waitForHead(old.url, 3, bob.token);
     await stops.pop()!();
 
     const to = await freshDatabaseUrl();
@@ -68,9 +72,16 @@ describe('copyDatabase', () => {
       recoveryCodes: 0,
       invites: 1,
       serverSettings: 1,
+      keyLogEntries: 3,
+      keyLogNodes: 4,
+      keyLogState: 1,
+      keyLogHeads: expect.any(Number),
+      keyLogKey: 1,
     });
 
     const moved = await serverOn(to);
+    expect((await call(moved.url, 'GET', '/keylog/key', { token: bob.token })).body).toEqual(logKeyBefore.body);
+    expect(await headOf(moved.url, bob.token)).toEqual(headBefore);
     const after = await call(moved.url, 'GET', '/messages?full=1', { token: bob.token });
     expect(after.status).toBe(200);
     expect(after.body).toEqual(before.body);

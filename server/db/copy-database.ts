@@ -3,7 +3,8 @@
 // schema by the normal migrations first, so the copy is column for column. Rows keep their values,
 // including seq, password hashes, sessions and the token secret: accounts log in as before and
 // tokens issued by the old server stay valid on the new one. The operator's marks (disabled accounts,
-// revoked invites) and settings (the retention) move with them.
+// revoked invites) and settings (the retention) move with them. So does the key log (entries, tree nodes,
+// size, signed heads and the log key): clients that pinned the log key and kept a head see the same log.
 //
 // The source must not change during the copy (stop the server first); the target is written in one
 // transaction, so a failed copy leaves it empty.
@@ -23,6 +24,11 @@ export interface CopyReport {
   recoveryCodes: number;
   invites: number;
   serverSettings: number;
+  keyLogEntries: number;
+  keyLogNodes: number;
+  keyLogState: number;
+  keyLogHeads: number;
+  keyLogKey: number;
 }
 
 export class CopyError extends Error {}
@@ -47,7 +53,18 @@ const TABLES: TableCopy[] = [
   { table: 'recovery_codes', key: 'recoveryCodes', primaryKey: ['username'] },
   { table: 'invites', key: 'invites', primaryKey: ['code_hash'] },
   { table: 'server_settings', key: 'serverSettings', primaryKey: ['name'] },
+  { table: 'key_log_entries', key: 'keyLogEntries', primaryKey: ['idx'] },
+  { table: 'key_log_nodes', key: 'keyLogNodes', primaryKey: ['level', 'idx'] },
+  { table: 'key_log_state', key: 'keyLogState', primaryKey: ['id'] },
+  { table: 'key_log_heads', key: 'keyLogHeads', primaryKey: ['head_no'] },
+  { table: 'key_log_key', key: 'keyLogKey', primaryKey: ['id'] },
 ];
+
+/**
+ * What a server started once on the target makes by itself, and the source's rows replace: the token secret,
+ * and an empty key log's size row, log key and heads of size 0 (key_log_entries must be empty, as any table).
+ */
+const REPLACED: ReadonlySet<string> = new Set(['server_secrets', 'key_log_state', 'key_log_heads', 'key_log_key']);
 
 const BATCH = 500;
 
@@ -91,15 +108,16 @@ export async function copyDatabase(fromUrl: string, toUrl: string): Promise<Copy
   let target: Database | undefined;
   try {
     target = await openDatabase(toUrl);
-    for (const { table } of TABLES.filter((t) => t.key !== 'serverSecrets')) {
+    for (const { table } of TABLES.filter((t) => !REPLACED.has(t.table))) {
       if ((await count(target.sequelize, table)) > 0) {
         throw new CopyError(`the target database already has ${table}; copy only into an empty database`);
       }
     }
     const into = target;
     const report = await into.sequelize.transaction(async (transaction) => {
-      // A server started once on the target made its own token secret; the source's replaces it.
-      await into.sequelize.query('DELETE FROM server_secrets', { transaction });
+      // A server started once on the target made its own token secret (and an empty key log's key and
+      // heads); the source's replace them.
+      for (const table of REPLACED) await into.sequelize.query(`DELETE FROM ${table}`, { transaction });
       const copied: Partial<CopyReport> = {};
       for (const spec of TABLES) copied[spec.key] = await copyTable(source, into, spec, transaction);
       for (const spec of TABLES) {

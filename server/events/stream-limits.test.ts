@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnyMessageHeader as MessageHeader } from '../../core/protocol/schemas-v2.js';
 import { until } from '../../core/test-fixtures/waiting.js';
 import { startServer } from '../server.js';
-import { call, outgoing, register, SseReader, testConfig, type TestUser } from '../testing/harness.js';
+import { call, outgoing, register, SseReader, TEST_KEY_LOG, testConfig, type TestUser } from '../testing/harness.js';
 import type { ServerConfig } from '../config.js';
 import { InProcessBus, type BusListener, type EventBus } from './bus.js';
 
@@ -53,7 +53,7 @@ afterEach(async () => {
 
 async function start(overrides: Partial<ServerConfig>) {
   const bus = new CountingBus();
-  const server = await startServer(await testConfig({ sendsPerMinute: 0, ...overrides }), { createBus: async () => bus });
+  const server = await startServer(await testConfig({ sendsPerMinute: 0, ...overrides }), { createBus: async () => bus, keyLog: TEST_KEY_LOG });
   cleanups.push(() => server.close());
   return { server, bus, url: server.url };
 }

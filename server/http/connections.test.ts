@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../config.js';
 import { until } from '../../core/test-fixtures/waiting.js';
 import { HTTP_TIMEOUTS, startServer, type HttpTimeouts } from '../server.js';
-import { call, outgoing, register, SseReader, testConfig } from '../testing/harness.js';
+import { call, outgoing, register, SseReader, TEST_KEY_LOG, testConfig } from '../testing/harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 async function start(overrides: Partial<ServerConfig> = {}, timeouts?: Partial<HttpTimeouts>) {
-  const server = await startServer(await testConfig(overrides), { timeouts });
+  const server = await startServer(await testConfig(overrides), { timeouts, keyLog: TEST_KEY_LOG });
   cleanups.push(() => server.close());
   return server;
 }

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import type { TokenSigner } from '../auth/tokens.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { RateLimits } from '../http/rate-limits.js';
+import type { KeyLog } from '../keylog/key-log.js';
 
 export interface RouteContext {
   config: ServerConfig;
@@ -11,4 +12,6 @@ export interface RouteContext {
   signer: TokenSigner;
   auth: Authenticator;
   limits: RateLimits;
+  /** The key log: registration appends to it, GET /users/{u} names the entry (keyIndex). */
+  keyLog: KeyLog;
 }

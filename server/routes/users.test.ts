@@ -139,8 +139,11 @@ describe('GET /users/:username', () => {
     expect(byBob.headers.get('x-auth-token')).toBeTruthy();
     const byAlice = await call(url, 'GET', '/users/prof_alice', { token: alice.token });
     expect(Object.keys(byAlice.body).sort()).toEqual(
-      ['createdAt', 'encryptedPrivateKey', 'fingerprint', 'kdfIterations', 'kdfSalt', 'publicKey', 'recovery', 'username'].sort(),
+      ['createdAt', 'encryptedPrivateKey', 'fingerprint', 'kdfIterations', 'kdfSalt', 'keyIndex', 'publicKey', 'recovery', 'username'].sort(),
     );
+    // The key log's entry of each key (PROTOCOL.md "Key transparency"), for anyone.
+    expect(typeof anonymous.body.keyIndex).toBe('number');
+    expect((await call(url, 'GET', '/users/prof_bob')).body.keyIndex).toBe(anonymous.body.keyIndex + 1);
   });
 
   it('matches the fingerprint of the shared test vectors', async () => {

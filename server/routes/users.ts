@@ -69,7 +69,7 @@ async function checkedUser(db: Database, username: string, authHash: string, tra
 
 const immediate = { type: Transaction.TYPES.IMMEDIATE };
 
-function register({ config, db, signer, limits }: RouteContext): Handler {
+function register({ config, db, signer, limits, keyLog }: RouteContext): Handler {
   return async (req, res) => {
     if (config.registration === 'closed') throw new ApiError('forbidden', 'registration is closed on this server');
     const body = parseOr400(registerV2RequestSchema, req.body, 'request body');
@@ -80,11 +80,14 @@ function register({ config, db, signer, limits }: RouteContext): Handler {
     const problem = publicKeyProblem(publicKey);
     if (problem) throw new ApiError('invalid_request', `request body: publicKey: ${problem}`);
     const { serverSalt, passwordHash } = storePassword(Buffer.from(body.authHash, 'base64'));
+    // One registration at a time in this process (see KeyLog.registrationTurn); instances take turns in the database.
+    const endTurn = await keyLog.registrationTurn();
     const session = await db.sequelize
       .transaction(immediate, async (transaction) => {
         if (config.registration === 'invite' && !(await useInvite(db, body.invite!, body.username, transaction))) {
           throw new ApiError('forbidden', 'this invite code cannot be used: it is unknown, was used already, or has expired; ask the operator for a new one');
         }
+        const createdAt = Date.now();
         await db.models.User.create(
           {
             username: body.username,
@@ -96,18 +99,22 @@ function register({ config, db, signer, limits }: RouteContext): Handler {
             passwordHash,
             tokenGeneration: 0,
             sentBytes: 0,
-            createdAt: Date.now(),
+            createdAt,
             deletedAt: null,
           },
           { transaction },
         );
+        // PROTOCOL.md "Key transparency": the key's entry commits with the account, or neither does.
+        await keyLog.appendRegistration(transaction, { username: body.username, publicKey: body.publicKey, at: createdAt });
         return startSession(db, body.username, body.device, transaction);
       })
       .catch((error: unknown) => {
         // A deleted account's row stays, so its name is taken for good too.
         if (error instanceof UniqueConstraintError) throw new ApiError('conflict', `the username ${body.username} is taken`);
         throw error;
-      });
+      })
+      .finally(endTurn);
+    keyLog.appended();
     res.setHeader(DEVICE_CREDENTIAL_HEADER, limits.deviceCredentials.issue(body.username));
     res.status(201).json({ username: body.username, token: signer.issue(body.username, session.id, session.generation) });
   };
@@ -133,10 +140,10 @@ function listUsers({ config, db }: RouteContext): Handler {
   };
 }
 
-function showProfile({ db }: RouteContext): Handler {
+function showProfile({ db, keyLog }: RouteContext): Handler {
   return async (req, res) => {
     const { username } = parseOr400(pathSchema, req.params, 'path');
-    const user = await db.models.User.findByPk(username);
+    const [user, keyIndex] = await Promise.all([db.models.User.findByPk(username), keyLog.keyIndexOf(username)]);
     if (!user) throw new ApiError('not_found', `there is no user ${username}`);
     if (user.deletedAt !== null) throw gone(username);
     const profile: UserProfileV2 = {
@@ -145,6 +152,8 @@ function showProfile({ db }: RouteContext): Handler {
       fingerprint: fingerprint(Buffer.from(user.publicKey, 'base64')),
       createdAt: new Date(user.createdAt).toISOString(),
     };
+    // PROTOCOL.md "Key transparency": the log's entry holding this key.
+    if (keyIndex !== undefined) profile.keyIndex = keyIndex;
     // Only the owner gets the sealed private key, how to unseal it, and whether a recovery code is set.
     if (caller(res) === username) {
       profile.encryptedPrivateKey = user.encryptedPrivateKey;
@@ -257,11 +266,13 @@ function recover({ db, signer, limits }: RouteContext): Handler {
   };
 }
 
-function removeAccount({ db }: RouteContext): Handler {
+function removeAccount({ db, keyLog }: RouteContext): Handler {
   return async (req, res) => {
     const username = ownAccount(req, res, 'delete');
     const body = parseOr400(deleteAccountRequestSchema, req.body, 'request body');
     await deleteAccount(db, username, Buffer.from(body.authHash, 'base64'));
+    // The deletion appended its key-log entry; a head covering it follows shortly.
+    keyLog.appended();
     res.removeHeader(AUTH_TOKEN_HEADER);
     res.status(204).end();
   };

@@ -4,7 +4,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { freshDatabaseUrl } from '../../test/support/database.js';
 import { loadConfig, type ServerConfig } from '../config.js';
-import { startServer, type RunningServer } from '../server.js';
+import type { KeyLogOptions } from '../keylog/key-log.js';
+import { startServer, type RunningServer, type StartOptions } from '../server.js';
 
 interface KeyFixtures {
   valid: Record<'alice' | 'bob' | 'carol', string>;
@@ -12,6 +13,12 @@ interface KeyFixtures {
 }
 
 export const KEYS = JSON.parse(readFileSync(new URL('../test-fixtures/public-keys.json', import.meta.url), 'utf8')) as KeyFixtures;
+
+/** The fixed key log key of test servers (server/test-fixtures/log-key.json): base64 PKCS#8 and SPKI. */
+export const TEST_LOG_KEY = JSON.parse(readFileSync(new URL('../test-fixtures/log-key.json', import.meta.url), 'utf8')) as { privateKeyPkcs8: string; publicKey: string };
+
+/** Key log options for test servers: the fixed key, so a fresh database needs no RSA-4096 generation. */
+export const TEST_KEY_LOG: KeyLogOptions = { seedKey: Buffer.from(TEST_LOG_KEY.privateKeyPkcs8, 'base64') };
 
 export async function testConfig(overrides: Partial<ServerConfig> = {}): Promise<ServerConfig> {
   return {
@@ -26,9 +33,9 @@ export async function testConfig(overrides: Partial<ServerConfig> = {}): Promise
   };
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer & { config: ServerConfig }> {
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: StartOptions = {}): Promise<RunningServer & { config: ServerConfig }> {
   const config = await testConfig(overrides);
-  return { ...(await startServer(config)), config };
+  return { ...(await startServer(config, { ...options, keyLog: { ...TEST_KEY_LOG, ...options.keyLog } })), config };
 }
 
 export interface Reply {

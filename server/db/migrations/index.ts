@@ -6,5 +6,6 @@ import * as blocks from './003-blocks.js';
 import * as groups from './004-groups.js';
 import * as accounts from './005-accounts.js';
 import * as operator from './006-operator.js';
+import * as keyLog from './007-key-log.js';
 
-export const migrations = [initial, sentBytes, blocks, groups, accounts, operator];
+export const migrations = [initial, sentBytes, blocks, groups, accounts, operator, keyLog];
