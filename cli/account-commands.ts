@@ -2,7 +2,7 @@
 // recovery-commands.ts).
 import { ChatError, toChatError } from '../core/api/errors.js';
 import { inviteCodeSchema } from './cli-args.js';
-import { endSession, type CliContext, type Command } from './context.js';
+import type { CliContext, Command } from './context.js';
 import { check } from './usage.js';
 import { safeJson, safeLine, when } from './output.js';
 
@@ -19,7 +19,7 @@ export const register: Command = async (ctx) => {
   const username = await ctx.username();
   const invite = inviteCode(ctx);
   const client = await ctx.client();
-  try {
+  return ctx.runSession(client, async () => {
     // Said before the password is asked and the key made (which takes a while), when the server says so.
     const { registration } = await client.serverInfo();
     if (registration === 'closed') {
@@ -41,20 +41,17 @@ export const register: Command = async (ctx) => {
     ctx.out(`Registered ${account.username} on ${account.serverUrl}.`);
     ctx.out(`Your key fingerprint: ${account.fingerprint}`);
     return 0;
-  } finally {
-    await endSession(client);
-  }
+  });
 };
 
-export const login: Command = async (ctx) => {
-  const client = await ctx.signedIn();
-  const account = (await client.currentAccount())!;
-  await ctx.remember(client.serverUrl, account.username);
-  ctx.out(`Signed in as ${account.username} on ${account.serverUrl}.`);
-  ctx.out(`Your key fingerprint: ${account.fingerprint}`);
-  await endSession(client);
-  return 0;
-};
+export const login: Command = (ctx) =>
+  ctx.withSession(async (client) => {
+    const account = (await client.currentAccount())!;
+    await ctx.remember(client.serverUrl, account.username);
+    ctx.out(`Signed in as ${account.username} on ${account.serverUrl}.`);
+    ctx.out(`Your key fingerprint: ${account.fingerprint}`);
+    return 0;
+  });
 
 export const passwd: Command = async (ctx) => {
   const current = await ctx.password();
@@ -98,9 +95,12 @@ export const logout: Command = async (ctx) => {
     ctx.out('Nothing to sign out of here: each command signs in for itself and keeps no session on this device. To end every session of your account (every device): encrypted-chat logout --everywhere');
     return 0;
   }
-  const client = await ctx.signedIn();
-  const username = (await client.currentAccount())!.username;
-  await client.logoutEverywhere();
-  ctx.out(`Signed out everywhere: every session of ${username} on the server has ended.`);
-  return 0;
+  return ctx.withSession(async (client) => {
+    const username = (await client.currentAccount())!.username;
+    // The key log is checked while still signed in; its alarms are reported once the sessions have ended.
+    await ctx.keyLog.settle(client);
+    await client.logoutEverywhere();
+    ctx.out(`Signed out everywhere: every session of ${username} on the server has ended.`);
+    return 0;
+  });
 };

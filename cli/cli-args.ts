@@ -65,6 +65,8 @@ const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
   disown: [],
   block: [],
   unblock: [],
+  audit: ['json'],
+  'key-log': ['json'],
   passwd: ['new-password-file'],
   sessions: ['json'],
   logout: ['everywhere'],

@@ -4,6 +4,7 @@ import { sessionIdSchema } from '../core/protocol/schemas-accounts.js';
 import { z } from 'zod';
 import {
   groupNameSchema,
+  keyLogAlarmIdSchema,
   messageTextSchema,
   newGroupSchema,
   reactionRequestSchema,
@@ -11,7 +12,7 @@ import {
   userSearchSchema,
 } from '../core/api/schemas.js';
 import { messageIdSchema } from '../core/protocol/schemas.js';
-import { GROUP_SUBCOMMANDS, RECOVERY_SUBCOMMANDS, type CommandName, type GroupSubcommand } from './help.js';
+import { GROUP_SUBCOMMANDS, KEY_LOG_SUBCOMMANDS, RECOVERY_SUBCOMMANDS, type CommandName, type GroupSubcommand } from './help.js';
 import { check, UsageError } from './usage.js';
 
 /**
@@ -27,9 +28,16 @@ export const groupRefSchema = z
 
 const emojiSchema = reactionRequestSchema.shape.emoji;
 
+/** A key log alarm's id, as the alarm line shows it: printable ASCII, no spaces. */
+export const alarmIdSchema = z
+  .string({ error: 'must be text' })
+  .trim()
+  .pipe(keyLogAlarmIdSchema)
+  .refine((id) => /^[\x21-\x7e]+$/.test(id), 'is not an alarm id (as the alarm line shows it, e.g. fork::1764072000000)');
+
 type Count = [min: number, max: number];
 
-const POSITIONALS: Record<Exclude<CommandName, 'group'>, Count> = {
+const POSITIONALS: Record<Exclude<CommandName, 'group' | 'key-log'>, Count> = {
   register: [0, 0],
   login: [0, 0],
   users: [0, 1],
@@ -45,6 +53,7 @@ const POSITIONALS: Record<Exclude<CommandName, 'group'>, Count> = {
   disown: [1, 1],
   block: [1, 1],
   unblock: [1, 1],
+  audit: [0, 0],
   passwd: [0, 0],
   sessions: [0, 2],
   logout: [0, 0],
@@ -103,9 +112,25 @@ function groupArgs(rest: string[]): { positionals: string[]; subcommand: GroupSu
   return { positionals: [group], subcommand };
 }
 
+/** key-log accept | dismiss ID */
+function keyLogArgs(rest: string[]): string[] {
+  const [sub, ...more] = rest;
+  if (sub === undefined || !(KEY_LOG_SUBCOMMANDS as readonly string[]).includes(sub)) {
+    const what = sub === undefined ? '' : ` (not "${sub}")`;
+    throw new UsageError(`"key-log" takes "accept" or "dismiss ID"${what} (run "encrypted-chat key-log --help")`);
+  }
+  if (sub === 'accept') {
+    count('key-log accept', more, [0, 0]);
+    return [sub];
+  }
+  count('key-log dismiss', more, [1, 1]);
+  return [sub, check(alarmIdSchema, more[0], 'ID')];
+}
+
 /** The command's arguments, counted and checked; `group` says whether --group was given (send then takes no name). */
 export function checkPositionals(command: CommandName, rest: string[], options: { group: boolean }): { positionals: string[]; subcommand?: GroupSubcommand } {
   if (command === 'group') return groupArgs(rest);
+  if (command === 'key-log') return { positionals: keyLogArgs(rest) };
   // What follows "recovery" and "recover" is never repeated in an error: it might be a recovery code typed there.
   if (command === 'recovery' && (rest.length !== 1 || !(RECOVERY_SUBCOMMANDS as readonly string[]).includes(rest[0]!))) {
     throw new UsageError(`"recovery" takes one of: ${RECOVERY_SUBCOMMANDS.join(', ')} (run "encrypted-chat recovery --help")`);

@@ -4,6 +4,7 @@ import { deleteCommand, edit, react, reply } from './change-commands.js';
 import { block, disown, fingerprintCommand, trust, unblock, users } from './contact-commands.js';
 import type { Command } from './context.js';
 import { group } from './group-commands.js';
+import { audit, keyLogCommand } from './key-log-commands.js';
 import type { CommandName } from './help.js';
 import { messages, send } from './message-commands.js';
 import { deleteAccount, recover, recovery } from './recovery-commands.js';
@@ -28,6 +29,8 @@ export const COMMAND_RUNNERS: Record<CommandName, Command> = {
   disown,
   block,
   unblock,
+  audit,
+  'key-log': keyLogCommand,
   passwd,
   sessions,
   logout,

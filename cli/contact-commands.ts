@@ -51,10 +51,29 @@ export const fingerprintCommand: Command = (ctx) =>
     noteDeleted(ctx, details);
     if (details.keyStatus === 'changed') {
       ctx.out(`${who}: ${safeLine(details.serverFingerprint ?? '?')} (the server shows this DIFFERENT key now; see "encrypted-chat trust --help")`);
-      return 1;
     }
-    return 0;
+    const log = keyLogLine(details);
+    if (log !== null) ctx.out(`${who}: ${log}`);
+    // A key the log refuses must not be used (as send refuses it): key trouble, exit 5.
+    if (details.keyLog === 'refused') return 5;
+    return details.keyStatus === 'changed' ? 1 : 0;
   });
+
+/** What the server's key log says of the key the server shows for the contact; null when there is nothing to say. */
+function keyLogLine(details: ContactDetails): string | null {
+  switch (details.keyLog) {
+    case 'confirmed':
+      return details.keyStatus === 'changed'
+        ? "The key the server shows now is confirmed by the server's public key log."
+        : "Key confirmed by the server's public key log.";
+    case 'refused':
+      return `KEY REFUSED by the server's public key log: ${safeLine(details.keyLogDetail ?? 'the log does not prove this key.')} Send ${safeLine(details.username)} nothing until you have compared fingerprints in person.`;
+    case 'unavailable':
+      return 'this server keeps no public key log (keys are only pinned on first use).';
+    default:
+      return details.deleted ? null : "the server's key log could not be asked about this key (the server showed none).";
+  }
+}
 
 export const trust: Command = async (ctx) => {
   const name = ctx.args.positionals[0]!;

@@ -9,6 +9,7 @@ import { FileStore } from '../node/file-store.js';
 import { transportWithCa } from '../node/transport.js';
 import { check, UsageError, type CliArgs } from './cli-args.js';
 import { dataDir } from './config-dir.js';
+import { KeyLogReport } from './key-log-report.js';
 import { safeLine, safeText } from './output.js';
 import { password, type Terminal } from './terminal.js';
 
@@ -35,11 +36,14 @@ export class CliContext {
   readonly clients = new Set<ChatClient>();
   /** True once a contact's key was seen to differ from the pinned one (messages then exits with 5). */
   keyChangeSeen = false;
+  /** The key log's alarms, printed on stderr at the end of every command that signs in (key-log-report.ts). */
+  readonly keyLog: KeyLogReport;
 
   constructor(args: CliArgs, io: CliIo) {
     this.args = args;
     this.io = io;
     this.store = new FileStore(dataDir(args.dataDir, io.env));
+    this.keyLog = new KeyLogReport((line) => this.err(line));
   }
 
   async settings(): Promise<Settings> {
@@ -135,6 +139,8 @@ export class CliContext {
         `WARNING: ${name}'s key has CHANGED.\n  pinned: ${safeLine(event.change.pinnedFingerprint)}\n  now:    ${safeLine(event.change.newFingerprint)}\n` +
           `  Messages signed with the new key are not shown as verified. Compare fingerprints with ${name}, then run "encrypted-chat trust ${name}".`,
       );
+    } else if (event.type === 'key_log') {
+      this.keyLog.announced(event.keyLog);
     }
   }
 
@@ -147,11 +153,27 @@ export class CliContext {
     return client;
   }
 
-  /** Signs in, runs `work` and ends the session whatever happens; gives `work`'s exit code. */
+  /**
+   * Signs in, runs `work`, reports the key log's alarms and ends the session whatever happens; gives `work`'s
+   * exit code, or the alarm's when `work` succeeded (key-log-report.ts).
+   */
   async withSession(work: (client: ChatClient) => Promise<number>, pw?: string): Promise<number> {
     const client = await this.signedIn(false, pw);
+    return this.runSession(client, () => work(client));
+  }
+
+  /** As withSession, for a client that signs in during `work` (register, recover) or before it. */
+  async runSession(client: ChatClient, work: () => Promise<number>): Promise<number> {
     try {
-      return await work(client);
+      let code: number;
+      try {
+        code = await work();
+      } catch (error) {
+        // What this device holds is said before the error is; the server is not asked again.
+        await this.keyLog.finish(client, 1, true).catch(() => undefined);
+        throw error;
+      }
+      return await this.keyLog.finish(client, code);
     } finally {
       await endSession(client);
     }

@@ -14,6 +14,8 @@ import type {
   EditRequest,
   GroupRename,
   GroupView,
+  KeyLogAlarm,
+  KeyLogView,
   MembersChange,
   AccountRecovery,
   DeviceView,
@@ -43,6 +45,12 @@ export const SESSION_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
 export function details(username: string, extra: Partial<ContactDetails> = {}): ContactDetails {
   return { username, keyStatus: 'pinned', pinnedFingerprint: FP('a'), serverFingerprint: null, createdAt: null, blocked: false, earlierKeys: [], deleted: false, keyLog: null, keyLogDetail: null, ...extra };
+}
+
+/** A key log alarm as the core raises it (override what the test needs). */
+export function alarm(kind: KeyLogAlarm['kind'], extra: Partial<KeyLogAlarm> = {}): KeyLogAlarm {
+  const username = extra.username ?? (kind === 'missing_key' || kind === 'other_name' ? 'alice' : null);
+  return { id: `${kind}:${username ?? ''}:${SET_AT}`, kind, username, message: `The ${kind} alarm's sentence.`, raisedAt: SET_AT, ...extra };
 }
 
 export function view(extra: Partial<MessageView> = {}): MessageView {
@@ -96,6 +104,14 @@ export class FakeClient {
   /** True once deleteAccount succeeded. */
   accountDeleted = false;
   signedIn = false;
+  /** The key log as this device sees it (keyLog, auditKeyLog, acceptLogKey and dismissKeyLogAlarm answer it). */
+  keyLogView: KeyLogView = { available: true, size: 3, checkedSize: 3, logKeyFingerprint: FP('e'), offeredKeyFingerprint: null, alarms: [] };
+  /** Run by auditKeyLog before it answers (raise an alarm, emit a key_log event). */
+  onAudit: (fromStart: boolean, fake: FakeClient) => void = () => undefined;
+  /** The key log calls, in order (apart from `calls`, which the other tests compare whole). */
+  readonly keyLogCalls: string[] = [];
+  /** What the key log says of a contact's key (contactDetails); default: confirmed. */
+  contactLog = new Map<string, Pick<ContactDetails, 'keyLog' | 'keyLogDetail'>>();
 
   emit = (event: ChatEvent) => {
     for (const l of this.listeners) l(event);
@@ -279,7 +295,39 @@ export class FakeClient {
     this.signedIn = false;
   }
   async contactDetails(name: string) {
-    return details(name, { deleted: this.deletedPeople.has(name) });
+    return details(name, { deleted: this.deletedPeople.has(name), keyLog: 'confirmed', ...this.contactLog.get(name) });
+  }
+  #keyLogCall(name: string): KeyLogView {
+    this.keyLogCalls.push(name);
+    if (!this.signedIn) throw new ChatError('unauthorized', 'Not signed in.');
+    return structuredClone(this.keyLogView);
+  }
+  async keyLog() {
+    return this.#keyLogCall('keyLog');
+  }
+  async auditKeyLog(options: { fromStart?: boolean } = {}) {
+    this.#keyLogCall(options.fromStart ? 'audit fromStart' : 'audit');
+    this.onAudit(options.fromStart === true, this);
+    return structuredClone(this.keyLogView);
+  }
+  /** Raises `raised` as the core does: kept in the view (once per kind and name), announced in a key_log event. */
+  raise(raised: KeyLogAlarm) {
+    if (this.keyLogView.alarms.some((a) => a.kind === raised.kind && a.username === raised.username)) return;
+    this.keyLogView = { ...this.keyLogView, alarms: [...this.keyLogView.alarms, raised] };
+    this.emit({ type: 'key_log', keyLog: structuredClone(this.keyLogView) });
+  }
+  async acceptLogKey() {
+    this.#keyLogCall('acceptLogKey');
+    const v = this.keyLogView;
+    if (v.offeredKeyFingerprint !== null) {
+      this.keyLogView = { ...v, logKeyFingerprint: v.offeredKeyFingerprint, offeredKeyFingerprint: null, size: null, checkedSize: 0, alarms: v.alarms.filter((a) => a.kind !== 'log_key_changed') };
+    }
+    return structuredClone(this.keyLogView);
+  }
+  async dismissKeyLogAlarm(id: string) {
+    this.#keyLogCall(`dismiss ${id}`);
+    this.keyLogView = { ...this.keyLogView, alarms: this.keyLogView.alarms.filter((a) => a.id !== id || a.kind === 'log_key_changed') };
+    return structuredClone(this.keyLogView);
   }
   async blockContact(name: string) {
     this.calls.push(`block ${name}`);

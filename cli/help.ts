@@ -3,8 +3,8 @@ import { GROUP_HELP } from './group-help.js';
 
 export const COMMANDS = [
   'register', 'login', 'users', 'send', 'reply', 'edit', 'delete', 'react', 'messages', 'watch', 'group',
-  'fingerprint', 'trust', 'disown', 'block', 'unblock', 'passwd', 'sessions', 'logout', 'recovery', 'recover',
-  'delete-account',
+  'fingerprint', 'trust', 'disown', 'block', 'unblock', 'audit', 'key-log', 'passwd', 'sessions', 'logout', 'recovery',
+  'recover', 'delete-account',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -13,6 +13,8 @@ export type GroupSubcommand = (typeof GROUP_SUBCOMMANDS)[number];
 
 export const RECOVERY_SUBCOMMANDS = ['status', 'set', 'remove'] as const;
 export type RecoverySubcommand = (typeof RECOVERY_SUBCOMMANDS)[number];
+
+export const KEY_LOG_SUBCOMMANDS = ['accept', 'dismiss'] as const;
 
 const GLOBAL = `Options for every command:
   --server URL          server address (or ENCRYPTED_CHAT_SERVER); https://, or http:// to this computer only
@@ -47,6 +49,9 @@ Commands:
   disown NAME           say NAME's earlier keys were never NAME's (their messages then fail)
   block NAME            have the server refuse NAME's messages to you
   unblock NAME          undo block
+  audit                 read the server's whole key log and check it reproduces the signed root
+  key-log accept        accept the server's new log key (only when its operator said the log restarted)
+  key-log dismiss ID    dismiss a key log alarm you have dealt with
   passwd                change your password
   sessions [revoke ID]  list your account's sessions (devices), or end one
   logout --everywhere   end every session of your account on the server (every device)
@@ -60,6 +65,10 @@ ${GLOBAL}
 
 Exit codes: 0 done, 1 failed, 2 usage, 3 sign-in, 4 connection, 5 key change, tampering or a group
 membership the announcements do not explain,
+10-13 done, but the server's key log raised an alarm (printed on standard error after every command that
+signs in): 10 the server shows different histories or an unsigned head, 11 a key registered in your name,
+12 a contact's key the log does not hold or a second key in a contact's name, 13 a new log key;
+14 (audit) the server keeps no key log,
 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
 
 Run "encrypted-chat <command> --help" for a command's details.`;
@@ -141,7 +150,36 @@ connection is reported once ("Connection lost"), and once more when it is back (
 
 Without NAME: your own key's fingerprint. With NAME: the fingerprint of NAME's key as pinned on this device
 (pinned on first use), and a warning when the server now shows a different key. Compare fingerprints with
-the person over another channel.`,
+the person over another channel. Then what the server's public key log says of the key the server shows:
+confirmed, refused (with the reason; exit 5: do not send NAME anything), or that the server keeps no log.
+Exits with 1 when the server shows another key than the pinned one.`,
+  audit: `Usage: encrypted-chat audit [--json]
+
+Reads the server's whole public key log (every entry, from the first), recomputes its Merkle root and
+checks it against the newest signed head, after checking that head's signature with the log key this
+device pinned, and its consistency with the head this device kept. It also looks for a key registered in
+your name that is not yours, and a second key in the name of anyone you have pinned. Prints the log's size,
+how many entries were checked, the log key's fingerprint, and either "The log checks out" or each alarm.
+Exit codes: 0 the log checks out (a head over an hour old is a warning on standard error, still 0);
+10 different histories (a fork), a head the log key did not sign, or a proof the server would not give;
+11 a key in your name; 12 a contact's key the log does not hold, or a second key in a contact's name;
+13 the log is signed with a new key ("encrypted-chat key-log accept"); 14 the server keeps no key log.
+Several alarms: the smallest of their codes. Alarms stay on this device until dismissed
+("encrypted-chat key-log dismiss ID").
+  --json   print the log as this device sees it: {available, size, checkedSize, logKeyFingerprint,
+           offeredKeyFingerprint, alarms: [{id, kind, username, message, raisedAt}]}`,
+  'key-log': `Usage: encrypted-chat key-log accept [--json]
+       encrypted-chat key-log dismiss ID [--json]
+
+Every command that signs in checks the server's public key log and prints its alarms on standard error,
+each with its ID; they stay on this device until you deal with them.
+  key-log accept      the log is now signed with another key: accept it, and follow the log afresh from it.
+                      Only do this when the server's operator told you the log was started again; until
+                      then this device takes no new key from the server. Prints the new log key.
+  key-log dismiss ID  you dealt with alarm ID (told the people you write to, compared keys in person): it is
+                      no longer reported. An alarm whose cause is still there is raised again. A new log key
+                      is not dismissed but accepted.
+  --json              print the log as this device sees it afterwards (the fields of "audit --json")`,
   trust: `Usage: encrypted-chat trust NAME
 
 Accepts the key the server now shows for NAME, replacing the pinned one. Only do this after comparing the

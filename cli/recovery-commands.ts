@@ -7,7 +7,7 @@ import { recoveryCodeFile } from '../core/api/recovery-code-file.js';
 import { typedRecoveryCodeSchema } from '../core/api/schemas.js';
 import type { RecoveryCodeView, RecoveryStatus } from '../core/api/view.js';
 import type { ChatClient } from '../core/client/chat-client.js';
-import { endSession, type CliContext, type Command } from './context.js';
+import type { CliContext, Command } from './context.js';
 import { safeJson, safeLine, when } from './output.js';
 import { promptHidden, promptLine } from './terminal.js';
 import { UsageError } from './usage.js';
@@ -155,15 +155,13 @@ export const recover: Command = async (ctx) => {
   const code = await recoveryCode(ctx);
   const newPassword = await ctx.newPassword();
   const client = await ctx.client();
-  try {
+  return ctx.runSession(client, async () => {
     const account = await client.recoverAccount({ username, code, newPassword });
     await ctx.remember(client.serverUrl, account.username);
     ctx.out(`New password set for ${account.username} on ${account.serverUrl}: sign in with it from now on. Every other session of the account has ended.`);
     ctx.out('Your recovery code is used up: it does not work again. Make a new one now with: encrypted-chat recovery set');
     return 0;
-  } finally {
-    await endSession(client);
-  }
+  });
 };
 
 // ---- delete-account ----
@@ -185,6 +183,8 @@ export const deleteAccount: Command = async (ctx) => {
       if (typed.trim().toLowerCase() !== me) throw new ChatError('invalid_input', `That is not ${me}: nothing was deleted.`);
     }
     await client.deleteAccount(pw);
+    // The account is gone, and with it whatever its key log alarms were about.
+    ctx.keyLog.ignore();
     await ctx.forget(client.serverUrl, me);
     ctx.out(
       `Account ${me} deleted: its key, sessions and recovery code are erased from the server, and it left every group. The name stays taken for good: nobody can register ${me} again. Messages already delivered stay with the people you wrote to.`,

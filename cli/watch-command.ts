@@ -57,6 +57,11 @@ function problem(ctx: CliContext, what: string) {
 export const watch: Command = async (ctx) => {
   const client = await ctx.signedIn(true);
   const me = (await client.currentAccount())!.username;
+  // Key log alarms go to standard error as they are raised (the sign-in's check, then hourly); those this
+  // device already holds, first. They do not change watch's exit code.
+  ctx.keyLog.live = true;
+  const standing = await client.keyLog().catch(() => null);
+  if (standing) ctx.keyLog.show(standing);
   const report = new ConnectionReport(me);
   const state = new WatchState(client, ctx.args.ids);
   // Lines are printed in the order their events came, each after the reading it needs.

@@ -207,17 +207,17 @@ describe('ChatClient with the real server: messages', () => {
     const plain = await signIn(bob!, b.store);
     expect((await plain.client.readMessages([forgedId]))[0]!.status).toBe('bad_signature');
 
-    // accepting the key is the person's explicit act
+    // The server's key log holds alice's real key: the substituted one cannot be accepted, even on purpose.
     world.proxy.rewrite = (x) =>
       x.method === 'GET' && x.path === `/users/${alice}`
         ? { status: 200, json: { ...(x.json as object), publicKey: carolFixture.publicKey, fingerprint: substitutedFingerprint } }
         : x.path === `/messages/${forgedId}`
           ? { status: 200, json: { ...forged, sender: alice, timestamp: '2026-11-25T12:00:00.000Z', seq: 999_999 } }
           : undefined;
-    const details = await fresh.client.trustContactKey(alice!);
-    expect(details.keyStatus).toBe('pinned');
-    expect((await fresh.client.readMessages([forgedId]))[0]!.status).toBe('verified');
-    // what was signed with the key trusted before stays verified, read again from the server
+    const refused = await failure(fresh.client.trustContactKey(alice!));
+    expect(refused).toMatchObject({ code: 'tampered', message: expect.stringContaining(`The server's key log does not contain this key for ${alice}`) });
+    expect((await fresh.client.keyLog()).alarms).toEqual([expect.objectContaining({ kind: 'missing_key', username: alice })]);
+    expect((await fresh.client.readMessages([forgedId]))[0]!.status).toBe('key_changed');
     expect((await fresh.client.readMessages([genuine.id]))[0]).toMatchObject({ status: 'verified', text: expect.any(String) });
   });
 

@@ -1,19 +1,16 @@
 // Core side (runs anywhere): the five key-log endpoints (PROTOCOL.md "Key transparency") as the client calls
 // them, each answer checked against what was asked. A server without a log answers 404 to all of them.
-import { z } from 'zod';
-import { treeHeadSchema } from '../protocol/content.js';
-import { base64Schema, publicKeySchema, timestampSchema, usernameSchema } from '../protocol/schemas.js';
+import {
+  consistencyProofResponseSchema as consistencySchema,
+  inclusionProofResponseSchema as proofSchema,
+  keyLogEntriesResponseSchema as entriesSchema,
+  keyLogKeyResponseSchema as logKeySchema,
+  signedTreeHeadSchema,
+} from '../protocol/schemas-keylog.js';
 import type { LogEntry, SignedTreeHead } from '../keylog/entries.js';
 import { ChatError } from '../api/errors.js';
 import { parseAnswer, type HttpApi } from './http-api.js';
 import { errorFromResponse } from './http-errors.js';
-
-const hashSchema = base64Schema({ bytes: 64 });
-const logKeySchema = z.object({ publicKey: publicKeySchema, fingerprint: z.string() });
-const entrySchema = z.object({ index: z.number().int().nonnegative(), username: usernameSchema, publicKey: publicKeySchema.nullable(), timestamp: timestampSchema });
-const entriesSchema = z.object({ entries: z.array(entrySchema).max(1000) });
-const proofSchema = z.object({ index: z.number().int(), size: z.number().int(), proof: z.array(hashSchema).max(64) });
-const consistencySchema = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(hashSchema).max(128) });
 
 /** One page of entries at most. */
 export const ENTRIES_PAGE = 1000;
@@ -32,7 +29,7 @@ export class KeyLogApi {
   }
 
   async head(): Promise<SignedTreeHead> {
-    return parseAnswer(treeHeadSchema, await this.#get('/keylog/head', {}), 'GET /keylog/head');
+    return parseAnswer(signedTreeHeadSchema, await this.#get('/keylog/head', {}), 'GET /keylog/head');
   }
 
   async entries(start: number, limit: number): Promise<LogEntry[]> {

@@ -10,6 +10,7 @@ import { entryLeafHash, treeHeadBytes, type LogEntry, type SignedTreeHead } from
 import { consistencyProof, inclusionProof, rootOf, type Hash } from '../keylog/merkle.js';
 import { importedKeys, keyFixture } from '../test-fixtures/vectors.js';
 import type { KeyLogView } from '../api/view.js';
+import { ChatError } from '../api/errors.js';
 import { KeyLog } from './key-log.js';
 import type { KeyLogApi } from './key-log-api.js';
 import type { Session } from './session.js';
@@ -49,7 +50,7 @@ class MemoryLog {
   api(): KeyLogApi {
     const self = this;
     const refused = () => {
-      if (self.refuse) throw Object.assign(new Error('refused'), { info: { code: 'server_error', message: 'no' } });
+      if (self.refuse) throw new ChatError('not_found', 'The server has no such proof.');
     };
     return {
       async logKey() {
@@ -220,12 +221,19 @@ describe('KeyLog', () => {
     expect(await keyLog.checkGossip(await log.headOf(2, other))).toBe('alarm');
   });
 
-  it('raises the fork alarm when the server will not prove consistency', async () => {
+  it('raises the fork alarm when the server refuses a consistency proof, but not when it is only down', async () => {
     const log = new MemoryLog();
     log.add('alice', ALICE_KEY);
     const { keyLog, views } = await watcher(log);
     await keyLog.refreshHead();
     log.add('bob', BOB_KEY);
+    const api = log.api();
+    const down = new KeyLog({ api: { ...api, consistency: async () => { throw new ChatError('server_unreachable', 'The server cannot be reached.'); } } as unknown as KeyLogApi, serverUrl: 'https://chat.example', store: new MemoryStore(), session: () => ({ username: 'alice', publicKey: { spki: ALICE_KEY } }) as unknown as Session, changed: () => undefined });
+    log.entries.pop();
+    await down.refreshHead();
+    log.add('bob', BOB_KEY);
+    await expect(down.refreshHead()).rejects.toMatchObject({ info: { code: 'server_unreachable' } });
+    expect((await down.view()).alarms).toEqual([]);
     log.refuse = true;
     await keyLog.refreshHead();
     expect(views.at(-1)!.alarms.map((a) => a.kind)).toEqual(['fork']);

@@ -23,6 +23,14 @@ export const NEW_ENTRY_WAIT_MS = 5_000;
 export const MONITOR_INTERVAL_MS = 60 * 60 * 1000;
 const MAX_EVIDENCE = 6;
 
+/**
+ * A server that answers a proof it must give with a refusal (not an outage, a rate limit or an ended session)
+ * is hiding something: the fork alarm ("a server that refuses a proof it must give … raises the same alarm").
+ */
+function isRefusal(error: unknown): boolean {
+  return ['not_found', 'invalid_input', 'forbidden', 'protocol_violation', 'gone'].includes(toChatError(error).info.code);
+}
+
 export type KeyConfirmation = { state: 'confirmed'; index: number } | { state: 'unavailable' } | { state: 'refused'; reason: string };
 
 const logKeySchema = z.object({ publicKey: z.string(), fingerprint: z.string() });
@@ -123,7 +131,7 @@ export class KeyLog {
         const seen = st.monitor.keyEntries[username];
         verdict = await checkContactKey({ username, publicKey, keyIndex, entry, proof, head, seenKeyEntries: seen !== undefined && seen !== keyIndex ? [seen] : [] });
       } catch (error) {
-        if (toChatError(error).info.code === 'server_unreachable') throw error;
+        if (!isRefusal(error)) throw error;
         return this.#refuse(st, username, 'the server would not prove it');
       }
       if (verdict === 'accepted') {
@@ -163,7 +171,7 @@ export class KeyLog {
         try {
           page = await this.#o.api.entries(edge.size, Math.min(ENTRIES_PAGE, head.size - edge.size));
         } catch (error) {
-          if (toChatError(error).info.code === 'server_unreachable') throw error;
+          if (!isRefusal(error)) throw error;
           page = [];
         }
         if (page.length === 0) {
@@ -178,7 +186,12 @@ export class KeyLog {
           else if (alarm !== null && alarm !== 'deletion_without_key' && (await s.pins.get(entry.username))) this.#raise(st, 'other_name', entry.username);
         }
       }
-      if (!sameHash(await edge.root(), decodeBase64(head.root))) this.#raise(st, 'fork', null);
+      if (!sameHash(await edge.root(), decodeBase64(head.root))) {
+        // What was read does not add up to the signed head: nothing of it is kept, so the next check reads it again.
+        this.#raise(st, 'fork', null);
+        await this.#save(st);
+        return;
+      }
       st.edge = edge.subtrees.map((e) => ({ ...e, hash: encodeBase64(e.hash) }));
       st.monitor = watch.memory();
       await this.#save(st);
@@ -240,8 +253,7 @@ export class KeyLog {
     try {
       offered = await this.#o.api.head();
     } catch (error) {
-      const code = toChatError(error).info.code;
-      if (code === 'server_unreachable' || code === 'unauthorized' || code === 'rate_limited') throw error;
+      if (!isRefusal(error)) throw error;
       // A server that pinned a log for this device and now keeps none is hiding one.
       this.#raise(st, 'fork', null);
       await this.#save(st);
@@ -271,7 +283,7 @@ export class KeyLog {
       try {
         proof = await this.#retrying(() => this.#o.api.consistency(small, large));
       } catch (error) {
-        if (toChatError(error).info.code === 'server_unreachable') throw error;
+        if (!isRefusal(error)) throw error;
         this.#keepEvidence(st, offered);
         this.#raise(st, 'fork', null);
         return 'alarm';

@@ -4,7 +4,8 @@
 import { anyMessageRecordSchema, type AnyMessageRecord } from '../protocol/schemas-v2.js';
 import { verifyOpened } from '../crypto/message-crypto.js';
 import { openRecord } from '../crypto/message-v2.js';
-import { readContent, type KnownContent } from '../protocol/content.js';
+import { readContent, treeHeadSchema, type KnownContent } from '../protocol/content.js';
+import { parseStrictJson } from '../protocol/strict-json.js';
 import { importPublicKey } from '../crypto/rsa.js';
 import { subtle, toHex } from '../crypto/webcrypto.js';
 import { ChatError, toChatError } from '../api/errors.js';
@@ -119,19 +120,22 @@ export class MessageReader {
     const opened = await openRecord(sealed, s.username, s.privateKey);
     if (!opened.ok) return this.remember(item(plainView(base, null, opened.code, opened.reason)));
     const verdict = await this.#verify(base, opened, record.sender);
+    // Rule 5 of the key log: the head a contact's message carries is checked against this device's — also when
+    // the signature failed, since a head is signed by the log key itself, and a swapped key is what fails it.
+    const gossip = record.sender === s.username ? 'none' : await this.#checkGossip(opened);
     if (verdict.status !== 'verified') return verdict.cache ? this.remember(item(verdict.view)) : item(verdict.view);
     const read = withContent(base, opened, recipients);
-    return this.remember(record.sender === s.username ? read : await this.#checkGossip(read));
+    if (gossip !== 'suspect') return this.remember(read);
+    const warning = 'This message carries a key-log head that the server\'s log key did not sign: it may not be the message its sender wrote.';
+    return this.remember({ ...read, view: { ...read.view, warning: read.view.warning ?? warning } });
   }
 
-  /** Rule 5 of the key log: the head a contact's message carries is checked against this device's. */
-  async #checkGossip(read: ReadItem): Promise<ReadItem> {
-    const head = read.content?.head;
-    if (!this.#keyLog || !head) return read;
-    const verdict = await this.#keyLog.checkGossip(head).catch(() => 'unavailable' as const);
-    if (verdict !== 'suspect') return read;
-    const warning = 'This message carries a key-log head that the server\'s log key did not sign: it may not be the message its sender wrote.';
-    return { ...read, view: { ...read.view, warning: read.view.warning ?? warning } };
+  async #checkGossip(opened: Opened): Promise<'none' | 'ok' | 'suspect' | 'alarm' | 'unavailable'> {
+    if (!this.#keyLog || opened.format !== 2) return 'none';
+    const parsed = parseStrictJson(opened.text);
+    const head = parsed && typeof parsed.value === 'object' && parsed.value !== null ? treeHeadSchema.safeParse((parsed.value as { head?: unknown }).head) : null;
+    if (!head?.success) return 'none';
+    return this.#keyLog.checkGossip(head.data).catch(() => 'unavailable' as const);
   }
 
   /** A record that is not a valid message of the reader's: what can be told of it, failed. */

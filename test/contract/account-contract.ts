@@ -98,6 +98,25 @@ export function describeAccountContract(name: string, setup: ContractSetup): voi
       expect(await w.api.removeRecoveryCode(w.me.password)).toEqual({ set: false, setAt: null, device: null });
     });
 
+    it("follows the server's key log: every key in it, checked by this device, no alarm", async () => {
+      await chatError(w.api.keyLog(), 'locked');
+      await w.api.login(w.me);
+      const audited = await w.api.auditKeyLog();
+      expect(audited).toEqual({
+        available: true,
+        size: expect.any(Number),
+        checkedSize: audited.size,
+        logKeyFingerprint: expect.stringMatching(FINGERPRINT),
+        offeredKeyFingerprint: null,
+        alarms: [],
+      });
+      expect(audited.size).toBeGreaterThanOrEqual(3);
+      expect(await w.api.keyLog()).toEqual(audited);
+      expect(await w.api.dismissKeyLogAlarm('no-such-alarm')).toEqual(audited);
+      await chatError(w.api.dismissKeyLogAlarm(''), 'invalid_input');
+      expect(await w.api.contactDetails(w.third)).toMatchObject({ keyLog: 'confirmed', keyLogDetail: null });
+    });
+
     it('deletes the account behind the password: signed out, the name stays taken', async () => {
       await w.api.login(w.me);
       await chatError(w.api.deleteAccount(`${w.me.password}!`), 'wrong_password');

@@ -117,7 +117,7 @@ export function details(username: string, fields: Partial<ContactDetails> = {}):
     blocked: false,
     earlierKeys: [],
     deleted: false,
-    keyLog: expect.toBeOneOf(['confirmed', 'unavailable']),
+    keyLog: 'confirmed',
     keyLogDetail: null,
     ...fields,
   };
@@ -154,6 +154,17 @@ export function expectEventShape(event: ChatEvent): void {
       return;
     case 'signed_out':
       expect(event).toEqual({ type: 'signed_out', reason: expect.stringMatching(/\S/) });
+      return;
+    case 'key_log':
+      expect(event.keyLog).toEqual({
+        available: expect.any(Boolean),
+        size: expect.toBeOneOf([null, expect.any(Number)]),
+        checkedSize: expect.any(Number),
+        logKeyFingerprint: expect.toBeOneOf([null, expect.any(String)]),
+        offeredKeyFingerprint: expect.toBeOneOf([null, expect.any(String)]),
+        // An honest server never raises one.
+        alarms: [],
+      });
       return;
     case 'key_changed':
       expect(event).toEqual({
