@@ -98,7 +98,7 @@ test('a message altered in the database shows as failed, with the reason', async
   expect(bob.problems).toEqual([]);
 });
 
-test("a contact's key replaced on the server raises a banner until the new key is trusted", async ({ browser }) => {
+test("a contact's key replaced on the server raises a banner, and the key log refuses the new key even when trusted", async ({ browser }) => {
   const [alice, bob] = await twoPeople(browser);
   await openConversation(alice, bob.username);
   await send(alice, bob.username, 'Before the change.');
@@ -130,9 +130,12 @@ test("a contact's key replaced on the server raises a banner until the new key i
   await expect(trust).toBeDisabled();
   await dialog.getByLabel(/I compared this fingerprint/).check();
   await trust.click();
-  await expect(dialog.getByText(`${bob.username}’s safety key fingerprint`)).toBeVisible();
+  // The server's public key log holds bob's real key: the swapped one cannot be accepted, and the log's alarm says so.
+  await expect(dialog.getByRole('alert').filter({ hasText: `The server's key log does not contain this key for ${bob.username}` })).toBeVisible();
   await alice.page.keyboard.press('Escape');
-  await expect(banner).toBeHidden();
+  await expect(banner).toBeVisible();
+  await expect(alice.page.getByLabel('Key log alarms')).toContainText(`The server's key log does not contain ${bob.username}'s key`);
+  await shot(alice.page, 'key-log-alarm');
 
   expect(alice.problems).toEqual([]);
 });
