@@ -101,6 +101,7 @@ const DOC_SHOTS = new Set([
   'forgot-password',
   'devices',
   'delete-account',
+  'key-log-alarm',
 ]);
 
 /** Saves a screenshot under test-results/screenshots; with UPDATE_DOCS_SCREENSHOTS=1, those in DOC_SHOTS also into docs/screenshots. */
