@@ -9,7 +9,8 @@ import { call, outgoing, register, SseReader, TEST_KEY_LOG, testConfig, type Tes
 import type { ServerConfig } from '../config.js';
 import { InProcessBus, type BusListener, type EventBus } from './bus.js';
 
-// Counts the stream reads (messagesAfter) per user; the real query still runs.
+// Counts the stream reads per user — alone (messagesAfter) or in a batch of users poked in one tick
+// (messagesAfterFor, one read for each of them); the real queries still run.
 const reads = vi.hoisted(() => new Map<string, number>());
 vi.mock('../messages/query.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../messages/query.js')>();
@@ -18,6 +19,10 @@ vi.mock('../messages/query.js', async (importOriginal) => {
     messagesAfter: (...args: Parameters<typeof original.messagesAfter>) => {
       reads.set(args[1], (reads.get(args[1]) ?? 0) + 1);
       return original.messagesAfter(...args);
+    },
+    messagesAfterFor: (...args: Parameters<typeof original.messagesAfterFor>) => {
+      for (const name of args[1]) reads.set(name, (reads.get(name) ?? 0) + 1);
+      return original.messagesAfterFor(...args);
     },
   };
 });
