@@ -13,6 +13,7 @@ import {
   timestampSchema,
   usernameSchema,
 } from './schemas.js';
+import { messageAttachmentsSchema } from './schemas-attachments.js';
 
 export const PROTOCOL_V2 = 2;
 export const DEFAULT_MAX_GROUP_MEMBERS = 100;
@@ -56,7 +57,7 @@ export const groupsResponseSchema = z.object({ groups: z.array(groupSchema) });
 
 // ---- messages ----
 
-export const directSendRequestSchema = sendMessageRequestSchema.extend({ format: formatSchema.optional() });
+export const directSendRequestSchema = sendMessageRequestSchema.extend({ format: formatSchema.optional(), attachments: messageAttachmentsSchema.optional() });
 export type DirectSendRequest = z.infer<typeof directSendRequestSchema>;
 
 /**
@@ -81,6 +82,7 @@ export const groupSendRequestSchema = z.strictObject({
   senderSessionKey: rsaCiphertextSchema,
   body: sealedSchema,
   signature: sealedSchema,
+  attachments: messageAttachmentsSchema.optional(),
 });
 export type GroupSendRequest = z.infer<typeof groupSendRequestSchema>;
 
@@ -115,6 +117,8 @@ const recordFields = {
   senderSessionKey: rsaCiphertextSchema.optional(),
   body: sealedSchema.optional(),
   signature: sealedSchema.optional(),
+  /** The attachment ids the message names (PROTOCOL.md "Attachments"), when it names any. */
+  attachments: messageAttachmentsSchema.optional(),
 };
 export const anyMessageRecordSchema = z.union([groupHeaderSchema.extend(recordFields), directHeaderSchema.extend(recordFields)]);
 export type AnyMessageRecord = z.infer<typeof anyMessageRecordSchema>;

@@ -11,17 +11,18 @@ export async function failure(promise: Promise<unknown>) {
 }
 
 /**
- * Resolves once `check()` holds; rejects after `timeoutMs` with "gave up waiting for <what>". `what` may be a
- * function so that the message can show what had arrived by then (a child process's output, say).
+ * Resolves once `check()` holds (a check may be async: a request, say); rejects after `timeoutMs` with "gave up
+ * waiting for <what>". `what` may be a function so that the message can show what had arrived by then (a
+ * child process's output, say).
  */
-export function until(check: () => boolean, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
+export function until(check: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const tick = () => {
-      if (check()) return resolve();
+    const tick = async () => {
+      if (await check()) return resolve();
       if (Date.now() - started > timeoutMs) return reject(new Error(`gave up waiting for ${typeof what === 'string' ? what : what()}`));
-      setTimeout(tick, 20);
+      setTimeout(() => void tick().catch(reject), 20);
     };
-    tick();
+    void tick().catch(reject);
   });
 }

@@ -13,12 +13,15 @@ import { leaveAllGroups } from '../groups/store.js';
 import { ApiError } from '../http/errors.js';
 import { appendEntry } from '../keylog/append.js';
 import { lockWrites } from '../messages/append.js';
+import { eraseUploads } from '../attachments/links.js';
 
 /**
- * The user's attachments. None exist yet (PROTOCOL.md "Attachments" is not built); when they are, their
- * rows and stored bytes are erased here, in the same transaction.
+ * The user's attachments: erased in the same transaction (404 to everyone from the commit on); the
+ * attachment sweep then removes their stored bytes (server/attachments/sweep.ts).
  */
-function eraseAttachments(_tx: WriteTransaction, _username: string): void {}
+function eraseAttachments(tx: WriteTransaction, username: string, now: number): void {
+  eraseUploads(tx, username, now);
+}
 
 /**
  * PROTOCOL.md "Key transparency": account deletion appends a key-log entry with an empty publicKey. This is
@@ -75,7 +78,7 @@ async function eraseAccount(tx: WriteTransaction, username: string): Promise<voi
   void tx.execute('DELETE FROM blocks WHERE blocker = ? OR blocked = ?', [username, username]);
   void tx.execute('DELETE FROM message_keys WHERE username = ?', [username]);
   void tx.execute('DELETE FROM mailbox WHERE username = ?', [username]);
-  eraseAttachments(tx, username);
+  eraseAttachments(tx, username, now);
   void tx.execute(
     `UPDATE users SET public_key = '', encrypted_private_key = '', kdf_salt = '', kdf_iterations = 0,
      server_salt = ?, password_hash = ?, deleted_at = ? WHERE username = ?`,

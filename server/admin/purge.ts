@@ -9,10 +9,14 @@
 // nobody reads it any more; a later purge deletes it once newer messages exist.
 //
 // The retention applied is recorded (server_settings, see server/db/server-settings.ts): GET /health reports it.
+import { unlinkMessages } from '../attachments/links.js';
 import { lockWrites } from '../messages/append.js';
 import type { Database } from '../db/database.js';
 import { placeholders, type WriteTransaction } from '../db/write-transaction.js';
 import { recordRetention } from '../db/server-settings.js';
+import { FileBlobStore } from '../attachments/file-store.js';
+import { attachmentDirFor } from '../attachments/location.js';
+import { removeErased } from '../attachments/sweep.js';
 import { defineCommand, type AdminCommand } from './command.js';
 import { DURATION_RULE, parseDuration } from './durations.js';
 import { plural, utcTime } from './text-output.js';
@@ -49,11 +53,11 @@ const ROW_COLUMNS = `m.seq, m.sender, m.recipient, m.recipients, m.deleted_at,
   (SELECT SUM(LENGTH(k.wrapped_key)) FROM message_keys k WHERE k.seq = m.seq) AS keys_size`;
 
 /**
- * Attachments only these messages name. None exist yet (PROTOCOL.md "Attachments" is not built); the
- * attachments issue deletes their rows and blobs here, in the same transaction, and returns how many.
+ * Attachments only these messages name: erased in the same transaction (server/attachments/links.ts); their
+ * stored bytes are removed after the purge (and by every running server's sweep). Returns how many.
  */
-function purgeAttachments(_tx: WriteTransaction, _seqs: readonly number[]): number {
-  return 0;
+function purgeAttachments(tx: WriteTransaction, seqs: readonly number[]): Promise<number> {
+  return unlinkMessages(tx, seqs, Date.now(), { keepNamedElsewhere: true });
 }
 
 interface Erased {
@@ -85,7 +89,7 @@ async function eraseDependents(tx: WriteTransaction, rows: readonly PurgedRow[])
     mailboxRows += gone.length;
   }
   const keys = await tx.select(`DELETE FROM message_keys WHERE seq IN (${placeholders(seqs.length)}) RETURNING seq`, seqs);
-  const attachments = purgeAttachments(tx, seqs);
+  const attachments = await purgeAttachments(tx, seqs);
   for (const [sender, bytes] of freed) {
     if (bytes > 0) void tx.execute('UPDATE users SET sent_bytes = sent_bytes - ? WHERE username = ?', [bytes, sender]);
   }
@@ -166,7 +170,10 @@ const purge = defineCommand({
   async run(context, values) {
     const olderThan = values['older-than']!;
     const olderThanMs = parseDuration(olderThan, '--older-than');
-    const r = await purgeMessages(await context.database(), olderThanMs);
+    const database = await context.database();
+    const r = await purgeMessages(database, olderThanMs);
+    // The bytes of the erased attachments, when this host holds the server's ATTACHMENT_DIR (else its sweep does it).
+    await removeErased(database, new FileBlobStore(attachmentDirFor({ attachmentDir: process.env.ATTACHMENT_DIR, databaseUrl: context.url }, context.cwd)));
     context.out(
       `purged ${plural(r.messages, 'message')} sent before ${utcTime(r.cutoff)}: ${plural(r.mailboxRows, 'mailbox row')}, ${plural(r.messageKeys, 'group message key')}, ${plural(r.attachments, 'attachment')}`,
     );

@@ -72,14 +72,15 @@ describe('stats', () => {
     ]);
   });
 
-  it('sums the size column of an attachments table once one exists', async () => {
+  it('sums the sizes of the attachments that count (not the erased ones)', async () => {
     const other = await startTestServer();
     const at = other.config.databaseUrl;
     const db = await openDatabase(at);
     try {
-      // The attachments issue's table is not built yet; this stands in with the one column stats reads.
-      await db.sequelize.query('CREATE TABLE attachments (id VARCHAR(36) PRIMARY KEY, size BIGINT NOT NULL)');
-      await db.sequelize.query("INSERT INTO attachments (id, size) VALUES ('a', 1000), ('b', 2500000)");
+      await db.sequelize.query(
+        `INSERT INTO attachments (id, uploader, size, digest, created_at, deleted_at) VALUES
+         ('a', 'u', 1000, 'x', 0, NULL), ('b', 'u', 2500000, 'x', 0, NULL), ('c', 'u', 7777, 'x', 0, 5)`,
+      );
       expect((await statsOf(at)).attachmentBytes).toBe(2_501_000);
       expect(await adminOk(at, ['stats'])).toContain('attachments: 2501000 bytes (2.4 MiB)');
     } finally {

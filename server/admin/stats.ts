@@ -21,15 +21,9 @@ async function one(db: Database, sql: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/**
- * Stored attachment bytes. No attachments table exists yet (PROTOCOL.md "Attachments" is the issue that adds
- * it), so this is 0 today; once the table is there with the blob's `size` per row, its sum is counted.
- */
+/** Stored attachment bytes: the blobs that count (erased ones, whose bytes the sweep is removing, do not). */
 async function attachmentBytes(db: Database): Promise<number> {
-  const queries = db.sequelize.getQueryInterface();
-  if (!(await queries.tableExists('attachments'))) return 0;
-  if (!('size' in (await queries.describeTable('attachments')))) return 0;
-  return one(db, 'SELECT SUM(size) AS n FROM attachments');
+  return one(db, 'SELECT SUM(size) AS n FROM attachments WHERE deleted_at IS NULL');
 }
 
 /** SQLite: the file and its write-ahead log (committed pages not yet copied back); PostgreSQL: the database. */

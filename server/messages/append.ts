@@ -11,13 +11,14 @@
 import type { AnyMessageHeader, AnyMessageRecord } from '../../core/protocol/schemas-v2.js';
 import type { Database } from '../db/database.js';
 import { insertRows, placeholders, type WriteTransaction } from '../db/write-transaction.js';
-import { sameMessage, sortNames, storedSize, type Outgoing, type StoredMessage } from './outgoing.js';
+import { attachmentsOf, linkAttachments, liveUploaders, refuseAttachments } from '../attachments/links.js';
+import { attachmentIds, sameMessage, sortNames, storedSize, type Outgoing, type StoredMessage } from './outgoing.js';
 import { HEADER_COLUMNS, toHeader, toRecord, type MessageSqlRow } from './record.js';
 
 export type { Outgoing } from './outgoing.js';
 
 export type AppendResult =
-  | { outcome: 'created'; header: AnyMessageHeader }
+  | { outcome: 'created'; header: AnyMessageHeader; attachments: string[] }
   | { outcome: 'repeated'; record: AnyMessageRecord }
   | { outcome: 'conflict' }
   | { outcome: 'unknown-recipient' }
@@ -26,7 +27,8 @@ export type AppendResult =
   | { outcome: 'not-member' }
   | { outcome: 'alone' }
   | { outcome: 'members-changed' }
-  | { outcome: 'quota-exceeded'; quotaBytes: number };
+  | { outcome: 'quota-exceeded'; quotaBytes: number }
+  | { outcome: 'bad-attachments'; message: string };
 
 export interface AppendOptions {
   /** Most bytes (the encrypted fields' lengths) one user's sent messages may take; 0: no limit. */
@@ -89,7 +91,8 @@ async function readStored(tx: WriteTransaction, ids: string[]): Promise<Map<stri
     `SELECT ${HEADER_COLUMNS}, m.session_key, m.sender_session_key, m.body, m.signature FROM messages m WHERE m.id IN (${placeholders(ids.length)})`,
     ids,
   );
-  for (const row of rows) byId.set(row.id, { row, keys: new Map() });
+  const named = await attachmentsOf(tx, rows.map((r) => Number(r.seq)));
+  for (const row of rows) byId.set(row.id, { row, keys: new Map(), attachments: named.get(Number(row.seq)) ?? [] });
   const groupSeqs = rows.filter((r) => r.group_id !== null).map((r) => r.seq);
   if (groupSeqs.length > 0) {
     const keys = await tx.select<{ seq: number | string; username: string; wrapped_key: string }>(
@@ -161,6 +164,7 @@ export class MessageAppender {
         members.set(group, (members.get(group) ?? new Set()).add(name));
       }
       const byId = await readStored(tx, of('id').map((f) => String(f.value)));
+      const uploaders = await liveUploaders(tx, [...new Set(batch.flatMap((p) => attachmentIds(p.outgoing)))]);
       const quota = this.options.quotaBytes ?? 0;
       const added = new Map<string, number>();
       const timestamp = Date.now();
@@ -170,7 +174,7 @@ export class MessageAppender {
 
       const refusal = (sender: string, o: Outgoing): AppendResult | undefined => {
         const stored = byId.get(o.message.id);
-        if (stored) return sameMessage(stored, sender, o) ? { outcome: 'repeated', record: toRecord(stored.row) } : { outcome: 'conflict' };
+        if (stored) return sameMessage(stored, sender, o) ? { outcome: 'repeated', record: toRecord(stored.row, stored.attachments) } : { outcome: 'conflict' };
         if (o.kind === 'direct') {
           if (o.message.recipient !== sender && !known.has(o.message.recipient)) return { outcome: 'unknown-recipient' };
           if (deleted.has(o.message.recipient)) return { outcome: 'gone' };
@@ -182,6 +186,8 @@ export class MessageAppender {
           const named = new Set(o.message.keys.map(([name]) => name));
           if (named.size !== current.size - 1 || named.has(sender) || [...named].some((n) => !current.has(n))) return { outcome: 'members-changed' };
         }
+        const badAttachments = refuseAttachments(sender, attachmentIds(o), uploaders);
+        if (badAttachments) return { outcome: 'bad-attachments', message: badAttachments };
         const before = (used.get(sender) ?? 0) + (added.get(sender) ?? 0);
         if (quota > 0 && before + storedSize(o) > quota) return { outcome: 'quota-exceeded', quotaBytes: quota };
         return undefined;
@@ -209,7 +215,8 @@ export class MessageAppender {
           signature: m.signature,
         };
         // A later message of this batch with the same id is a retry of this one (or a conflict).
-        byId.set(m.id, { row, keys: new Map(o.kind === 'group' ? o.message.keys : []) });
+        byId.set(m.id, { row, keys: new Map(o.kind === 'group' ? o.message.keys : []), attachments: attachmentIds(o) });
+        linkAttachments(tx, seq, attachmentIds(o), timestamp);
         messageRows.push([seq, m.id, sender, row.recipient, row.format, row.group_id, row.recipients, timestamp, row.session_key, m.senderSessionKey, m.body, m.signature]);
         if (o.kind === 'direct') {
           mailboxRows.push([sender, seq, o.message.recipient, null]);
@@ -221,7 +228,7 @@ export class MessageAppender {
             keyRows.push([seq, name, key]);
           }
         }
-        return { outcome: 'created', header: toHeader(row) };
+        return { outcome: 'created', header: toHeader(row), attachments: attachmentIds(o) };
       });
       if (messageRows.length > 0) {
         insertRows(tx, 'messages', ['seq', 'id', 'sender', 'recipient', 'format', 'group_id', 'recipients', 'timestamp', 'session_key', 'sender_session_key', 'body', 'signature'], messageRows);

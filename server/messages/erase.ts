@@ -1,7 +1,9 @@
 // DELETE /messages/{id} (PROTOCOL.md "Deleting a message"): the sender erases the encrypted fields and the
 // wrapped group keys; the record stays with `deleted_at`, and what it took of the sender's quota is given
-// back. Under the writers' lock, so a message is erased, and its size given back, once.
+// back. Under the writers' lock, so a message is erased, and its size given back, once. The attachments it
+// named are erased with it, for everyone, even where another message names them too (server/attachments/links.ts).
 import type { Database } from '../db/database.js';
+import { unlinkMessages } from '../attachments/links.js';
 import { lockWrites } from './append.js';
 
 /** Sizes in SQL, as storedSize() counts them when the message is stored (message_keys summed apart). */
@@ -21,10 +23,12 @@ export async function eraseMessage(db: Database, username: string, id: string): 
     if (!row) return false;
     if (row.deleted_at !== null) return true;
     const size = Number(row.size ?? 0) + Number(row.keys_size ?? 0);
+    const now = Date.now();
     void tx.execute(
       'UPDATE messages SET session_key = NULL, sender_session_key = NULL, body = NULL, signature = NULL, deleted_at = ? WHERE seq = ?',
-      [Date.now(), row.seq],
+      [now, row.seq],
     );
+    await unlinkMessages(tx, [Number(row.seq)], now, { keepNamedElsewhere: false });
     void tx.execute('DELETE FROM message_keys WHERE seq = ?', [row.seq]);
     void tx.execute('UPDATE users SET sent_bytes = sent_bytes - ? WHERE username = ?', [size, username]);
     return true;

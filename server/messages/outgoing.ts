@@ -13,11 +13,15 @@ export function storedSize(o: Outgoing): number {
   return common + o.message.keys.reduce((sum, [, key]) => sum + key.length, 0);
 }
 
-/** A stored row with its wrapped group keys (username → key), as the writer reads it back. */
+/** A stored row with its wrapped group keys (username → key) and the attachment ids it names, as the writer reads it back. */
 export interface StoredMessage {
   row: MessageSqlRow;
   keys: Map<string, string>;
+  attachments: string[];
 }
+
+/** The attachment ids a message names, in its order (none when it names none). */
+export const attachmentIds = (o: Outgoing): string[] => o.message.attachments ?? [];
 
 /** True when `o` from `sender` is exactly the stored message (an erased one is never the same). */
 export function sameMessage(stored: StoredMessage, sender: string, o: Outgoing): boolean {
@@ -25,6 +29,8 @@ export function sameMessage(stored: StoredMessage, sender: string, o: Outgoing):
   const m = o.message;
   if (row.deleted_at !== null || row.sender !== sender) return false;
   if (row.sender_session_key !== m.senderSessionKey || row.body !== m.body || row.signature !== m.signature) return false;
+  const named = attachmentIds(o);
+  if (stored.attachments.length !== named.length || named.some((id, i) => stored.attachments[i] !== id)) return false;
   if (o.kind === 'direct') {
     return row.group_id === null && row.recipient === o.message.recipient && Number(row.format) === (o.message.format ?? 1) && row.session_key === o.message.sessionKey;
   }

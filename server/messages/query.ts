@@ -4,6 +4,7 @@
 import { QueryTypes } from 'sequelize';
 import { DEFAULT_PAGE_LIMIT } from '../../core/protocol/constants.js';
 import type { AnyMessageHeader, AnyMessageRecord, MessagesQueryV2 } from '../../core/protocol/schemas-v2.js';
+import { attachmentsOf } from '../attachments/links.js';
 import type { Database } from '../db/database.js';
 import { FULL_COLUMNS, HEADER_COLUMNS, READER_KEY_JOIN, toHeader, toRecord, type MessageSqlRow } from './record.js';
 
@@ -57,7 +58,15 @@ export async function listMessages(
      WHERE ${where.join(' AND ')} ORDER BY mb.seq ${order} LIMIT :limit`,
     { replacements, type: QueryTypes.SELECT },
   );
-  return query.full ? rows.map(toRecord) : rows.map(toHeader);
+  if (!query.full) return rows.map(toHeader);
+  const named = await namedAttachments(db, rows);
+  return rows.map((row) => toRecord(row, named.get(Number(row.seq))));
+}
+
+/** The attachment ids each live row names (erased rows name none). */
+function namedAttachments(db: Database, rows: readonly MessageSqlRow[]): Promise<Map<number, string[]>> {
+  const select = (sql: string, params: unknown[]) => db.sequelize.query(sql, { replacements: params as never, type: QueryTypes.SELECT });
+  return attachmentsOf({ select: select as never }, rows.filter((row) => row.deleted_at === null).map((row) => Number(row.seq)));
 }
 
 /** The user's messages after `cursor`, in seq order: what a live stream has not sent yet. */
@@ -98,5 +107,6 @@ export async function findMessage(db: Database, username: string, id: string): P
      WHERE m.id = :id`,
     { replacements: { id, reader: username }, type: QueryTypes.SELECT },
   );
-  return rows[0] ? toRecord(rows[0]) : undefined;
+  if (!rows[0]) return undefined;
+  return toRecord(rows[0], (await namedAttachments(db, rows)).get(Number(rows[0].seq)));
 }

@@ -39,7 +39,8 @@ export function toHeader(row: MessageSqlRow): AnyMessageHeader {
   return { ...common, recipient: row.recipient!, format: Number(row.format) === 2 ? 2 : 1, ...tail };
 }
 
-export function toRecord(row: MessageSqlRow): AnyMessageRecord {
+/** `attachments`: the ids the message names, in order (PROTOCOL.md "Attachments"); shown only when there are some. */
+export function toRecord(row: MessageSqlRow, attachments: readonly string[] = []): AnyMessageRecord {
   const header = toHeader(row);
   if (row.deleted_at !== null) return header;
   const sessionKey = row.group_id === null ? row.session_key : row.wrapped_key;
@@ -49,5 +50,6 @@ export function toRecord(row: MessageSqlRow): AnyMessageRecord {
     senderSessionKey: row.sender_session_key!,
     body: row.body!,
     signature: row.signature!,
+    ...(attachments.length > 0 ? { attachments: [...attachments] } : {}),
   };
 }

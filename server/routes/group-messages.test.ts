@@ -101,7 +101,7 @@ describe('group messages', () => {
       [{ ...message, keys: {} }, 'request body: keys: must hold a key for at least one other member'],
       [{ ...message, keys: { dave: b64(511) } }, 'request body: keys.0.1: must decode to exactly 512 bytes'],
       [{ ...message, keys: ['dave'] }, 'request body: keys: must be an object of username: wrapped key'],
-      [{ ...message, attachments: [randomUUID()] }, 'request body: attachments: this server does not take attachments yet'],
+      [{ ...message, attachments: ['0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d'] }, 'request body: attachments: there is no attachment 0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d (never uploaded, or deleted)'],
       [{ ...outgoing('dave'), format: 3 }, 'request body: format: must be 1 or 2'],
     ];
     for (const [body, text] of cases) {

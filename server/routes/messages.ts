@@ -25,8 +25,6 @@ const has = (body: unknown, field: string) => typeof body === 'object' && body !
 
 /** A body naming `group` is a group message, any other a direct one; each schema then refuses what does not belong. */
 function parseOutgoing(body: unknown): Outgoing {
-  // Attachments (issue 16) are not built yet; say so rather than "unknown field".
-  if (has(body, 'attachments')) throw new ApiError('invalid_request', 'request body: attachments: this server does not take attachments yet');
   if (has(body, 'group')) return { kind: 'group', message: parseOr400(groupSendRequestSchema, body, 'request body') };
   return { kind: 'direct', message: parseOr400(directSendRequestSchema, body, 'request body') };
 }
@@ -40,7 +38,8 @@ function answer(res: Response, outgoing: Outgoing, result: AppendResult): void {
   const { id } = outgoing.message;
   switch (result.outcome) {
     case 'created':
-      res.status(201).json(result.header);
+      // The record less its encrypted fields: the header, and the attachments it names.
+      res.status(201).json(result.attachments.length > 0 ? { ...result.header, attachments: result.attachments } : result.header);
       return;
     case 'repeated':
       res.status(200).json(result.record);
@@ -60,6 +59,8 @@ function answer(res: Response, outgoing: Outgoing, result: AppendResult): void {
     case 'members-changed':
       sendV2Error(res, 409, 'members_changed', "keys must name exactly the group's current members other than you; read the group again");
       return;
+    case 'bad-attachments':
+      throw new ApiError('invalid_request', result.message);
     case 'quota-exceeded':
       sendV2Error(res, 413, 'quota_exceeded', `your stored messages would exceed this server's limit of ${formatBytes(result.quotaBytes)} per user`);
       return;

@@ -7,5 +7,7 @@ import * as groups from './004-groups.js';
 import * as accounts from './005-accounts.js';
 import * as operator from './006-operator.js';
 import * as keyLog from './007-key-log.js';
+import * as attachments from './008-attachments.js';
+import * as rateLimits from './009-rate-limits.js';
 
-export const migrations = [initial, sentBytes, blocks, groups, accounts, operator, keyLog];
+export const migrations = [initial, sentBytes, blocks, groups, accounts, operator, keyLog, attachments, rateLimits];
