@@ -103,7 +103,7 @@ describe('contacts whose account was deleted', () => {
     fake.views = [view({}), view({ id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0d', seq: 2, sender: 'bob', recipient: 'alice', outgoing: true, text: 'bye' })];
     const result = await run(['messages'], fake);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('[2026-11-25 12:00:00] alice (account deleted) → bob: hello\n[2026-11-25 12:00:00] bob → alice (account deleted): bye\n');
+    expect(result.stdout).toBe('[2026-11-25 12:00] alice (account deleted) → bob: hello\n[2026-11-25 12:00] bob → alice (account deleted): bye\n');
     // --json keeps its documented fields.
     const json = JSON.parse((await run(['messages', '--json'], fake)).stdout) as Array<Record<string, unknown>>;
     expect(json[0]).toMatchObject({ sender: 'alice', text: 'hello' });

@@ -28,7 +28,8 @@ export const register: Command = async (ctx) => {
     if (registration === 'invite' && invite === undefined) {
       throw new ChatError('forbidden', `The server at ${client.serverUrl} takes new accounts by invitation only: ask its operator for an invite code, then ${INVITE_HINT}.`);
     }
-    const pw = await ctx.password(true);
+    // The strength rule is the window's (core/password/strength.ts): a weak password is refused, with why, before it is asked again.
+    const pw = await ctx.firstPassword(username);
     const account = await client.register({ username, password: pw, ...(invite === undefined ? {} : { invite }) }).catch((error: unknown) => {
       const e = toChatError(error);
       // A server that did not say beforehand (or changed its mind) answers that it wants an invite.
@@ -54,9 +55,10 @@ export const login: Command = (ctx) =>
   });
 
 export const passwd: Command = async (ctx) => {
-  const current = await ctx.password();
+  const username = await ctx.username();
+  const current = await ctx.password('Current password: ');
   return ctx.withSession(async (client) => {
-    const next = await ctx.newPassword();
+    const next = await ctx.newPassword(username);
     await client.changePassword({ currentPassword: current, newPassword: next });
     ctx.out('Password changed. Every other session of your account has ended.');
     return 0;

@@ -18,7 +18,7 @@ describe('send', () => {
     const f = fake();
     const sent = await run(['send', '--group', 'Family', 'hi all'], f);
     expect(sent.code).toBe(0);
-    expect(sent.stdout).toBe(`Sent to #Family at 2026-11-25T12:00:00.000Z (id ${NEW_ID}).\n`);
+    expect(sent.stdout).toBe(`Sent to #Family at 2026-11-25 12:00 (id ${NEW_ID}).\n`);
     const piped = await run(['send', '--group', '7c9e', '--json'], f, { stdin: 'from\nstdin\n' });
     expect(JSON.parse(piped.stdout)).toMatchObject({ id: NEW_ID, group: GID, recipient: null, conversation: `group:${GID}`, text: 'from\nstdin', kind: 'message' });
     expect(requests(f, 'send')).toEqual([
@@ -37,7 +37,7 @@ describe('send', () => {
 
   it('still sends to a person', async () => {
     const f = fake();
-    expect((await run(['send', 'Alice', 'hi'], f)).stdout).toBe(`Sent to alice at 2026-11-25T12:00:00.000Z (id ${NEW_ID}).\n`);
+    expect((await run(['send', 'Alice', 'hi'], f)).stdout).toBe(`Sent to alice at 2026-11-25 12:00 (id ${NEW_ID}).\n`);
     expect(requests(f, 'send')).toEqual([{ conversation: 'alice', text: 'hi', id: NEW_ID }]);
   });
 
@@ -57,7 +57,7 @@ describe('reply', () => {
     const f = fake();
     const result = await run(['reply', MID.toUpperCase(), 'yes!'], f);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Replied in #Family (a reply to bob) at 2026-11-25T12:00:00.000Z (id ${NEW_ID}).\n`);
+    expect(result.stdout).toBe(`Replied in #Family (a reply to bob) at 2026-11-25 12:00 (id ${NEW_ID}).\n`);
     f.views.push(view({ id: '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0d', conversation: 'alice' }));
     await run(['reply', '3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b0d'], f, { stdin: 'direct reply' });
     expect(requests(f, 'send')).toEqual([
@@ -84,7 +84,7 @@ describe('edit, delete, react', () => {
     const f = fake();
     const result = await run(['edit', MID, 'dinner at 8'], f);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Edited ${MID} in #Family:\n[2026-11-25 12:00:00] bob → #Family (edited): dinner at 8\n`);
+    expect(result.stdout).toBe(`Edited ${MID} in #Family:\n[2026-11-25 12:00] bob → #Family (edited): dinner at 8\n`);
     await run(['edit', MID], f, { stdin: 'from stdin\n' });
     expect(requests(f, 'editMessage')).toEqual([{ target: MID, text: 'dinner at 8', id: NEW_ID }, { target: MID, text: 'from stdin', id: NEW_ID }]);
     const json = JSON.parse((await run(['edit', MID, 'again', '--json'], f)).stdout) as Record<string, unknown>;
@@ -94,7 +94,7 @@ describe('edit, delete, react', () => {
   it('delete withdraws the message', async () => {
     const f = fake();
     const result = await run(['delete', MID], f);
-    expect(result.stdout).toBe(`Deleted ${MID} for everyone in #Family:\n[2026-11-25 12:00:00] bob → #Family: (deleted)\n`);
+    expect(result.stdout).toBe(`Deleted ${MID} for everyone in #Family:\n[2026-11-25 12:00] bob → #Family: (deleted)\n`);
     expect(requests(f, 'deleteMessage')).toEqual([{ target: MID, id: NEW_ID }]);
     expect(JSON.parse((await run(['delete', MID, '--json'], f)).stdout)).toMatchObject({ deleted: 'by_sender', text: null });
     expect((await run(['delete', MID, 'extra'], f)).code).toBe(2);
@@ -105,7 +105,7 @@ describe('edit, delete, react', () => {
     const added = await run(['react', MID, '👍'], f);
     expect(added.stdout.split('\n').slice(0, 3)).toEqual([
       `Reacted 👍 to ${MID} in #Family:`,
-      '[2026-11-25 12:00:00] bob → #Family: dinner at 7? it is going to be a long evening of talk',
+      '[2026-11-25 12:00] bob → #Family: dinner at 7? it is going to be a long evening of talk',
       '  👍 1 (bob)',
     ]);
     expect((await run(['react', MID, '👍', '--remove'], f)).stdout).toContain(`Took back your 👍 on ${MID}`);

@@ -5,9 +5,8 @@ import type { MessageView } from '../core/api/view.js';
 import type { CliContext, Command } from './context.js';
 import { groupNames, type GroupNames } from './group-format.js';
 import { formatMessage, messageJson, whereTo } from './message-format.js';
-import { readAll, sendAndReport, sendPending } from './message-commands.js';
+import { messageText, readAll, sendAndReport, sendPending, textOrStdin } from './message-commands.js';
 import { safeJson, safeLine } from './output.js';
-import { readStdinText } from './terminal.js';
 
 /** The message `id` names, as this device reads it; not_found when it cannot be read. */
 async function target(client: ChatClient, id: string): Promise<MessageView> {
@@ -47,23 +46,29 @@ async function report(ctx: CliContext, client: ChatClient, view: MessageView, do
   return 0;
 }
 
-export const reply: Command = (ctx) =>
-  ctx.withSession(async (client) => {
-    const [id, text] = ctx.args.positionals;
+export const reply: Command = async (ctx) => {
+  const [id, typed] = ctx.args.positionals;
+  await ctx.serverUrl();
+  const text = await messageText(ctx, typed);
+  return ctx.withSession(async (client) => {
     const original = await target(client, id!);
     const to = `${whereTo(original, await namesFor(client, original))} (a reply to ${safeLine(original.sender)})`;
     return sendAndReport(ctx, client, { conversation: original.conversation, replyTo: original.id }, text, to, 'Replied in');
   });
+};
 
-export const edit: Command = (ctx) =>
-  ctx.withSession(async (client) => {
-    const [id, typed] = ctx.args.positionals;
+export const edit: Command = async (ctx) => {
+  const [id, typed] = ctx.args.positionals;
+  await ctx.serverUrl();
+  const given = await messageText(ctx, typed);
+  return ctx.withSession(async (client) => {
     await sendPending(ctx, client);
-    const text = typed ?? (await readStdinText(ctx.io));
+    const text = await textOrStdin(ctx, given);
     await primed(client, id!);
     const view = await client.editMessage({ target: id!, text, id: client.newMessageId() });
     return report(ctx, client, view, (where) => `Edited ${safeLine(view.id)} in ${where}:`);
   });
+};
 
 export const deleteCommand: Command = (ctx) =>
   ctx.withSession(async (client) => {

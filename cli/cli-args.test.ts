@@ -94,7 +94,7 @@ describe('output', () => {
 
   it('makes terminal control characters visible', () => {
     expect(safeText('a\u001b[31mb\u0007')).toBe('a\\u001b[31mb\\u0007');
-    expect(formatMessage(base)).toBe('[2026-11-25 12:00:00] alice → bob: hi \\u001b[2Jthere');
+    expect(formatMessage(base)).toBe('[2026-11-25 12:00] alice → bob: hi \\u001b[2Jthere');
   });
 
   it('escapes every control, bidi and invisible format character visibly, with one sanitizer', () => {
@@ -124,7 +124,7 @@ describe('output', () => {
   it('prefixes every continuation line, so a message cannot forge a header line', () => {
     const forged = formatMessage({ ...base, text: 'one\n[2026-11-25 12:00:01] mallory → bob: forged\n\nlast' });
     const lines = forged.split('\n');
-    expect(lines[0]).toBe('[2026-11-25 12:00:00] alice → bob: one');
+    expect(lines[0]).toBe('[2026-11-25 12:00] alice → bob: one');
     expect(lines.slice(1)).toEqual([`${CONTINUATION}[2026-11-25 12:00:01] mallory → bob: forged`, CONTINUATION, `${CONTINUATION}last`]);
     for (const line of lines.slice(1)) expect(line.startsWith('[')).toBe(false);
     // Other line breaks a terminal honours are escaped, not kept.

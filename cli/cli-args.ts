@@ -14,6 +14,8 @@ export interface CliArgs {
   /** For "group": which of its commands. */
   subcommand?: GroupSubcommand;
   help: boolean;
+  /** --version: print the program's version and stop. */
+  version: boolean;
   server?: string;
   user?: string;
   passwordFile?: string;
@@ -38,13 +40,17 @@ export interface CliArgs {
   codeFile?: string;
   /** delete-account --yes-delete-my-account NAME (lowercased like every name) */
   confirmDelete?: string;
+  /** send-file --text: the caption */
+  text?: string;
+  /** get-file --index: which file of the message, from 1 */
+  index?: number;
   limit?: number;
   positionals: string[];
 }
 
 const COMMAND_OPTION_NAMES = [
   'peer', 'group', 'json', 'limit', 'ids', 'remove', 'everywhere', 'new-password-file', 'invite', 'out', 'code-file',
-  'yes-delete-my-account',
+  'yes-delete-my-account', 'text', 'index',
 ] as const;
 type CommandOption = (typeof COMMAND_OPTION_NAMES)[number];
 
@@ -73,6 +79,8 @@ const COMMAND_OPTIONS: Record<CommandName, CommandOption[]> = {
   recovery: ['json', 'out'],
   recover: ['code-file', 'new-password-file'],
   'delete-account': ['yes-delete-my-account'],
+  'send-file': ['group', 'text', 'json'],
+  'get-file': ['out', 'index', 'json'],
 };
 
 /** Options of one recovery command only. */
@@ -87,6 +95,9 @@ const pathSchema = z
 
 /** An invite code as typed or pasted: spaces around it do not count. */
 export const inviteCodeSchema = z.string().trim().pipe(inviteSchema);
+
+/** get-file --index N: a file of a message, from 1 (a message holds at most 10). */
+const fileIndexSchema = z.string().regex(/^([1-9]|10)$/, 'must be a whole number from 1 to 10').transform(Number);
 
 const limitSchema = z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a whole number from 1 to 999').transform(Number);
 
@@ -115,7 +126,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'code-file': { type: 'string' },
         'yes-delete-my-account': { type: 'string' },
         limit: { type: 'string' },
+        text: { type: 'string' },
+        index: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
       },
     });
   } catch (error) {
@@ -124,8 +138,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;
   const help = values.help ?? false;
+  const version = values.version ?? false;
+  if (version && first !== undefined) throw new UsageError('--version takes no command (run "encrypted-chat --version")');
   if (first === undefined) {
-    if (help) return { command: null, help, json: false, remove: false, ids: false, everywhere: false, positionals: [] };
+    if (help || version) return { command: null, help, version, json: false, remove: false, ids: false, everywhere: false, positionals: [] };
     throw new UsageError('missing command (run "encrypted-chat --help")');
   }
   if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`unknown command "${first}" (run "encrypted-chat --help")`);
@@ -133,6 +149,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
     command,
     help,
+    version,
     json: values.json ?? false,
     remove: values.remove ?? false,
     ids: values.ids ?? false,
@@ -157,6 +174,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values.peer !== undefined) args.peer = check(typedUsernameSchema, values.peer, '--peer');
   if (values.group !== undefined) args.group = check(groupRefSchema, values.group, '--group');
   if (values.limit !== undefined) args.limit = check(limitSchema, values.limit, '--limit');
+  if (values.text !== undefined) args.text = values.text;
+  if (values.index !== undefined) args.index = check(fileIndexSchema, values.index, '--index');
   if (values.invite !== undefined) args.invite = check(inviteCodeSchema, values.invite, '--invite');
   if (values.out !== undefined) args.out = check(pathSchema, values.out, '--out');
   if (values['code-file'] !== undefined) args.codeFile = check(pathSchema, values['code-file'], '--code-file');

@@ -60,6 +60,8 @@ const POSITIONALS: Record<Exclude<CommandName, 'group' | 'key-log'>, Count> = {
   recovery: [1, 1],
   recover: [0, 0],
   'delete-account': [0, 0],
+  'send-file': [1, 11],
+  'get-file': [1, 1],
 };
 
 const MANY = Number.POSITIVE_INFINITY;
@@ -78,7 +80,7 @@ const GROUP_POSITIONALS: Record<GroupSubcommand, Count> = {
 const NAMED_COMMANDS: ReadonlySet<CommandName> = new Set(['send', 'trust', 'fingerprint', 'disown', 'block', 'unblock']);
 
 /** Commands whose first argument is a message id. */
-const MESSAGE_COMMANDS: ReadonlySet<CommandName> = new Set(['reply', 'edit', 'delete', 'react']);
+const MESSAGE_COMMANDS: ReadonlySet<CommandName> = new Set(['reply', 'edit', 'delete', 'react', 'get-file']);
 
 function count(what: string, rest: string[], [min, max]: Count): void {
   if (rest.length < min) {

@@ -21,7 +21,7 @@ describe('messages', () => {
     fake.views = [view({})];
     const result = await run(['messages'], fake);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('[2026-11-25 12:00:00] alice → bob: hello\n');
+    expect(result.stdout).toBe('[2026-11-25 12:00] alice → bob: hello\n');
   });
 
   it('prints the new failure statuses as failed with their reason, never their text', async () => {
@@ -34,7 +34,7 @@ describe('messages', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
-    statuses.forEach((status, i) => expect(lines[i]).toBe(`[2026-11-25 12:00:00] alice → bob: ✗ NOT VERIFIED (${status}): Reason for ${status}.`));
+    statuses.forEach((status, i) => expect(lines[i]).toBe(`[2026-11-25 12:00] alice → bob: ✗ NOT VERIFIED (${status}): Reason for ${status}.`));
     expect(result.stdout).not.toContain('SECRET');
     const json = JSON.parse((await run(['messages', '--json'], fake)).stdout) as Array<{ text: unknown; status: string }>;
     expect(json.map((m) => [m.text, m.status])).toEqual(statuses.map((s) => [null, s]));
@@ -54,9 +54,9 @@ describe('messages', () => {
     expect(result.stdout).toContain('eve\\u202e → bob: hi\\u009b2J\\u001b]0;x\\u0007 \\u200f\\u061c\\u200b\\u2060\\ufeff\\u2066\\u2028end');
     const lines = result.stdout.trim().split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(/^\[2026-11-25 12:00:00\] eve/),
+      expect.stringMatching(/^\[2026-11-25 12:00\] eve/),
       `${CONTINUATION}[2026-11-25 12:00:01] alice → bob: forged`,
-      '[2026-11-25 12:00:00] alice → bob: ✗ NOT VERIFIED (bad_signature): bad\\u009dreason\\u000aline',
+      '[2026-11-25 12:00] alice → bob: ✗ NOT VERIFIED (bad_signature): bad\\u009dreason\\u000aline',
     ]);
 
     const json = await run(['messages', '--json'], fake);
@@ -92,30 +92,93 @@ describe('block, unblock, disown', () => {
 });
 
 describe('watch', () => {
+  const online = { type: 'connection', state: 'online', detail: null } as const;
+  const offline = (detail: string) => ({ type: 'connection', state: 'offline', detail }) as const;
+  const message = (seq: number) => ({ type: 'message', message: { ...view({ id: `3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b${String(seq).padStart(2, '0')}`, seq }) } }) as const;
+
+  async function watchFor(fake: FakeClient, ms: number) {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGINT'), ms);
+    return run(['watch'], fake, { signal: controller.signal });
+  }
+
   it('says each change of connection state once, not once per reconnect of a garbage stream', async () => {
     const fake = new FakeClient();
     fake.live = (emit) => {
       emit({ type: 'connection', state: 'connecting', detail: null });
-      emit({ type: 'connection', state: 'online', detail: null });
+      emit(online);
       for (let i = 0; i < 50; i++) {
-        emit({ type: 'connection', state: 'offline', detail: 'The server sent a live event that is not JSON.' });
+        emit(offline('The server sent a live event that is not JSON.'));
         emit({ type: 'connection', state: 'connecting', detail: null });
-        if (i % 2 === 0) emit({ type: 'connection', state: 'offline', detail: 'The live connection went silent; reconnecting.' });
+        // A stream that opens and fails at once is not a reconnection that held.
+        if (i % 2 === 0) emit(online);
+        if (i % 2 === 0) emit(offline('The live connection went silent; reconnecting.'));
       }
-      emit({ type: 'connection', state: 'online', detail: null });
-      emit({ type: 'connection', state: 'online', detail: null });
-      emit({ type: 'connection', state: 'offline', detail: 'gone\u009b' });
+      emit(online);
+      emit(online);
     };
-    const controller = new AbortController();
-    setTimeout(() => controller.abort('SIGINT'), 100);
-    const result = await run(['watch'], fake, { signal: controller.signal });
+    const result = await watchFor(fake, 100);
     expect(result.code).toBe(130);
     expect(fake.closed).toBe(true);
     expect(result.stderr.trim().split('\n')).toEqual([
       'Watching for messages as bob (Ctrl-C to stop).',
-      'Connection lost: The server sent a live event that is not JSON. Reconnecting…',
-      'Connected again.',
-      'Connection lost: gone\\u009b Reconnecting…',
+      'Connection lost, reconnecting… (The server sent a live event that is not JSON.)',
+      'Reconnected (0 missed messages fetched)',
+    ]);
+  });
+
+  it('counts the messages the catch-up after a reconnection fetched, not those that come live after it', async () => {
+    const fake = new FakeClient();
+    const views = [1, 2, 3, 4].map((seq) => message(seq).message);
+    fake.views = views.slice(0, 3);
+    fake.live = (emit) => {
+      emit(online);
+      emit(message(1));
+      emit(offline('Cannot reach the server at http://127.0.0.1:1.'));
+      emit({ type: 'connection', state: 'connecting', detail: null });
+      emit(online);
+      // The catch-up: what the server kept while the connection was down.
+      emit(message(2));
+      setTimeout(() => {
+        emit(message(3));
+        // Later, live: not missed.
+        setTimeout(() => {
+          fake.views.push(views[3]!);
+          emit(message(4));
+          emit(offline('gone\u009b'));
+        }, 20);
+      }, 20);
+    };
+    const result = await watchFor(fake, 200);
+    expect(result.code).toBe(130);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Watching for messages as bob (Ctrl-C to stop).',
+      'Connection lost, reconnecting… (Cannot reach the server at http://127.0.0.1:1.)',
+      'Reconnected (2 missed messages fetched)',
+      'Connection lost, reconnecting… (gone\\u009b)',
+    ]);
+    expect(result.stdout.trim().split('\n')).toHaveLength(4);
+    // One request for the newest seq at the reconnection, nothing more.
+    expect(fake.requests.filter(([name]) => name === 'recentMessages')).toEqual([['recentMessages', { limit: 1 }]]);
+  });
+
+  it('says "1 missed message" in the singular, and counts from the first loss when a reconnection did not hold', async () => {
+    const fake = new FakeClient();
+    fake.views = [message(1).message, message(2).message];
+    fake.live = (emit) => {
+      emit(online);
+      emit(message(1));
+      emit(offline('down'));
+      emit(online);
+      emit(offline('down again'));
+      emit(online);
+      emit(message(2));
+    };
+    const result = await watchFor(fake, 100);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Watching for messages as bob (Ctrl-C to stop).',
+      'Connection lost, reconnecting… (down)',
+      'Reconnected (1 missed message fetched)',
     ]);
   });
 

@@ -8,6 +8,7 @@ import { audit, keyLogCommand } from './key-log-commands.js';
 import type { CommandName } from './help.js';
 import { messages, send } from './message-commands.js';
 import { deleteAccount, recover, recovery } from './recovery-commands.js';
+import { getFile, sendFile } from './file-commands.js';
 import { watch } from './watch-command.js';
 
 export { CliContext, type CliIo, type Command } from './context.js';
@@ -37,4 +38,6 @@ export const COMMAND_RUNNERS: Record<CommandName, Command> = {
   recovery,
   recover,
   'delete-account': deleteAccount,
+  'send-file': sendFile,
+  'get-file': getFile,
 };

@@ -1,8 +1,12 @@
 // CLI side: what `watch` says about its live connection. One line per change of state, never one per
 // reconnect attempt: a server that keeps sending garbage (each stream refused, then retried) shows
-// "Connection lost" once, and "Connected again" once when a stream finally holds.
+// "Connection lost, reconnecting…" once, and a stream that opens again is one "Reconnected" (its line, with
+// how many missed messages the catch-up fetched, is watch's: missed-messages.ts counts them).
 import type { ConnectionState } from '../core/api/view.js';
 import { safeLine } from './output.js';
+
+/** A line to print, or the news that the connection is back after it was lost. */
+export type ConnectionChange = { line: string; lost?: true } | { reconnected: true };
 
 export class ConnectionReport {
   readonly #me: string;
@@ -14,30 +18,35 @@ export class ConnectionReport {
     this.#me = me;
   }
 
-  /** The line to print for this connection event, or null when nothing changed for the person. */
-  line(state: ConnectionState, detail: string | null): string | null {
+  /** What to say for this connection event, or null when nothing changed for the person. */
+  change(state: ConnectionState, detail: string | null): ConnectionChange | null {
     if (state === 'connecting') return null;
     if (state === 'online') {
       if (detail !== null) {
         // Online, but something went wrong handling an event: say it once, not once per event.
         if (detail === this.#lastWarning) return null;
         this.#lastWarning = detail;
-        return `Warning: ${safeLine(detail)}`;
+        return { line: `Warning: ${safeLine(detail)}` };
       }
       if (this.#shown === 'online') return null;
       this.#shown = 'online';
       this.#lastWarning = null;
       if (!this.#everOnline) {
         this.#everOnline = true;
-        return `Watching for messages as ${safeLine(this.#me)} (Ctrl-C to stop).`;
+        return { line: `Watching for messages as ${safeLine(this.#me)} (Ctrl-C to stop).` };
       }
-      return 'Connected again.';
+      return { reconnected: true };
     }
     // offline: a null detail is the connection being stopped on purpose.
     if (detail === null || this.#shown === 'offline') return null;
     this.#shown = 'offline';
     return this.#everOnline
-      ? `Connection lost: ${safeLine(detail)} Reconnecting…`
-      : `Cannot connect yet: ${safeLine(detail)} Retrying…`;
+      ? { line: `Connection lost, reconnecting… (${safeLine(detail)})`, lost: true }
+      : { line: `Cannot connect yet: ${safeLine(detail)} Retrying…` };
   }
+}
+
+/** The line for a connection that is back: how many messages its catch-up fetched. */
+export function reconnectedLine(missed: number): string {
+  return `Reconnected (${missed} missed message${missed === 1 ? '' : 's'} fetched)`;
 }

@@ -67,7 +67,7 @@ function keyLogLine(details: ContactDetails): string | null {
         ? "The key the server shows now is confirmed by the server's public key log."
         : "Key confirmed by the server's public key log.";
     case 'refused':
-      return `KEY REFUSED by the server's public key log: ${safeLine(details.keyLogDetail ?? 'the log does not prove this key.')} Send ${safeLine(details.username)} nothing until you have compared fingerprints in person.`;
+      return `KEY REFUSED by the server's public key log: ${safeLine(details.keyLogDetail ?? 'the log does not prove this key.')} Send ${safeLine(details.username)} nothing until you have compared key fingerprints in person.`;
     case 'unavailable':
       return 'this server keeps no public key log (keys are only pinned on first use).';
     default:

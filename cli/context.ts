@@ -5,13 +5,17 @@ import { ChatClient, type ChatClientOptions } from '../core/client/chat-client.j
 import { ChatError } from '../core/api/errors.js';
 import type { ChatEvent } from '../core/api/view.js';
 import { typedUsernameSchema } from '../core/api/schemas.js';
+import { HttpApi } from '../core/client/http-api.js';
+import { ServerApi } from '../core/client/server-api.js';
+import { safeServerUrl } from '../core/client/transport-safety.js';
 import { FileStore } from '../node/file-store.js';
 import { transportWithCa } from '../node/transport.js';
 import { check, UsageError, type CliArgs } from './cli-args.js';
 import { dataDir } from './config-dir.js';
 import { KeyLogReport } from './key-log-report.js';
 import { safeLine, safeText } from './output.js';
-import { password, type Terminal } from './terminal.js';
+import { strongPasswordFor } from './password-rule.js';
+import { password, type PasswordSource, type Terminal } from './terminal.js';
 
 export interface CliIo extends Terminal {
   stdout: NodeJS.WriteStream;
@@ -19,6 +23,13 @@ export interface CliIo extends Terminal {
   signal?: AbortSignal;
   /** Makes the client (tests pass a fake); default: the real ChatClient. */
   newClient?: (options: ChatClientOptions) => ChatClient;
+  /** Looks a user up without signing in (GET /users/{u}; tests pass a fake); default: asks the server. */
+  lookUpUser?: (options: Pick<ChatClientOptions, 'serverUrl' | 'transport'>, username: string) => Promise<void>;
+}
+
+/** GET /users/{u}, which needs no sign-in (PROTOCOL.md: its token is optional): throws not_found for nobody. */
+async function lookUpUser(options: Pick<ChatClientOptions, 'serverUrl' | 'transport'>, username: string): Promise<void> {
+  await new ServerApi(new HttpApi(options.serverUrl, options.transport)).profile(username);
 }
 
 interface Settings {
@@ -68,10 +79,22 @@ export class CliContext {
     }
   }
 
+  /**
+   * The server's address, checked before anything is asked: one that is not a server address is a usage error
+   * (exit 2) naming where it came from; plain http:// to another machine stays insecure_transport (exit 4).
+   */
   async serverUrl(): Promise<string> {
-    const url = this.args.server ?? this.io.env.ENCRYPTED_CHAT_SERVER ?? (await this.settings()).serverUrl;
+    const [url, from] =
+      this.args.server !== undefined ? [this.args.server, '--server']
+      : this.io.env.ENCRYPTED_CHAT_SERVER ? [this.io.env.ENCRYPTED_CHAT_SERVER, 'ENCRYPTED_CHAT_SERVER']
+      : [(await this.settings()).serverUrl, 'the saved server (from the last register or login)'];
     if (!url) throw new UsageError('no server: use --server URL or set ENCRYPTED_CHAT_SERVER');
-    return url;
+    try {
+      return safeServerUrl(url);
+    } catch (error) {
+      if (error instanceof ChatError && error.info.code === 'invalid_input') throw new UsageError(`${from}: ${error.info.message}`);
+      throw error;
+    }
   }
 
   async username(): Promise<string> {
@@ -94,6 +117,22 @@ export class CliContext {
     }
   }
 
+  /**
+   * Refuses, before any password is asked, a name the server does not know (one request that needs no sign-in):
+   * a usage error, exit 2. Anything else the lookup meets is left to the command (a deleted account: the send
+   * says so), except that a server out of reach stops it here.
+   */
+  async knownUser(username: string): Promise<void> {
+    const options = { serverUrl: await this.serverUrl(), transport: transportWithCa(await this.caCertificate()) };
+    try {
+      await (this.io.lookUpUser ?? lookUpUser)(options, username);
+    } catch (error) {
+      const code = error instanceof ChatError ? error.info.code : null;
+      if (code === 'not_found') throw new UsageError(`There is no user named ${username} on ${options.serverUrl} (nothing was sent; "encrypted-chat users" lists who is there).`);
+      if (code === 'server_unreachable' || code === 'bad_certificate' || code === 'insecure_transport') throw error;
+    }
+  }
+
   async client(): Promise<ChatClient> {
     const options: ChatClientOptions = {
       serverUrl: await this.serverUrl(),
@@ -112,19 +151,31 @@ export class CliContext {
     await Promise.allSettled([...this.clients].map((client) => endSession(client)));
   }
 
-  password(confirm = false): Promise<string> {
-    return password(this.io, { envName: 'ENCRYPTED_CHAT_PASSWORD', file: this.args.passwordFile, prompt: 'Password: ', confirm });
+  /** Asks for a secret, but only once the server's address proved usable (a bad one is said before anything is typed). */
+  async #ask(source: PasswordSource): Promise<string> {
+    await this.serverUrl();
+    return password(this.io, source);
   }
 
-  /** A new password (passwd, recover): ENCRYPTED_CHAT_NEW_PASSWORD, --new-password-file, or asked twice. */
-  newPassword(): Promise<string> {
-    return password(this.io, {
+  password(prompt = 'Password: '): Promise<string> {
+    return this.#ask({ envName: 'ENCRYPTED_CHAT_PASSWORD', file: this.args.passwordFile, prompt, confirm: false });
+  }
+
+  /** The password of a new account (register): it must pass the strength rule, checked before it is asked again. */
+  firstPassword(username: string): Promise<string> {
+    return this.#ask({ envName: 'ENCRYPTED_CHAT_PASSWORD', file: this.args.passwordFile, prompt: 'Password: ', confirm: true, check: strongPasswordFor(username) });
+  }
+
+  /** A new password (passwd, recover): ENCRYPTED_CHAT_NEW_PASSWORD, --new-password-file, or asked twice; strong enough. */
+  newPassword(username: string): Promise<string> {
+    return this.#ask({
       envName: 'ENCRYPTED_CHAT_NEW_PASSWORD',
       file: this.args.newPasswordFile,
       prompt: 'New password: ',
       confirm: true,
       what: 'new password',
       missing: 'No new password given: set ENCRYPTED_CHAT_NEW_PASSWORD, use --new-password-file, or run in a terminal to be asked.',
+      check: strongPasswordFor(username),
     });
   }
 
@@ -137,7 +188,7 @@ export class CliContext {
       const name = safeLine(event.change.username);
       this.err(
         `WARNING: ${name}'s key has CHANGED.\n  pinned: ${safeLine(event.change.pinnedFingerprint)}\n  now:    ${safeLine(event.change.newFingerprint)}\n` +
-          `  Messages signed with the new key are not shown as verified. Compare fingerprints with ${name}, then run "encrypted-chat trust ${name}".`,
+          `  Messages signed with the new key are not shown as verified. Compare key fingerprints with ${name}, then run "encrypted-chat trust ${name}".`,
       );
     } else if (event.type === 'key_log') {
       this.keyLog.announced(event.keyLog);
@@ -147,9 +198,15 @@ export class CliContext {
   /** Signs in; `keepSessionSecret` (watch) lets the session sign in again by itself when its token expires. */
   async signedIn(keepSessionSecret = false, pw?: string): Promise<ChatClient> {
     const username = await this.username();
-    const password = pw ?? (await this.password());
+    // The server's address and the CA file are checked before the password is asked.
     const client = await this.client();
-    await client.login({ username, password }, { keepSessionSecret });
+    try {
+      const password = pw ?? (await this.password());
+      await client.login({ username, password }, { keepSessionSecret });
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
     return client;
   }
 

@@ -30,6 +30,9 @@ import type {
 import type { CliIo } from './commands.js';
 import { runCli } from './run-cli.js';
 
+// The CLI prints times in the computer's time zone: the tests that compare lines read them in UTC.
+process.env.TZ = 'UTC';
+
 export const FP = (d: string) => Array(16).fill(d.repeat(4)).join(' ');
 
 export const GID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
@@ -99,6 +102,10 @@ export class FakeClient {
   invites = new Set<string>();
   /** The recovery code as the fake server holds it. */
   recovery: RecoveryStatus & { code: string | null } = { set: false, setAt: null, device: null, code: null };
+  /** Names the fake server does not know: looking them up without signing in (GET /users/{u}) is not_found. */
+  unknownPeople = new Set<string>();
+  /** The names looked up without signing in, in order. */
+  readonly lookedUp: string[] = [];
   /** People whose account was deleted: contactDetails says so, a send to them is refused (gone). */
   deletedPeople = new Set<string>();
   /** True once deleteAccount succeeded. */
@@ -113,6 +120,12 @@ export class FakeClient {
   /** What the key log says of a contact's key (contactDetails); default: confirmed. */
   contactLog = new Map<string, Pick<ContactDetails, 'keyLog' | 'keyLogDetail'>>();
 
+  /** GET /users/{u} without a token, as the CLI's pre-check makes it (io.lookUpUser). */
+  async lookUp(name: string) {
+    this.lookedUp.push(name);
+    if (this.unknownPeople.has(name)) throw new ChatError('not_found', `There is no user named ${name}.`);
+    if (this.deletedPeople.has(name)) throw new ChatError('gone', `The account ${name} was deleted.`);
+  }
   emit = (event: ChatEvent) => {
     for (const l of this.listeners) l(event);
   };
@@ -211,6 +224,7 @@ export class FakeClient {
     this.beforeList(this.emit);
     return this.views
       .filter((v) => options.conversation === undefined || v.conversation === options.conversation)
+      .slice(-(options.limit ?? Infinity))
       .map(({ id, seq, sender, recipient, group, conversation, timestamp, outgoing }) => ({ id, seq, sender, recipient, group, conversation, timestamp, outgoing }));
   }
   async readMessages(ids: string[]) {
@@ -390,6 +404,7 @@ export async function run(argv: string[], fake: FakeClient, options: RunOptions 
     stdout: stdout.stream,
     stderr: stderr.stream,
     newClient: () => fake as unknown as ChatClient,
+    lookUpUser: (_options, name) => fake.lookUp(name),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const code = await runCli([...argv, '--data-dir', options.dataDir ?? mkdtempSync(join(tmpdir(), 'ec-cli-unit-'))], io);

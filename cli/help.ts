@@ -4,7 +4,7 @@ import { GROUP_HELP } from './group-help.js';
 export const COMMANDS = [
   'register', 'login', 'users', 'send', 'reply', 'edit', 'delete', 'react', 'messages', 'watch', 'group',
   'fingerprint', 'trust', 'disown', 'block', 'unblock', 'audit', 'key-log', 'passwd', 'sessions', 'logout', 'recovery',
-  'recover', 'delete-account',
+  'recover', 'delete-account', 'send-file', 'get-file',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -23,7 +23,8 @@ const GLOBAL = `Options for every command:
                         (else ENCRYPTED_CHAT_PASSWORD, else a hidden prompt)
   --ca-cert FILE        also trust this PEM certificate authority (or ENCRYPTED_CHAT_CA_CERT)
   --data-dir DIR        where pins and settings live (default: $XDG_CONFIG_HOME/encrypted-chat)
-  -h, --help            show help`;
+  -h, --help            show help
+  -V, --version         print the program's version (encrypted-chat --version)`;
 
 export const PROGRAM_HELP = `encrypted-chat — end-to-end encrypted chat in the terminal
 
@@ -37,6 +38,10 @@ Commands:
   send RECIPIENT [TEXT] send a message (TEXT from standard input when absent)
   send --group GROUP [TEXT]
                         send a message to a group
+  send-file RECIPIENT FILE...
+  send-file --group GROUP FILE...
+                        send files, encrypted, in one message (--text CAPTION)
+  get-file ID           save the files of message ID, verified (--out DIR, --index N)
   reply ID [TEXT]       answer message ID, in its conversation
   edit ID [TEXT]        give one of your messages new text
   delete ID             withdraw one of your messages for everyone
@@ -44,8 +49,8 @@ Commands:
   messages              show your messages (--peer NAME, --group GROUP, --json, --limit N, --ids)
   watch                 print messages and changes as they arrive, until Ctrl-C (--ids)
   group ...             groups: create, list, show, add, remove, leave, rename, confirm
-  fingerprint [NAME]    show your key's fingerprint, or NAME's
-  trust NAME            accept NAME's changed key after comparing fingerprints
+  fingerprint [NAME]    show your key fingerprint, or NAME's
+  trust NAME            accept NAME's changed key after comparing key fingerprints
   disown NAME           say NAME's earlier keys were never NAME's (their messages then fail)
   block NAME            have the server refuse NAME's messages to you
   unblock NAME          undo block
@@ -96,6 +101,24 @@ from standard input (then the password must come from ENCRYPTED_CHAT_PASSWORD or
 message that could not be sent is kept and sent again, byte for byte, by the next send.
   --group GROUP  a group id, the start of one, or the group's exact name (see "encrypted-chat group list")
   --json         print the message sent as JSON (the fields of "messages --json")`,
+  'send-file': `Usage: encrypted-chat send-file RECIPIENT FILE... [--text CAPTION]
+       encrypted-chat send-file --group GROUP FILE... [--text CAPTION]
+
+Encrypts each FILE (1 to 10) with a key of its own, uploads it, then sends one message naming them, to
+RECIPIENT or to every member of GROUP. Files are read from disk as they are sent, never whole into memory.
+A progress bar goes to standard error on a terminal. A file above the server's limit is refused.
+  --text CAPTION  a caption sent with the files
+  --group GROUP   a group id, the start of one, or the group's exact name
+  --json          print the message sent as JSON (the fields of "messages --json", with its files)`,
+  'get-file': `Usage: encrypted-chat get-file MESSAGE-ID [--out DIR] [--index N]
+
+Downloads the files of message MESSAGE-ID (or only its Nth, from 1) into DIR (default: the current folder),
+each under its safe name (never over an existing file: "name (1).ext" then). Each file is written to a
+temporary file and renamed only after its digest, every part and its length verified; a file that fails is
+deleted, its reason said, and the exit code is 6. A progress bar goes to standard error on a terminal.
+  --out DIR     the folder to save into
+  --index N     only the Nth file of the message
+  --json        print {message, saved: [{name, path, size}]} as JSON`,
   reply: `Usage: encrypted-chat reply ID [TEXT]
 
 Sends TEXT as a reply to message ID (see "messages --ids"), in the conversation that message belongs to:
@@ -122,9 +145,9 @@ Reacts to message ID with EMOJI (one emoji, at most 32 bytes); one reaction per 
 Shows your newest messages (default 50), oldest first, decrypted and verified; with --peer only the
 conversation with NAME, with --group only that group's. A message that fails decryption or verification is
 shown as failed with the reason, never with its text. Lines look like
-  [2026-11-25 12:00:00] alice → bob: text
-  [2026-11-25 12:00:00] alice → #Family (edited): text
-  [2026-11-25 12:00:00] #Family: * alice added carol
+  [2026-11-25 12:00] alice → bob: text
+  [2026-11-25 12:00] alice → #Family (edited): text
+  [2026-11-25 12:00] #Family: * alice added carol
 followed by "↪ reply to …", reactions ("👍 2 (bob, carol)") and the sender's clock when it was far off.
 Edits, deletes and reactions show on the message they change; one that failed is shown as failed. A group
 message whose sender or recipients differ from the announced membership carries a WARNING.
@@ -143,13 +166,14 @@ Stays connected and prints each message as it arrives (sent or received), until 
 SIGTERM (exit 143). Messages that arrived since the last watch on this device are printed first. A message
 that is edited, deleted or reacted to is printed again, as a line starting with "↻ updated". Group
 warnings (a member the server lists but no member announced, …) go to standard error, once each. A lost
-connection is reported once ("Connection lost"), and once more when it is back ("Connected again").
+connection is reported once ("Connection lost, reconnecting…"), and once more when it is back
+("Reconnected (2 missed messages fetched)": the messages its catch-up fetched, printed above it).
   --ids   print each message's id`,
   group: GROUP_HELP,
   fingerprint: `Usage: encrypted-chat fingerprint [NAME]
 
-Without NAME: your own key's fingerprint. With NAME: the fingerprint of NAME's key as pinned on this device
-(pinned on first use), and a warning when the server now shows a different key. Compare fingerprints with
+Without NAME: your own key fingerprint. With NAME: the key fingerprint of NAME's key as pinned on this device
+(pinned on first use), and a warning when the server now shows a different key. Compare key fingerprints with
 the person over another channel. Then what the server's public key log says of the key the server shows:
 confirmed, refused (with the reason; exit 5: do not send NAME anything), or that the server keeps no log.
 Exits with 1 when the server shows another key than the pinned one.`,
@@ -183,7 +207,7 @@ each with its ID; they stay on this device until you deal with them.
   trust: `Usage: encrypted-chat trust NAME
 
 Accepts the key the server now shows for NAME, replacing the pinned one. Only do this after comparing the
-new fingerprint with NAME in person or over another channel. The replaced key is kept as an earlier key;
+new key fingerprint with NAME in person or over another channel. The replaced key is kept as an earlier key;
 if it was never NAME's (someone else's key was pinned), run "encrypted-chat disown NAME".`,
   disown: `Usage: encrypted-chat disown NAME
 
@@ -199,8 +223,10 @@ Unblocks NAME: their messages reach you again.`,
   passwd: `Usage: encrypted-chat passwd
 
 Changes your password: your private key is sealed again under the new password, and every older session
-ends. The current password comes from the usual sources; the new one from ENCRYPTED_CHAT_NEW_PASSWORD,
---new-password-file FILE, or a hidden prompt (asked twice).`,
+ends. The current password comes from the usual sources (the prompt says "Current password:"); the new one
+from ENCRYPTED_CHAT_NEW_PASSWORD, --new-password-file FILE, or a hidden prompt (asked twice). The new one must
+be hard to guess (the window's rule: zxcvbn strength 3 of 4 or more); a weak one is refused, with why, before
+it is asked the second time.`,
   sessions: `Usage: encrypted-chat sessions [--json]
        encrypted-chat sessions revoke ID
 

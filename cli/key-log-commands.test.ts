@@ -38,7 +38,7 @@ describe('audit', () => {
     const fake = withAlarms(alarm('stale'));
     const result = await run(['audit', '--json'], fake);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual(fake.keyLogView);
+    expect(JSON.parse(result.stdout)).toEqual({ ...fake.keyLogView, alarms: fake.keyLogView.alarms.map((a) => ({ ...a, raisedAt: new Date(a.raisedAt).toISOString() })) });
     expect(result.stderr).toMatch(/^encrypted-chat: KEY LOG WARNING: The stale alarm's sentence\.\n$/);
   });
 
@@ -118,7 +118,7 @@ describe('the alarms after every command that signs in', () => {
     expect(result.stdout).toMatch(/^Sent to alice at /);
     expect(result.stderr.split('\n')).toEqual([
       "encrypted-chat: KEY LOG ALARM: A key was registered in alice's name after the one you know.",
-      `  (raised 2026-11-25 12:00:00, alarm other_name:alice:${SET_AT}) Once you have dealt with it: encrypted-chat key-log dismiss other_name:alice:${SET_AT}`,
+      `  (raised 2026-11-25 12:00, alarm other_name:alice:${SET_AT}) Once you have dealt with it: encrypted-chat key-log dismiss other_name:alice:${SET_AT}`,
       '',
     ]);
     // The check the sign-in started is waited for (one more round), before the session ends.
@@ -253,7 +253,7 @@ describe('fingerprint and the key log', () => {
     const refused = await run(['fingerprint', 'alice'], fake);
     expect(refused.code).toBe(5);
     expect(refused.stdout).toContain(
-      "alice: KEY REFUSED by the server's public key log: The server's key log does not contain this key for alice: the log entry it points to holds another name or key.\\u001b[0m Send alice nothing until you have compared fingerprints in person.",
+      "alice: KEY REFUSED by the server's public key log: The server's key log does not contain this key for alice: the log entry it points to holds another name or key.\\u001b[0m Send alice nothing until you have compared key fingerprints in person.",
     );
 
     fake.contactLog.set('alice', { keyLog: 'unavailable', keyLogDetail: null });

@@ -19,13 +19,18 @@ function summary(view: KeyLogView, serverUrl: string): string[] {
   ];
 }
 
+/** --json of the key log: the view as the core gives it, with each alarm's time in ISO 8601 as every --json time. */
+function keyLogJson(view: KeyLogView) {
+  return { ...view, alarms: view.alarms.map((alarm) => ({ ...alarm, raisedAt: new Date(alarm.raisedAt).toISOString() })) };
+}
+
 export const audit: Command = (ctx) =>
   ctx.withSession(async (client) => {
     const view = await client.auditKeyLog({ fromStart: true });
     ctx.keyLog.settled(view);
     const loud = view.alarms.filter((alarm) => !isWarning(alarm));
     if (!view.available && loud.length === 0) {
-      if (ctx.args.json) ctx.out(safeJson(view));
+      if (ctx.args.json) ctx.out(safeJson(keyLogJson(view)));
       else ctx.out(`The server at ${safeLine(client.serverUrl)} keeps no public key log: there is nothing to audit. Keys are only pinned on first use here.`);
       return NO_KEY_LOG_EXIT_CODE;
     }
@@ -33,7 +38,7 @@ export const audit: Command = (ctx) =>
     const incomplete = loud.length === 0 && (view.size === null || view.checkedSize !== view.size);
     if (ctx.args.json) {
       // The alarms go to standard error as after any command; the code is theirs.
-      ctx.out(safeJson(view));
+      ctx.out(safeJson(keyLogJson(view)));
       return incomplete ? KEY_LOG_EXIT_CODES.fork : 0;
     }
     for (const line of summary(view, client.serverUrl)) ctx.out(line);
@@ -61,7 +66,7 @@ export const audit: Command = (ctx) =>
 
 /** key-log --json: the view after the change. */
 function printView(ctx: CliContext, view: KeyLogView): number {
-  if (ctx.args.json) ctx.out(safeJson(view));
+  if (ctx.args.json) ctx.out(safeJson(keyLogJson(view)));
   return 0;
 }
 

@@ -34,7 +34,7 @@ export function alarmExitCode(alarms: readonly KeyLogAlarm[]): number {
 /** What the person can do about `alarm`, on the line under it. */
 export function alarmHint(alarm: KeyLogAlarm, view: KeyLogView | null): string | null {
   const id = safeLine(alarm.id);
-  const raised = `raised ${when(new Date(alarm.raisedAt).toISOString())}`;
+  const raised = `raised ${when(alarm.raisedAt)}`;
   if (alarm.kind === 'stale') return null;
   if (alarm.kind === 'log_key_changed') {
     const offered = view?.offeredKeyFingerprint ? ` ${safeLine(view.offeredKeyFingerprint)}` : '';

@@ -4,13 +4,14 @@ import type { ChatClient } from '../core/client/chat-client.js';
 import { toChatError } from '../core/api/errors.js';
 import type { ConversationKey, GroupView, MessageView, SendRequest } from '../core/api/view.js';
 import { groupKey } from '../core/api/conversation-key.js';
-import { MAX_READ_BATCH } from '../core/api/schemas.js';
+import { MAX_READ_BATCH, messageTextSchema } from '../core/api/schemas.js';
 import type { CliContext, Command } from './context.js';
 import { groupLabel, groupNames } from './group-format.js';
 import { pickGroup, resolveGroup } from './group-resolve.js';
 import { ACCOUNT_DELETED, conversationLabel, formatMessage, isHidden, messageJson, whereTo } from './message-format.js';
-import { safeJson, safeLine } from './output.js';
+import { safeJson, safeLine, when } from './output.js';
 import { readStdinText } from './terminal.js';
+import { check } from './usage.js';
 
 export async function readAll(client: ChatClient, ids: string[]): Promise<MessageView[]> {
   const views: MessageView[] = [];
@@ -33,24 +34,46 @@ export async function sendPending(ctx: CliContext, client: ChatClient): Promise<
   for (const r of pending.refused) ctx.err(`A waiting message to ${conversationLabel(r.conversation)} was refused by the server and dropped: ${safeLine(r.reason)}`);
 }
 
+/** Standard input read to its end as a message's text, refused (usage, exit 2) when empty or too long. */
+async function stdinText(ctx: CliContext): Promise<string> {
+  return check(messageTextSchema, await readStdinText(ctx.io), 'the message on standard input');
+}
+
+/**
+ * The text of send, reply or edit: as typed, else standard input — read and checked now, before signing in, so
+ * an empty message is refused before any password is asked. On a terminal it is typed after the password
+ * (its Ctrl-D ends standard input, which the hidden prompt then could not read): undefined, read by the command.
+ */
+export async function messageText(ctx: CliContext, typed: string | undefined): Promise<string | undefined> {
+  return typed !== undefined || ctx.io.stdin.isTTY ? typed : stdinText(ctx);
+}
+
+/** The text given, else standard input read now (on a terminal, after the password). */
+export async function textOrStdin(ctx: CliContext, text: string | undefined): Promise<string> {
+  return text ?? stdinText(ctx);
+}
+
 /** Sends `request` (text from stdin when `text` is absent) and reports it; `label` names the conversation. */
 export async function sendAndReport(ctx: CliContext, client: ChatClient, request: Omit<SendRequest, 'text' | 'id'>, text: string | undefined, label: string, verb = 'Sent to'): Promise<number> {
   await sendPending(ctx, client);
-  const sent = await client.send({ ...request, text: text ?? (await readStdinText(ctx.io)), id: client.newMessageId() });
+  const sent = await client.send({ ...request, text: await textOrStdin(ctx, text), id: client.newMessageId() });
   if (ctx.args.json) ctx.out(safeJson(messageJson(sent)));
-  else ctx.out(`${verb} ${label} at ${safeLine(sent.timestamp)} (id ${safeLine(sent.id)}).`);
+  else ctx.out(`${verb} ${label} at ${when(sent.timestamp)} (id ${safeLine(sent.id)}).`);
   return 0;
 }
 
 export const send: Command = async (ctx) => {
   const toGroup = ctx.args.group;
+  // What can be checked before the password is asked: the text, then the recipient (one request that needs no
+  // sign-in); the server's address is checked before either.
+  const [recipient, typed] = toGroup === undefined ? ctx.args.positionals : [undefined, ctx.args.positionals[0]];
+  await ctx.serverUrl();
+  const text = await messageText(ctx, typed);
+  if (recipient !== undefined) await ctx.knownUser(recipient);
   return ctx.withSession(async (client) => {
-    if (toGroup === undefined) {
-      const [recipient, text] = ctx.args.positionals;
-      return sendAndReport(ctx, client, { conversation: recipient! }, text, safeLine(recipient!));
-    }
+    if (toGroup === undefined) return sendAndReport(ctx, client, { conversation: recipient! }, text, safeLine(recipient!));
     const { id, view } = await resolveGroup(client, toGroup);
-    return sendAndReport(ctx, client, { conversation: groupKey(id) }, ctx.args.positionals[0], groupLabel(id, view?.name));
+    return sendAndReport(ctx, client, { conversation: groupKey(id) }, text, groupLabel(id, view?.name));
   });
 };
 

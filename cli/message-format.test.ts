@@ -7,7 +7,7 @@ import { formatMessage, isHidden, messageJson, replyPreview } from './message-fo
 import { CONTINUATION } from './output.js';
 
 const names = new Map([[GID, 'Family']]);
-const T = '[2026-11-25 12:00:00]';
+const T = '[2026-11-25 12:00]';
 const id = (n: number) => `3f1c2a9e-7b4d-4e2a-9c1f-5d6e7f8a9b${n.toString().padStart(2, '0')}`;
 
 describe('formatMessage', () => {
@@ -32,7 +32,7 @@ describe('formatMessage', () => {
       `${CONTINUATION}sure`,
       '  ↪ reply to bob: Dinner at seven tonight? I will cook so…',
       '  👍 2 (bob, carol)   ❤️ 1 (dave)',
-      "  ⏱ the sender's clock said 2026-11-25 10:00:00",
+      "  ⏱ the sender's clock said 2026-11-25 10:00",
     ]);
     expect(replyPreview(undefined, id(1))).toBe('↪ reply to a message not read on this device (3f1c2a9e…)');
     expect(replyPreview({ ...target, deleted: 'by_sender', text: null }, id(1))).toBe('↪ reply to bob: (deleted)');

@@ -1,6 +1,7 @@
 // CLI side: how a message is printed — one header line `[time] sender → where: text`, continuation lines that
 // start with CONTINUATION (so no text can forge a header), and detail lines that start with two spaces and a
 // sign (↪ reply, reactions, the sender's clock). Everything from elsewhere goes through the one sanitizer.
+import { fileLines } from './file-commands-format.js';
 import { targetOf } from '../core/api/conversation-key.js';
 import type { ConversationKey, MessageView } from '../core/api/view.js';
 import { groupLabel, type GroupNames } from './group-format.js';
@@ -85,7 +86,7 @@ export function reactionsLine(view: Pick<MessageView, 'reactions'>): string | nu
 }
 
 function details(view: MessageView, options: ShowOptions): string[] {
-  const lines: string[] = [];
+  const lines: string[] = view.status === 'verified' && view.deleted === null ? fileLines(view.files) : [];
   if (view.replyTo) lines.push(replyPreview(options.messages?.get(view.replyTo), view.replyTo));
   if (view.deleted === null) {
     const reactions = reactionsLine(view);
@@ -141,5 +142,7 @@ export function messageJson(view: MessageView) {
     reactions: view.reactions.map((r) => ({ emoji: r.emoji, people: r.people })),
     senderClock: view.senderClock,
     warning: view.warning,
+    // A `file` message's files (name, size, claimed type; the thumbnail stays out of the terminal).
+    ...(view.files === undefined ? {} : { files: verified && view.deleted === null ? view.files.map((f) => ({ index: f.index, name: f.name, size: f.size, mime: f.mime, image: f.image ? { width: f.image.width, height: f.image.height } : null })) : [] }),
   };
 }

@@ -44,7 +44,14 @@ export function safeJson(value: unknown): string {
   );
 }
 
-/** An ISO timestamp as `2026-11-25 12:00:00`, sanitized; question marks when there is none. */
-export function when(timestamp: string | null): string {
-  return timestamp ? safeLine(timestamp.replace('T', ' ').slice(0, 19)) : '????-??-?? ??:??:??';
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The one time format of everything the terminal client prints: `2026-11-25 12:00`, in this computer's time
+ * zone (`--json` keeps ISO 8601 UTC). An ISO timestamp or milliseconds; question marks when there is none.
+ */
+export function when(time: string | number | null): string {
+  const date = time === null || time === '' ? null : new Date(time);
+  if (date === null || Number.isNaN(date.getTime())) return '????-??-?? ??:??';
+  return `${String(date.getFullYear()).padStart(4, '0')}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }

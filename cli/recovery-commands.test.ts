@@ -37,7 +37,7 @@ describe('recovery', () => {
     expect(none).toMatchObject({ code: 0, stdout: 'No recovery code is set for bob. Make one with: encrypted-chat recovery set\n' });
     fake.recovery = { set: true, setAt: SET_AT, device: 'Desktop, Linux', code: CODE };
     const set = await run(['recovery', 'status'], fake);
-    expect(set.stdout).toBe('A recovery code is set for bob: made 2026-11-25 12:00:00 on Desktop, Linux.\n');
+    expect(set.stdout).toBe('A recovery code is set for bob: made 2026-11-25 12:00 on Desktop, Linux.\n');
     const json = await run(['recovery', 'status', '--json'], fake);
     expect(JSON.parse(json.stdout)).toEqual({ set: true, setAt: '2026-11-25T12:00:00.000Z', device: 'Desktop, Linux' });
     expect(fake.loggedOut).toBe('this');

@@ -153,7 +153,7 @@ async function recoveryCode(ctx: CliContext): Promise<string> {
 export const recover: Command = async (ctx) => {
   const username = await ctx.username();
   const code = await recoveryCode(ctx);
-  const newPassword = await ctx.newPassword();
+  const newPassword = await ctx.newPassword(username);
   const client = await ctx.client();
   return ctx.runSession(client, async () => {
     const account = await client.recoverAccount({ username, code, newPassword });

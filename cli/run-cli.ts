@@ -5,6 +5,7 @@ import { parseCliArgs, UsageError } from './cli-args.js';
 import { CliContext, COMMAND_RUNNERS, type CliIo } from './commands.js';
 import { commandHelp, PROGRAM_HELP } from './help.js';
 import { safeLine } from './output.js';
+import { programVersion } from './version.js';
 
 /** Exit codes: 0 done, 1 failed, 2 usage, 3 sign-in, 4 connection/transport, 5 key, tampering or membership trouble. */
 const EXIT_CODES: Partial<Record<ChatErrorCode, number>> = {
@@ -38,6 +39,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const work = (async (): Promise<number> => {
     try {
       const args = parseCliArgs(argv);
+      if (args.version && !args.help) {
+        io.stdout.write(`encrypted-chat ${programVersion()}\n`);
+        return 0;
+      }
       if (args.help || args.command === null) {
         io.stdout.write(`${args.command ? commandHelp(args.command) : PROGRAM_HELP}\n`);
         return 0;

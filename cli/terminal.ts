@@ -75,14 +75,23 @@ export interface PasswordSource {
   what?: string;
   /** What to say when it is not given and there is no terminal to ask on. */
   missing?: string;
+  /** Refuses what was given (throws) before it is asked a second time: the strength rule of new passwords. */
+  check?: (password: string) => Promise<void>;
 }
 
-/** A password: from the environment, the first line of a file, or a hidden prompt (asked twice when `confirm`). */
+/**
+ * A password: from the environment, the first line of a file, or a hidden prompt (asked twice when `confirm`).
+ * `check` runs on it before the second asking, so a refused password is not typed twice for nothing.
+ */
 export async function password(term: Terminal, source: PasswordSource): Promise<string> {
   const fromEnv = term.env[source.envName];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (source.file !== undefined) return readFirstLine(source.file, source.what ?? 'password');
+  const given = fromEnv !== undefined && fromEnv !== '' ? fromEnv : source.file !== undefined ? await readFirstLine(source.file, source.what ?? 'password') : null;
+  if (given !== null) {
+    await source.check?.(given);
+    return given;
+  }
   const first = await promptHidden(term, source.prompt, source.missing);
+  await source.check?.(first);
   if (source.confirm) {
     const again = await promptHidden(term, 'Type it again: ', source.missing);
     if (again !== first) throw new ChatError('invalid_input', 'The two passwords differ.');

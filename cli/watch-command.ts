@@ -3,7 +3,8 @@
 import type { ChatClient } from '../core/client/chat-client.js';
 import { ChatError } from '../core/api/errors.js';
 import type { GroupView, MessageView } from '../core/api/view.js';
-import { ConnectionReport } from './connection-report.js';
+import { ConnectionReport, reconnectedLine } from './connection-report.js';
+import { MissedMessages } from './missed-messages.js';
 import type { CliContext, Command } from './context.js';
 import { groupNames, groupWarningLines } from './group-format.js';
 import { formatMessage, isHidden, type ShowOptions } from './message-format.js';
@@ -63,6 +64,8 @@ export const watch: Command = async (ctx) => {
   const standing = await client.keyLog().catch(() => null);
   if (standing) ctx.keyLog.show(standing);
   const report = new ConnectionReport(me);
+  const missed = new MissedMessages();
+  const newestSeq = async () => (await client.recentMessages({ limit: 1 })).at(-1)?.seq ?? 0;
   const state = new WatchState(client, ctx.args.ids);
   // Lines are printed in the order their events came, each after the reading it needs.
   let printing = state.loadGroups().catch(problem(ctx, 'list your groups'));
@@ -71,6 +74,7 @@ export const watch: Command = async (ctx) => {
   };
   client.onEvent((event) => {
     if (event.type === 'message') {
+      missed.delivered(event.message.seq);
       queue(async () => {
         const [view] = await client.readMessages([event.message.id]);
         if (view && !isHidden(view)) ctx.out(formatMessage(view, await state.show(view)));
@@ -84,8 +88,18 @@ export const watch: Command = async (ctx) => {
         for (const line of state.warningsOf(event.group)) ctx.err(line);
       }, 'show a group change');
     } else if (event.type === 'connection') {
-      const line = report.line(event.state, event.detail);
-      if (line !== null) ctx.err(line);
+      const change = report.change(event.state, event.detail);
+      if (change === null) return;
+      if ('reconnected' in change) {
+        // Said after the missed messages' own lines, once the catch-up has fetched them.
+        void missed.reconnected(newestSeq).then((count) => {
+          if (count !== null) queue(async () => ctx.err(reconnectedLine(count)), 'report the reconnection');
+        });
+        return;
+      }
+      // Lost again before the reconnection was counted: it never held, and "Connection lost" was said already.
+      if (change.lost && missed.lost()) return;
+      ctx.err(change.line);
     }
   });
   // SIGINT/SIGTERM are handled once, by the entry point: it aborts ctx.io.signal and runCli closes the client.

@@ -4,12 +4,16 @@
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { MAX_ANSWER_BYTES, type Transport } from '../core/client/http-api.js';
+import { nodeSha512, nodeUploadBody } from './attachment-files.js';
 
 export function transportWithCa(caCertificatePem: string | null): Transport {
-  if (caCertificatePem === null) return { streamAdapter: 'http', maxAnswerBytes: MAX_ANSWER_BYTES };
+  // Attachments: uploads streamed as Node streams, digests by node:crypto.
+  const files = { uploadBody: nodeUploadBody, sha512: nodeSha512 };
+  if (caCertificatePem === null) return { streamAdapter: 'http', maxAnswerBytes: MAX_ANSWER_BYTES, ...files };
   return {
     httpsAgent: new Agent({ ca: [...rootCertificates, caCertificatePem] }),
     streamAdapter: 'http',
     maxAnswerBytes: MAX_ANSWER_BYTES,
+    ...files,
   };
 }

@@ -21,6 +21,12 @@ npx playwright test
 # (scripts/ci/postgres.sh; installs Debian's postgresql when missing and running as root).
 scripts/ci/with-postgres.sh npx vitest run --project node server test/deploy/two-instances
 
+# CI only (CI=true), 60 s each: an instance killed with SIGKILL, then PostgreSQL restarted, under continuous
+# sending by real clients behind a round-robin proxy (test/soak; also `npm run test:soak`).
+if [ "${CI:-}" = true ]; then
+  npm run test:soak
+fi
+
 # Desktop app: "stay signed in" against a real GNOME Keyring on a private D-Bus session.
 bash scripts/test-keyring.sh
 

@@ -7,6 +7,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import type { Database } from './db/database.js';
+import { createAttachments } from './attachments/service.js';
+import type { AttachmentSweep } from './attachments/sweep.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { sessionLookup } from './auth/token-holder.js';
 import type { TokenSigner } from './auth/tokens.js';
@@ -45,13 +47,16 @@ export interface ChatApp {
   streams: EventStreams;
   appender: MessageAppender;
   keyLog: KeyLog;
+  /** Started and stopped by startServer. */
+  attachmentSweep: AttachmentSweep;
 }
 
 export const CONTENT_SECURITY_POLICY = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:'],
+  // blob: for a verified attachment shown full size (the window checks its bytes are an image first).
+  'img-src': ["'self'", 'data:', 'blob:'],
   'connect-src': ["'self'"],
   'font-src': ["'self'"],
   'object-src': ["'none'"],
@@ -76,6 +81,9 @@ export function createApp({ config, db, signer, bus, logger, version, keyLog = n
 
   const auth = createAuthenticator(signer, sessionLookup(db));
   app.use(auth.optional);
+  // Attachment bytes are not JSON: these routes come before the JSON rule and parser.
+  const attachments = createAttachments(config, db, auth, logger);
+  app.use(attachments.router);
   app.use((req, _res, next) => {
     // A body that is there must be JSON; a POST without a body is left to each route's schema.
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -86,12 +94,13 @@ export function createApp({ config, db, signer, bus, logger, version, keyLog = n
   });
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
 
-  const limits = createRateLimits(config, signer.deviceCredentials(config.deviceCredentialTtlSeconds * 1000));
+  const limits = createRateLimits(config, signer.deviceCredentials(config.deviceCredentialTtlSeconds * 1000), db);
   const context: RouteContext = { config, db, signer, auth, limits, keyLog };
   const appender = new MessageAppender(db, (header) => bus.publish(header), { quotaBytes: config.messageQuotaBytes });
   const streams = new EventStreams(db, bus, config.heartbeatSeconds * 1000, {
     perUser: config.streamsPerUser,
     perAddress: config.streamsPerAddress,
+    maxBufferedBytes: config.streamBufferBytes,
   });
 
   app.use(healthRouter(context, version));
@@ -108,5 +117,5 @@ export function createApp({ config, db, signer, bus, logger, version, keyLog = n
     throw new ApiError('not_found', `no such endpoint: ${req.method} ${req.path.slice(0, 100)}`);
   });
   app.use(errorHandler((error) => logger.error({ error: describeError(error) }, 'request failed')));
-  return { app, streams, appender, keyLog };
+  return { app, streams, appender, keyLog, attachmentSweep: attachments.sweep };
 }

@@ -46,6 +46,22 @@ export interface ServerConfig {
   streamsPerAddress: number;
   /** Open TCP connections one address may hold; 0 means no limit. Trusted proxies are not counted. */
   connectionsPerAddress: number;
+  /** Bytes an event stream may have waiting unsent (a client that stopped reading); beyond it the stream is cut. */
+  streamBufferBytes: number;
+  /** Seconds to receive a request's headers (slowloris); see HTTP_TIMEOUTS in server.ts. */
+  headersTimeoutSeconds: number;
+  /** Seconds to receive a whole request, body included; never cuts a response (an event stream). */
+  requestTimeoutSeconds: number;
+  /** Seconds an idle keep-alive connection is kept between requests. */
+  keepAliveTimeoutSeconds: number;
+  /** Largest file (plaintext bytes) an upload may hold; the blob may be 28 bytes per 64 KiB chunk larger (PROTOCOL.md "Attachments"). */
+  attachmentLimitBytes: number;
+  /** Total bytes of one user's stored blobs; 0 means no limit. */
+  attachmentQuotaBytes: number;
+  /** Where blobs are stored; undefined: `attachments` beside the SQLite file, or data/attachments (see attachments/location.ts). */
+  attachmentDir: string | undefined;
+  /** How often the sweep deletes expired and erased blobs. */
+  attachmentSweepSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -108,6 +124,13 @@ const quota: Parser<number> = (text) => {
   if (!match || unit === undefined) fail('must be 0 (off) or a size like 1073741824, 500mb or 1gb');
   const bytes = Number(match![1]) * unit!;
   if (!Number.isSafeInteger(bytes) || bytes > 1024 ** 5) fail('must be from 0 to 1024tb');
+  return bytes;
+};
+
+/** "104857600", "100mb", "1gb": from 1 KiB to 64 GiB (the count of 64 KiB chunks stays far below 2^53). */
+const attachmentLimit: Parser<number> = (text) => {
+  const bytes = quota(text);
+  if (bytes < 1024 || bytes > 64 * 1024 ** 3) fail('must be from 1kb to 64gb');
   return bytes;
 };
 
@@ -177,6 +200,14 @@ const settings: { [K in keyof ServerConfig]: Setting<K> }[keyof ServerConfig][] 
   { key: 'streamsPerUser', env: 'STREAMS_PER_USER', parse: integer(1, 10_000), fallback: 10 },
   { key: 'streamsPerAddress', env: 'STREAMS_PER_ADDRESS', parse: integer(1, 1_000_000), fallback: 50 },
   { key: 'connectionsPerAddress', env: 'CONNECTIONS_PER_ADDRESS', parse: integer(0, 1_000_000), fallback: 256 },
+  { key: 'streamBufferBytes', env: 'STREAM_BUFFER_LIMIT', parse: size, fallback: 1024 ** 2 },
+  { key: 'headersTimeoutSeconds', env: 'HEADERS_TIMEOUT', parse: duration(1, 600), fallback: 20 },
+  { key: 'requestTimeoutSeconds', env: 'REQUEST_TIMEOUT', parse: duration(1, 3600), fallback: 60 },
+  { key: 'keepAliveTimeoutSeconds', env: 'KEEP_ALIVE_TIMEOUT', parse: duration(1, 600), fallback: 5 },
+  { key: 'attachmentLimitBytes', env: 'ATTACHMENT_LIMIT', parse: attachmentLimit, fallback: 100 * 1024 ** 2 },
+  { key: 'attachmentQuotaBytes', env: 'ATTACHMENT_QUOTA', parse: quota, fallback: 2 * 1024 ** 3 },
+  { key: 'attachmentDir', env: 'ATTACHMENT_DIR', parse: nonEmpty, fallback: undefined },
+  { key: 'attachmentSweepSeconds', env: 'ATTACHMENT_SWEEP_INTERVAL', parse: duration(1, 86400), fallback: 300 },
 ];
 
 export const SETTING_NAMES = settings.map((s) => s.env);

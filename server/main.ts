@@ -32,6 +32,14 @@ const HELP: Record<string, { meaning: string; unit?: 'duration' | 'size' }> = {
   STREAMS_PER_USER: { meaning: "live event streams per user; one more closes that user's oldest" },
   STREAMS_PER_ADDRESS: { meaning: 'live event streams per client address (429 above)' },
   CONNECTIONS_PER_ADDRESS: { meaning: 'open connections per address, trusted proxies not counted (0: no limit)' },
+  STREAM_BUFFER_LIMIT: { meaning: 'bytes an event stream may have waiting unsent before it is cut', unit: 'size' },
+  HEADERS_TIMEOUT: { meaning: "time to receive a request's headers (408 after)", unit: 'duration' },
+  REQUEST_TIMEOUT: { meaning: 'time to receive a whole request (never cuts an event stream)', unit: 'duration' },
+  KEEP_ALIVE_TIMEOUT: { meaning: 'how long an idle keep-alive connection is kept', unit: 'duration' },
+  ATTACHMENT_LIMIT: { meaning: 'largest file an upload may hold (413 too_large above)', unit: 'size' },
+  ATTACHMENT_QUOTA: { meaning: "total bytes of one user's stored attachments (413 quota_exceeded; 0: no limit)", unit: 'size' },
+  ATTACHMENT_DIR: { meaning: 'folder of the attachment blobs (default: attachments beside the SQLite file, data/attachments with PostgreSQL)' },
+  ATTACHMENT_SWEEP_INTERVAL: { meaning: 'how often unnamed blobs older than 24 h and erased ones are removed', unit: 'duration' },
 };
 
 function formatDuration(seconds: number): string {

@@ -6,6 +6,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { enforceRequestDeadline } from './attachments/request-deadline.js';
 import { loadTokenSecret, TokenSigner } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -55,6 +56,7 @@ export const TLS_CIPHERS = [
   'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
+/** The defaults; HEADERS_TIMEOUT, REQUEST_TIMEOUT and KEEP_ALIVE_TIMEOUT override the first three. */
 export interface HttpTimeouts {
   /**
    * 20 s to receive a request's headers (Node: 60 s). A real client sends them in one packet at once; a
@@ -116,14 +118,23 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     // RSA-4096 key takes seconds, which the start does not wait for; /keylog/* answers wait for it instead.
     keyLog = new KeyLog(db, logger, options.keyLog);
     keyLog.start();
-    const { app, streams, appender } = createApp({ config, db, signer, bus, logger, version: APP_VERSION, keyLog });
-    const { handshakeTimeout, ...httpTimeouts } = { ...HTTP_TIMEOUTS, ...options.timeouts };
+    const { app, streams, appender, attachmentSweep } = createApp({ config, db, signer, bus, logger, version: APP_VERSION, keyLog });
+    const configured = {
+      headersTimeout: config.headersTimeoutSeconds * 1000,
+      requestTimeout: config.requestTimeoutSeconds * 1000,
+      keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+    };
+    const { handshakeTimeout, ...httpTimeouts } = { ...HTTP_TIMEOUTS, ...configured, ...options.timeouts };
+    // Node refuses a requestTimeout below headersTimeout; a request's whole time includes its headers.
+    httpTimeouts.requestTimeout = Math.max(httpTimeouts.requestTimeout, httpTimeouts.headersTimeout);
     const server = tls
       ? https.createServer({ ...tls, minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS, honorCipherOrder: true, handshakeTimeout, ...httpTimeouts }, app)
       : http.createServer(httpTimeouts, app);
     // Also as properties: not every Node 20 release reads all of them from the options.
     server.headersTimeout = httpTimeouts.headersTimeout;
-    server.requestTimeout = httpTimeouts.requestTimeout;
+    // Node's requestTimeout would cut a long attachment upload: it is applied in JS to every other request.
+    server.requestTimeout = 0;
+    enforceRequestDeadline(server, httpTimeouts.requestTimeout);
     server.keepAliveTimeout = httpTimeouts.keepAliveTimeout;
     // Connections from a trusted proxy (TRUST_PROXY) carry many clients and are not capped; the proxy's own
     // per-client limits apply there, and STREAMS_PER_ADDRESS still counts the real client (req.ip).
@@ -139,6 +150,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         resolve();
       });
     });
+    attachmentSweep.start();
     const url = formatUrl(tls ? 'https' : 'http', server.address() as AddressInfo);
     const openBus = bus;
     const openKeyLog = keyLog;
@@ -151,6 +163,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       await closed;
       clearTimeout(force);
       await appender.idle();
+      await attachmentSweep.stop();
       await openKeyLog.close();
       await openBus.close();
       await db.close();

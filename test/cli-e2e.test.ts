@@ -178,7 +178,8 @@ describe('encrypted-chat (terminal client) against the real server', () => {
     expect(noPassword.code).toBe(1);
     expect(noPassword.stderr).toContain('ENCRYPTED_CHAT_PASSWORD');
     const nobody = await cli('alice', ['send', 'nobody_here', 'hello'], { password: 'alice password 2' });
-    expect(nobody.stderr).toContain('There is no user named nobody_here.');
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain('There is no user named nobody_here on ');
     expectOneLineError(nobody);
   });
 });

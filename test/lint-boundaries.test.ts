@@ -96,6 +96,7 @@ describe('the lint', { timeout: 120_000 }, () => {
         "export const used = [axios, z, PROTOCOL_VERSION, toChatErrorInfo, globalThis.crypto.subtle, fetch, new TextEncoder(), new TextDecoder()];",
       ].join('\n'),
     ],
+    ['core importing the password strength estimator @zxcvbn-ts (pure JS) dynamically', CORE, "export const used = await import('@zxcvbn-ts/core');\n"],
     ['a core test using Node and test/support', CORE_TEST, "import { readFileSync } from 'node:fs';\nimport * as db from '../../test/support/database.js';\nexport const used = [readFileSync, db, process.env];\n"],
     ['a core test fixture using node:http', CORE_FIXTURE, "import { createServer } from 'node:http';\nexport const used = createServer;\n"],
     ['the web adapter importing core/client', WEB_ADAPTER, "import { ChatClient } from '../../../../core/client/chat-client.js';\nexport const used = ChatClient;\n"],

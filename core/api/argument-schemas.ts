@@ -28,6 +28,8 @@ import {
   userSearchSchema,
 } from './schemas.js';
 import { settingsUpdateSchema } from './settings.js';
+import { MAX_DRAFT_CHARS, MAX_DRAFT_KEY_CHARS } from './drafts.js';
+import { fileRefSchema, sendFilesRequestSchema, transferIdSchema } from './attachment-schemas.js';
 
 export type ArgumentSchemas = { readonly [M in ChatMethod]: z.ZodType<ChatRequest<M>> };
 
@@ -55,6 +57,7 @@ export const argumentSchemas: ArgumentSchemas = {
   createRecoveryCode: password,
   removeRecoveryCode: password,
   saveRecoveryCode: z.tuple([typedRecoveryCodeSchema]),
+  usernameTaken: contact,
   deleteAccount: password,
   searchUsers: z.tuple([userSearchSchema]),
   contacts: none,
@@ -77,9 +80,20 @@ export const argumentSchemas: ArgumentSchemas = {
   deleteMessage: z.tuple([deleteRequestSchema]),
   react: z.tuple([reactionRequestSchema]),
   markRead: z.tuple([markReadSchema.shape.conversation, markReadSchema.shape.seq]),
+  sendFiles: z.tuple([sendFilesRequestSchema]),
+  fileBytes: z.tuple([fileRefSchema]),
+  cancelTransfer: z.tuple([transferIdSchema]),
+  saveFile: z.tuple([fileRefSchema]),
   keyLog: none,
   auditKeyLog: none,
   acceptLogKey: none,
   dismissKeyLogAlarm: z.tuple([keyLogAlarmIdSchema]),
   openLink: z.tuple([linkSchema]),
+  reconnectNow: none,
+  setVisible: z.tuple([z.boolean({ error: 'must be true or false' })]),
+  drafts: none,
+  saveDraft: z.tuple([
+    z.string({ error: 'must be text' }).min(1, 'is empty').max(MAX_DRAFT_KEY_CHARS, 'is too long'),
+    z.string({ error: 'must be text' }).max(MAX_DRAFT_CHARS, `is longer than ${MAX_DRAFT_CHARS} characters`),
+  ]),
 };

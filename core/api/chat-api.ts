@@ -15,6 +15,7 @@ import type {
   DeleteRequest,
   DeviceView,
   EditRequest,
+  FileRef,
   GroupRename,
   GroupView,
   KeyLogView,
@@ -26,6 +27,7 @@ import type {
   RecoveryCodeView,
   RecoveryStatus,
   Registration,
+  SendFilesRequest,
   SendRequest,
   ServerInfoView,
 } from './view.js';
@@ -66,6 +68,8 @@ export interface ChatApi {
   removeRecoveryCode(password: string): Promise<RecoveryStatus>;
   /** Saves a recovery code as a text file where the person chooses; false when they cancelled. */
   saveRecoveryCode(code: string): Promise<boolean>;
+  /** Whether a username is taken on the server (a deleted account's name stays taken); no sign-in needed. */
+  usernameTaken(username: string): Promise<boolean>;
   /** Deletes the account on the server for good, behind the password; this device is signed out. */
   deleteAccount(password: string): Promise<void>;
 
@@ -109,6 +113,21 @@ export interface ChatApi {
   /** Marks everything in the conversation up to `seq` as read. */
   markRead(conversation: ConversationKey, seq: number): Promise<void>;
 
+  /**
+   * Seals and uploads each file (`transfer` events), checks each answered digest, then sends one `file` message
+   * naming them. A file above the server's limit is refused before uploading; cancelTransfer → `cancelled`.
+   */
+  sendFiles(request: SendFilesRequest): Promise<MessageView>;
+  /** Downloads one file of a message and verifies it (digest, every chunk, its length); `file_failed` otherwise. */
+  fileBytes(ref: FileRef): Promise<Uint8Array>;
+  /** Stops an upload or download under way: it rejects with `cancelled`. */
+  cancelTransfer(transfer: string): Promise<void>;
+  /**
+   * Saves one verified file where the person chooses (desktop: a save dialog; web: a download under its safe
+   * name); `saved: false` when they cancelled the dialog. Nothing is left behind of a file that fails.
+   */
+  saveFile(ref: FileRef): Promise<{ saved: boolean }>;
+
   /** This device's view of the server's key log (PROTOCOL.md "Key transparency"): size, log key, alarms. */
   keyLog(): Promise<KeyLogView>;
   /** Reads the log since the last check and recomputes its root now (it also runs after sign-in and hourly). */
@@ -120,6 +139,15 @@ export interface ChatApi {
 
   /** Opens an http(s) link from a message in the system browser (desktop) or a new tab (web), after a check. */
   openLink(url: string): Promise<void>;
+
+  /** The live connection tries again now (a "Retry now", the network back, the page visible again). */
+  reconnectNow(): Promise<void>;
+  /** Whether a person can see the window: while they can, reconnecting waits at most a few seconds. */
+  setVisible(visible: boolean): Promise<void>;
+  /** The composer drafts this device keeps, by key (core/api/drafts.ts: server, account, conversation). */
+  drafts(): Promise<Record<string, string>>;
+  /** Keeps a draft under its key (blank text deletes it); the app keeps drafts, signed in or not. */
+  saveDraft(key: string, text: string): Promise<void>;
 
   /** Live events; returns the function that stops listening. */
   onEvent(listener: (event: ChatEvent) => void): () => void;

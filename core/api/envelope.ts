@@ -40,7 +40,26 @@ export function chatApiOver(
   call: <M extends ChatMethod>(method: M, args: ChatRequest<M>) => Promise<ChatReply<M>>,
   onEvent: (listener: (event: ChatEvent) => void) => () => void,
 ): ChatApi {
-  const plain = (args: unknown[]) => JSON.parse(JSON.stringify(args)) as never;
-  const api = Object.fromEntries(CHAT_METHODS.map((method) => [method, (...args: unknown[]) => call(method, plain(args))]));
+  const api = Object.fromEntries(CHAT_METHODS.map((method) => [method, (...args: unknown[]) => call(method, plainData(args) as never)]));
   return { ...(api as Omit<ChatApi, 'onEvent'>), onEvent };
+}
+
+/**
+ * A copy as JSON would make it (no proxies, no functions, undefined fields dropped, non-finite numbers null),
+ * except that bytes stay bytes: a file's Uint8Array crosses as it is (the boundary's clone copies it once).
+ */
+export function plainData(value: unknown): unknown {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
+  if (typeof value !== 'object') return undefined;
+  const withJson = value as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return plainData(withJson.toJSON());
+  if (Array.isArray(value)) return value.map((item) => plainData(item) ?? null);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const copied = plainData(item);
+    if (copied !== undefined) out[key] = copied;
+  }
+  return out;
 }

@@ -27,6 +27,9 @@ const KNOWN_CODES: Record<ChatErrorCode, true> = {
   quota_exceeded: true,
   gone: true,
   held: true,
+  cancelled: true,
+  file_failed: true,
+  too_large: true,
 };
 
 /** The sentence for a bug of this app: no internal detail (paths, stack, a secret in a message) goes out. */

@@ -26,6 +26,7 @@ export const METHOD_ARITY = {
   createRecoveryCode: 1,
   removeRecoveryCode: 1,
   saveRecoveryCode: 1,
+  usernameTaken: 1,
   deleteAccount: 1,
   searchUsers: 1,
   contacts: 0,
@@ -48,11 +49,19 @@ export const METHOD_ARITY = {
   deleteMessage: 1,
   react: 1,
   markRead: 2,
+  sendFiles: 1,
+  fileBytes: 1,
+  cancelTransfer: 1,
+  saveFile: 1,
   keyLog: 0,
   auditKeyLog: 0,
   acceptLogKey: 0,
   dismissKeyLogAlarm: 1,
   openLink: 1,
+  reconnectNow: 0,
+  setVisible: 1,
+  drafts: 0,
+  saveDraft: 2,
 } as const satisfies { readonly [M in Exclude<keyof ChatApi, 'onEvent'>]: Parameters<ChatApi[M]>['length'] };
 
 export type ChatMethod = keyof typeof METHOD_ARITY;
@@ -105,10 +114,16 @@ export const SESSION_METHODS = [
   'deleteMessage',
   'react',
   'markRead',
+  'sendFiles',
+  'fileBytes',
+  'cancelTransfer',
   'keyLog',
   'auditKeyLog',
   'acceptLogKey',
   'dismissKeyLogAlarm',
+  'usernameTaken',
+  'reconnectNow',
+  'setVisible',
 ] as const satisfies readonly ChatMethod[];
 export type SessionMethod = (typeof SESSION_METHODS)[number];
 

@@ -8,8 +8,9 @@ import { inviteSchema } from '../protocol/schemas-accounts.js';
 import { parseRecoveryCode } from '../crypto/recovery-code.js';
 import { groupKey } from './conversation-key.js';
 
-/** Longest message text, in UTF-8 bytes: keeps a sealed request well under the server's 256 KiB body limit. */
-export const MAX_MESSAGE_TEXT_BYTES = 64 * 1024;
+import { MAX_MESSAGE_TEXT_BYTES } from './message-size.js';
+
+export { MAX_MESSAGE_TEXT_BYTES } from './message-size.js';
 export const MAX_PASSWORD_LENGTH = 1024;
 export const MIN_NEW_PASSWORD_LENGTH = 8;
 export const MAX_READ_BATCH = 200;

@@ -65,6 +65,57 @@ export interface MessageView extends MessageHeaderView {
   senderClock: string | null;
   /** A group message whose sender or recipients differ from the membership its members announced: why. */
   warning: string | null;
+  /** A `file` message's files (its caption stays in `text`). */
+  files?: FileView[];
+}
+
+/** One file of a `file` message, as the window may show it (claims cut to what is safe). */
+export interface FileView {
+  /** Its place in the message's `files`. */
+  index: number;
+  /** safeFileName(claimed name). */
+  name: string;
+  /** The sender's claim, shown as a type only. */
+  mime: string;
+  /** Plaintext bytes. */
+  size: number;
+  /** Only when the thumbnail's bytes really are JPEG or PNG (magic bytes): a data: URL of it. */
+  image?: { width: number; height: number; thumbnail: string };
+}
+
+export interface OutgoingFile {
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+  /** Made by the window (canvas) for images: JPEG or PNG of at most 8 KiB, base64. */
+  image?: { width: number; height: number; thumbnail: string };
+}
+
+export interface SendFilesRequest {
+  to: ConversationKey;
+  files: OutgoingFile[];
+  text?: string;
+  replyTo?: string;
+  /** An id the window picks, for progress events and cancel. */
+  transfer: string;
+}
+
+/** Which file; `transfer` is an id the window picks, for progress events and cancel. */
+export interface FileRef {
+  conversation: ConversationKey;
+  messageId: string;
+  index: number;
+  transfer: string;
+}
+
+/** ChatEvent member: progress of an upload or download, in bytes. */
+export interface TransferEvent {
+  type: 'transfer';
+  transfer: string;
+  done: number;
+  total: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  error?: string;
 }
 
 export interface ReactionView {
@@ -263,7 +314,9 @@ export type ChatEvent =
   | { type: 'progress'; progress: Progress }
   | { type: 'signed_out'; reason: string }
   /** The key log's alarms or state changed. */
-  | { type: 'key_log'; keyLog: KeyLogView };
+  | { type: 'key_log'; keyLog: KeyLogView }
+  /** An upload or download moved on, ended, failed or was cancelled. */
+  | TransferEvent;
 
 /** Every failure a person can hit, as a code a program can branch on and a message a person understands. */
 export type ChatErrorCode =
@@ -286,7 +339,10 @@ export type ChatErrorCode =
   | 'keychain_unavailable'
   | 'quota_exceeded' // the server's per-user storage quota is full
   | 'gone' // the account was deleted (410)
-  | 'held'; // a group message waits: the server lists a member no announcement explains (GroupView.sending)
+  | 'held' // a group message waits: the server lists a member no announcement explains (GroupView.sending)
+  | 'cancelled' // the person cancelled an upload or download (cancelTransfer, or the caller's AbortSignal)
+  | 'file_failed' // a downloaded file did not verify (digest, a chunk, its length): never shown or saved
+  | 'too_large'; // a file above the server's ATTACHMENT_LIMIT
 
 /** The plain-data form of an error, as it crosses IPC or is printed by the CLI. */
 export interface ChatErrorInfo {

@@ -1,6 +1,6 @@
 // backoff.ts on its own: which delay comes after how many failures, and how far jitter moves it.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, withJitter } from './backoff.js';
+import { backoffDelay, reconnectDelay, withJitter } from './backoff.js';
 
 describe('backoffDelay', () => {
   it('walks the list, then repeats the last delay when asked to', () => {
@@ -29,5 +29,21 @@ describe('withJitter', () => {
       expect(ms).toBeGreaterThanOrEqual(400);
       expect(ms).toBeLessThan(600);
     }
+  });
+});
+
+describe('reconnectDelay', () => {
+  const delays = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+  it('caps every wait while the window is visible', () => {
+    expect([0, 1, 2, 3, 4, 9].map((n) => reconnectDelay(delays, n, true, 2_500))).toEqual([1_000, 2_000, 2_500, 2_500, 2_500, 2_500]);
+  });
+
+  it('walks the whole list while it is hidden', () => {
+    expect([0, 1, 2, 3, 4, 9].map((n) => reconnectDelay(delays, n, false, 2_500))).toEqual([1_000, 2_000, 5_000, 10_000, 30_000, 30_000]);
+  });
+
+  it('has no delay to offer from an empty list', () => {
+    expect(reconnectDelay([], 3, true, 2_500)).toBeUndefined();
   });
 });

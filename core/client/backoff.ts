@@ -18,3 +18,13 @@ export function backoffDelay(delays: readonly number[], failures: number, pastEn
 export function withJitter(ms: number, spread: number, random: () => number = Math.random): number {
   return ms * (1 - spread + random() * 2 * spread);
 }
+
+/**
+ * The wait before the live connection's next attempt: the list's delay, but no more than `visibleCapMs` while
+ * a person looks at the window (a server back after a restart is then noticed within seconds; a hidden
+ * window walks the whole list and spares the server).
+ */
+export function reconnectDelay(delays: readonly number[], failures: number, visible: boolean, visibleCapMs: number): number | undefined {
+  const delay = backoffDelay(delays, failures, 'repeat');
+  return delay === undefined || !visible ? delay : Math.min(delay, visibleCapMs);
+}

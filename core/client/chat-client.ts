@@ -15,9 +15,13 @@ import type { Session } from './session.js';
 import { safeServerUrl } from './transport-safety.js';
 import { sessionIdSchema } from '../protocol/schemas-accounts.js';
 import { MONITOR_INTERVAL_MS } from './key-log.js';
+import { fileRefSchema, sendFilesRequestSchema, transferIdSchema } from '../api/attachment-schemas.js';
+import { concatBytes } from '../crypto/webcrypto.js';
+import { memorySource, type FileSink, type SendFileStreams } from './attachments.js';
 
 export type { Transport } from './http-api.js';
 export type { ChatClientOptions, SessionOptions } from './client-parts.js';
+export type { FileSink, FileSource, SendFileStreams } from './attachments.js';
 
 /**
  * Its public methods mirror the session part of the ChatApi (SESSION_METHODS in core/api/methods.ts) name for
@@ -298,6 +302,11 @@ export class ChatClient {
 
   // ---- people and keys ----
 
+  /** Whether a username is taken (registration checks it while it is typed); no sign-in needed. */
+  async usernameTaken(username: string): Promise<boolean> {
+    return this.#parts.api.usernameTaken(input.typedUsernameSchema.parse(username));
+  }
+
   async searchUsers(query: string): Promise<string[]> {
     return this.#guard(async () => this.#parts.api.searchUsers(input.userSearchSchema.parse(query)));
   }
@@ -394,7 +403,10 @@ export class ChatClient {
   }
 
   async send(request: view.SendRequest): Promise<view.MessageView> {
-    return this.#guard(async () => this.#parts.actions.send(input.sendRequestSchema.parse(request)));
+    const sent = await this.#guard(async () => this.#parts.actions.send(input.sendRequestSchema.parse(request)));
+    // The server answered: if the live connection is waiting to try again, it need not wait.
+    if (this.#connectionState === 'offline') this.#parts.live.reconnectNow();
+    return sent;
   }
 
   async editMessage(request: view.EditRequest): Promise<view.MessageView> {
@@ -426,6 +438,43 @@ export class ChatClient {
     return this.#guard(async () => this.#parts.conversations.markRead(input.markReadSchema.parse({ conversation, seq })));
   }
 
+  // ---- files ----
+
+  /** Seals and uploads each file (`transfer` events), then sends one `file` message naming them. */
+  async sendFiles(request: view.SendFilesRequest): Promise<view.MessageView> {
+    const parsed = sendFilesRequestSchema.parse(request);
+    return this.#guard(async () => this.#parts.attachments.send({ ...parsed, files: parsed.files.map(memorySource) }));
+  }
+
+  /** The same, for a Node caller reading files from disk (never whole in memory); `transfer` optional. */
+  async sendFileStreams(request: SendFileStreams, options: { signal?: AbortSignal } = {}): Promise<view.MessageView> {
+    return this.#guard(async () => this.#parts.attachments.send(request, options.signal));
+  }
+
+  /** Downloads one file and verifies it whole (digest, every chunk, its length); `file_failed` otherwise. */
+  async fileBytes(ref: view.FileRef): Promise<Uint8Array> {
+    const parsed = fileRefSchema.parse(ref);
+    return this.#guard(async () => {
+      const parts: Uint8Array[] = [];
+      await this.#parts.attachments.receive(parsed, { write: async (chunk) => void parts.push(chunk) });
+      return concatBytes(...parts);
+    });
+  }
+
+  /**
+   * Streams one file's plaintext into `sink`; resolves only after all of it verified. On a rejection (a
+   * ChatError with the reason) the caller throws away what it wrote.
+   */
+  async receiveFile(ref: Omit<view.FileRef, 'transfer'> & { transfer?: string }, sink: FileSink, options: { signal?: AbortSignal } = {}): Promise<view.FileView> {
+    const parsed = fileRefSchema.omit({ transfer: true }).extend({ transfer: fileRefSchema.shape.transfer.optional() }).parse(ref);
+    return this.#guard(async () => this.#parts.attachments.receive(parsed, sink, options.signal));
+  }
+
+  /** Stops an upload or download under way (it rejects with `cancelled`); nothing when none has this id. */
+  async cancelTransfer(transfer: string): Promise<void> {
+    this.#parts.attachments.cancel(transferIdSchema.parse(transfer));
+  }
+
   /** A fresh UUID v4 for send(). */
   newMessageId(): string {
     return newMessageId();
@@ -443,6 +492,16 @@ export class ChatClient {
 
   async stopLive(): Promise<void> {
     await this.#parts.live.stop();
+  }
+
+  /** The live connection tries again at once (the person asked, the network or the computer woke up). */
+  async reconnectNow(): Promise<void> {
+    this.#parts.live.reconnectNow();
+  }
+
+  /** Whether a person can see the window; while they can, reconnecting waits at most a few seconds. */
+  async setVisible(visible: boolean): Promise<void> {
+    this.#parts.live.setVisible(visible === true);
   }
 
   /** Signs in again with the kept authHash (stay-signed-in sessions only); true when that worked. */

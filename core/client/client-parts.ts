@@ -6,6 +6,7 @@ import { DEVICE_MAX_CHARS, deviceSchema } from '../protocol/schemas-accounts.js'
 import { groupKey, targetOf } from '../api/conversation-key.js';
 import type { ChatEvent, ConnectionState, MessageView, Progress } from '../api/view.js';
 import { Account } from './account.js';
+import { Attachments } from './attachments.js';
 import { Devices } from './devices.js';
 import { KeyLog } from './key-log.js';
 import { KeyLogApi } from './key-log-api.js';
@@ -79,6 +80,7 @@ export interface ClientParts {
   keyLog: KeyLog;
   devices: Devices;
   recovery: RecoveryCodes;
+  attachments: Attachments;
 }
 
 /** `serverUrl` was checked with safeServerUrl() already. */
@@ -151,7 +153,8 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
   const live = new LiveConnection({ api, sync, reconnectDelaysMs: options.reconnectDelaysMs, exclusive, onState }, hooks.liveLoss);
   const devices = new Devices(api);
   const recovery = new RecoveryCodes(api, account, session);
-  return { api, account, keys, keyLog, reader, views, actions, groups, sync, sender, contacts, conversations, live, devices, recovery };
+  const attachments = new Attachments({ http, transport: options.transport ?? {}, reader, views, sender, emit, sentTo: refreshGroup });
+  return { api, account, keys, keyLog, reader, views, actions, groups, sync, sender, contacts, conversations, live, devices, recovery, attachments };
 }
 
 /** A device name as the protocol takes it: whatever the caller made of its platform, cut to 64 characters. */

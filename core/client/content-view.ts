@@ -2,7 +2,10 @@
 // conversation's other verified messages are applied to it — edits, deletions, reactions (PROTOCOL.md "v2
 // message content", "Deleting a message") — over a bounded ledger of what this session has read.
 import { applyContentChanges, type ChangeItem, type ItemState } from '../conversation/content-changes.js';
-import type { ConversationKey, MessageView, ReactionView } from '../api/view.js';
+import type { ConversationKey, FileView, MessageView, ReactionView } from '../api/view.js';
+import type { FileContent } from '../protocol/content.js';
+import { inlineImageType, safeFileName } from '../protocol/file-rules.js';
+import { decodeBase64, isBase64 } from '../protocol/base64.js';
 import { BoundedMap } from './bounded.js';
 import type { ReadItem } from './message-reader.js';
 
@@ -66,8 +69,10 @@ export function present(item: ReadItem, states: ReadonlyMap<string, ItemState>):
     case 'shown':
       if (view.kind !== 'message') return view;
       return { ...view, text: state.text, edited: state.edited, reactions: reactionViews(state.reactions) };
-    case 'deleted':
-      return { ...view, kind: 'message', text: null, reason: null, deleted: 'by_sender', edited: false, reactions: [], replyTo: null };
+    case 'deleted': {
+      const { files: _withdrawn, ...rest } = view;
+      return { ...rest, kind: 'message', text: null, reason: null, deleted: 'by_sender', edited: false, reactions: [], replyTo: null };
+    }
     case 'removed by the server':
       return view;
     case 'applied':
@@ -83,4 +88,30 @@ function reactionViews(reactions: Record<string, string[]>): ReactionView[] {
     .filter(([, people]) => people.length > 0)
     .map(([emoji, people]) => ({ emoji, people }))
     .sort((a, b) => b.people.length - a.people.length || (a.emoji < b.emoji ? -1 : 1));
+}
+
+const MAX_THUMBNAIL_BYTES = 8 * 1024;
+const MAX_IMAGE_SIDE = 100_000;
+const side = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_IMAGE_SIDE;
+
+/**
+ * What the window may show of a `file` message's files: the safe base name, the claimed type as a word, the
+ * size, and a thumbnail only when its bytes really are a JPEG or PNG of at most 8 KiB (as a data: URL).
+ */
+export function fileViews(content: FileContent): FileView[] {
+  return content.files.map((file, index) => {
+    const view: FileView = { index, name: safeFileName(file.name), mime: file.mime, size: file.size };
+    const thumbnail = thumbnailUrl(file.image?.thumbnail);
+    if (file.image && thumbnail && side(file.image.width) && side(file.image.height)) view.image = { width: file.image.width, height: file.image.height, thumbnail };
+    return view;
+  });
+}
+
+/** A data: URL of a JPEG or PNG thumbnail (by its magic bytes, whatever it claims); null for anything else. */
+export function thumbnailUrl(thumbnail: string | undefined): string | null {
+  if (thumbnail === undefined || !isBase64(thumbnail)) return null;
+  const bytes = decodeBase64(thumbnail);
+  if (bytes.length === 0 || bytes.length > MAX_THUMBNAIL_BYTES) return null;
+  const type = inlineImageType(bytes);
+  return type === 'image/jpeg' || type === 'image/png' ? `data:${type};base64,${thumbnail}` : null;
 }

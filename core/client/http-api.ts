@@ -17,6 +17,13 @@ export interface Transport {
   streamAdapter?: 'http' | 'fetch';
   /** Largest JSON answer accepted, in bytes (default MAX_ANSWER_BYTES). */
   maxAnswerBytes?: number;
+  /**
+   * How an upload's streamed body goes to axios: Node callers pass Readable.fromWeb (the http adapter sends a
+   * Node stream as it is read). Without it the sealed blob is gathered into a Blob first (a browser page).
+   */
+  uploadBody?: (body: ReadableStream<Uint8Array>) => unknown;
+  /** An incremental SHA-512 for attachments (Node callers pass node:crypto's); default: core's own. */
+  sha512?: () => { update(data: Uint8Array): unknown; digest(): Uint8Array };
 }
 
 /** The largest honest JSON answer (a page of 1,000 headers, a message record) is far below this. */

@@ -23,6 +23,13 @@ describe('http-errors', () => {
     expect(errorFromTransport(new Error('?'), 'https://chat.example').info.message).toBe('Cannot reach the server at https://chat.example: no answer.');
   });
 
+  it('mentions a certificate for a browser network error only over https', () => {
+    const browserFailure = () => Object.assign(new Error('Network Error'), { isAxiosError: true, code: 'ERR_NETWORK' });
+    expect(errorFromTransport(browserFailure(), 'https://chat.example').info.message).toContain('certificate');
+    const plain = errorFromTransport(browserFailure(), 'http://127.0.0.1:8080').info;
+    expect(plain).toEqual({ code: 'server_unreachable', message: 'Cannot reach the server at http://127.0.0.1:8080: network error.' });
+  });
+
   it('counts only network failures and 5xx as worth retrying', () => {
     expect(isTransient(new ChatError('server_error', 'x'))).toBe(true);
     expect(isTransient(new ChatError('server_unreachable', 'x'))).toBe(true);

@@ -102,7 +102,8 @@ export function errorFromTransport(error: unknown, serverUrl: string): ChatError
     );
   }
   const described = NETWORK_ERROR_DESCRIPTIONS[code] ?? NETWORK_ERROR_DESCRIPTIONS[cause];
-  const browserHint = code === 'ERR_NETWORK' ? ' (or its certificate is not trusted)' : '';
+  // A browser does not say why a request failed; a certificate is a possible reason only over https.
+  const browserHint = code === 'ERR_NETWORK' && serverUrl.startsWith('https:') ? ' (or its certificate is not trusted)' : '';
   return new ChatError('server_unreachable', `Cannot reach the server at ${serverUrl}${browserHint}: ${described ?? (code || 'no answer')}.`);
 }
 

@@ -79,4 +79,21 @@ describe('IndexSync', () => {
     expect(announced).toEqual([]);
     expect(session.index.cursor).toBe(0);
   });
+
+  it('does not let a later event skip one whose record could not be fetched: it catches up from the cursor', async () => {
+    const first = headerOf(1, 'bob_1', 'alice_1');
+    const second = headerOf(2, 'bob_1', 'alice_1');
+    let away = true;
+    const answers = server([first, second], [first, second]);
+    // The database is away while the first event's record is fetched (the server answers 503).
+    const { session, sync, announced } = await syncOf((request) =>
+      away ? { status: 503, data: { error: { code: 'unavailable', message: 'the database is not answering' } } } : answers(request),
+    );
+    expect((await failure(sync.deliverEvent(session, first))).code).toBe('server_error');
+    expect(session.index.cursor).toBe(0);
+    away = false;
+    await sync.deliverEvent(session, second);
+    expect(announced.map((m) => m.seq)).toEqual([1, 2]);
+    expect(session.index.cursor).toBe(2);
+  });
 });

@@ -28,6 +28,11 @@ const STALLED_SYNC = 'The server kept sending messages already seen; stopped syn
 
 export class IndexSync {
   readonly #options: IndexSyncOptions;
+  /**
+   * A live event could not be recorded (fetching its record failed: the server or its database was away). The
+   * next event must not move the cursor past it, so it catches up from the cursor instead.
+   */
+  #eventMissed = false;
 
   constructor(options: IndexSyncOptions) {
     this.#options = options;
@@ -68,9 +73,34 @@ export class IndexSync {
   async deliverEvent(s: Session, header: ListedMessage): Promise<void> {
     if (this.#options.current() !== s || header.seq <= s.index.cursor) return;
     this.#options.listings.note(header, undefined);
-    if ((await this.#deliver(s, [header], true)) > 0) {
+    let dropped: number;
+    try {
+      if (this.#eventMissed) {
+        const unconfirmed = await this.#catchUpFromEvent(s);
+        if (unconfirmed > 0) this.#options.report(`The server listed ${unconfirmed} message${unconfirmed === 1 ? '' : 's'} it could not show as listed; ignored.`);
+        return;
+      }
+      dropped = await this.#deliver(s, [header], true);
+    } catch (error) {
+      this.#eventMissed = true;
+      throw error;
+    }
+    if (dropped > 0) {
       throw new ChatError('protocol_violation', 'The server announced a message whose record does not match the announcement; it was ignored.');
     }
+  }
+
+  /** After a missed event: what the server lists after the cursor, as sync() would (this runs inside exclusive). */
+  async #catchUpFromEvent(s: Session): Promise<number> {
+    let dropped = 0;
+    for (;;) {
+      const before = s.index.cursor;
+      const page = await this.#options.listings.listAll({ after: before, order: 'asc', limit: MAX_PAGE_LIMIT });
+      dropped += await this.#deliver(s, page, true);
+      if (page.length < MAX_PAGE_LIMIT || s.index.cursor <= before) break;
+    }
+    this.#eventMissed = false;
+    return dropped;
   }
 
   /**

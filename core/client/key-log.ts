@@ -60,12 +60,12 @@ const fresh = (): State => ({ logKey: null, offeredKey: null, head: null, eviden
 
 const SENTENCES: Record<KeyLogAlarmKind, (name: string | null) => string> = {
   missing_key: (name) =>
-    `The server's key log does not contain this key for ${name}. The server may be trying to read what you send ${name}: send nothing to ${name} until you have compared safety keys in person.`,
+    `The server's key log does not contain this key for ${name}. The server may be trying to read what you send ${name}: send nothing to ${name} until you have compared key fingerprints in person.`,
   fork: () =>
     'The server shows different key histories to different people. It may be handing someone a false key to read their messages. Trust no new key from this server, and tell its operator and the people you write to.',
   own_name: () =>
     'A key was registered in your name that is not yours. Someone, or the server itself, may be posing as you: tell the people you write to, and the server\'s operator.',
-  other_name: (name) => `A key was registered in ${name}'s name after the one you know. Compare safety keys with ${name} before you write to them again.`,
+  other_name: (name) => `A key was registered in ${name}'s name after the one you know. Compare key fingerprints with ${name} before you write to them again.`,
   log_key_changed: () =>
     'The server\'s key log is now signed with a different key. Until you accept it, this device takes no new key from the server. Accept it only if the operator told you the log was started again.',
   bad_head: () => 'The server answered with a key log head its own log key did not sign. Trust no new key from this server until this is explained.',

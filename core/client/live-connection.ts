@@ -32,6 +32,7 @@ export class LiveConnection {
   readonly #loss: LiveLoss;
   #live: LiveSync | null = null;
   #refresh: ReturnType<typeof setInterval> | undefined;
+  #visible = true;
 
   constructor(options: LiveOptions, loss: LiveLoss) {
     this.#options = options;
@@ -57,11 +58,23 @@ export class LiveConnection {
       this.#options.reconnectDelaysMs,
     );
     this.#live = live;
+    live.setVisible(this.#visible);
     live.start();
     // An open stream does not slide the token; a periodic catch-up does (and is a safety net for the stream).
     clearInterval(this.#refresh);
     this.#refresh = setInterval(refresh, LIVE_REFRESH_MS);
     (this.#refresh as { unref?: () => void }).unref?.();
+  }
+
+  /** Whether the window is visible (kept for later streams too): while it is, reconnecting waits at most a few seconds. */
+  setVisible(visible: boolean): void {
+    this.#visible = visible;
+    this.#live?.setVisible(visible);
+  }
+
+  /** Tries to reconnect at once (see LiveSync.reconnectNow); nothing while no stream runs. */
+  reconnectNow(): void {
+    this.#live?.reconnectNow();
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@
 import { HEARTBEAT_MS } from '../protocol/constants.js';
 import { listedMessageSchema, type ListedMessage as MessageHeader } from '../protocol/schemas-v2.js';
 import { ChatError, toChatError } from '../api/errors.js';
-import { backoffDelay, withJitter } from './backoff.js';
+import { reconnectDelay, withJitter } from './backoff.js';
 import { parseAnswer } from './http-api.js';
 import { SseParser } from './sse-parser.js';
 import type { ConnectionState } from '../api/view.js';
@@ -31,6 +31,10 @@ interface Gate {
 }
 
 export const DEFAULT_RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** The longest wait between attempts while the window is visible: a server back from a restart is seen within seconds. */
+export const VISIBLE_RECONNECT_CAP_MS = 2_000;
+/** A stream silent this long (past the server's heartbeat, which is at most HEARTBEAT_MS) is taken for dead when asked to reconnect now. */
+const STALE_AFTER_MS = HEARTBEAT_MS + 5_000;
 /** No byte for this long (the server sends a comment every HEARTBEAT_MS) means the connection is dead. */
 const SILENCE_LIMIT_MS = 2 * HEARTBEAT_MS + 5_000;
 /** Live events held while a catch-up runs; past this they are dropped and another catch-up fetches them. */
@@ -43,6 +47,12 @@ export class LiveSync {
   #controller: AbortController | null = null;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
+  #failures = 0;
+  #visible = true;
+  /** The next attempt goes at once (reconnectNow during an attempt that then failed). */
+  #noWait = false;
+  /** Wall-clock time of the open stream's last byte (0: no stream open); wall clock, so a sleep of the computer counts. */
+  #lastByteAt = 0;
 
   constructor(hooks: LiveSyncHooks, delays: number[] = DEFAULT_RECONNECT_DELAYS_MS) {
     this.#hooks = hooks;
@@ -59,6 +69,29 @@ export class LiveSync {
     this.#loop = this.#run();
   }
 
+  /** Whether a person can see the window: while they can, the wait between attempts stays short. */
+  setVisible(visible: boolean): void {
+    const was = this.#visible;
+    this.#visible = visible;
+    if (visible && !was) this.reconnectNow();
+  }
+
+  /**
+   * Tries at once: the page became visible, the network or the computer woke up, or the person asked. A wait
+   * between attempts is cut short; an open stream is replaced only when it has been silent past the heartbeat
+   * (after a sleep or a network change it is dead without knowing it).
+   */
+  reconnectNow(): void {
+    if (!this.#running) return;
+    this.#failures = 0;
+    if (this.#wake) {
+      this.#wake();
+      return;
+    }
+    this.#noWait = true;
+    if (this.#controller && this.#lastByteAt > 0 && Date.now() - this.#lastByteAt > STALE_AFTER_MS) this.#controller.abort();
+  }
+
   async stop(): Promise<void> {
     this.#running = false;
     this.#controller?.abort();
@@ -68,15 +101,16 @@ export class LiveSync {
   }
 
   async #run(): Promise<void> {
-    let failures = 0;
+    this.#failures = 0;
     while (this.#running) {
+      this.#noWait = false;
       this.#hooks.onState('connecting', null);
       let detail: string | null = null;
       try {
         // The backoff starts over only once the connection proved healthy (a caught-up stream that sent a valid
         // event or a heartbeat), not merely opened: a stream of garbage must not reconnect every second.
         await this.#connectOnce(() => {
-          failures = 0;
+          this.#failures = 0;
         });
         detail = 'The server closed the live connection.';
       } catch (error) {
@@ -92,8 +126,9 @@ export class LiveSync {
       }
       if (!this.#running) break;
       this.#hooks.onState('offline', detail);
-      const base = backoffDelay(this.#delays, failures, 'repeat') ?? 1_000;
-      failures++;
+      const base = reconnectDelay(this.#delays, this.#failures, this.#visible, VISIBLE_RECONNECT_CAP_MS) ?? 1_000;
+      this.#failures++;
+      if (this.#noWait) continue;
       await this.#sleep(withJitter(base, 0.2));
     }
     this.#hooks.onState('offline', null);
@@ -104,6 +139,7 @@ export class LiveSync {
     this.#controller = controller;
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     const feed = () => {
+      this.#lastByteAt = Date.now();
       clearTimeout(watchdog);
       watchdog = setTimeout(() => controller.abort(), SILENCE_LIMIT_MS);
     };
@@ -125,6 +161,7 @@ export class LiveSync {
       clearTimeout(watchdog);
       controller.abort();
       this.#controller = null;
+      this.#lastByteAt = 0;
     }
   }
 
@@ -185,15 +222,13 @@ export class LiveSync {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
         this.#wake = null;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
     });
   }
 }

@@ -12,6 +12,7 @@ import { ChatError, toChatError } from '../api/errors.js';
 import type { FailureCode, MessageHeaderView, MessageView } from '../api/view.js';
 import { BoundedMap } from './bounded.js';
 import type { KeyDirectory, PinState } from './key-directory.js';
+import { fileViews } from './content-view.js';
 import type { KeyLog } from './key-log.js';
 import { isDirect, type Listings } from './listings.js';
 import type { ServerApi } from './server-api.js';
@@ -231,7 +232,7 @@ const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /**
  * A verified message on its own. Format 1 is text. Format 2 is a content object: text and replies show their
- * text; a kind this version cannot show (files, for now) or does not know says so instead of failing.
+ * text, files their files' views; a kind this version does not know says so instead of failing.
  */
 function withContent(base: MessageHeaderView, opened: Opened, recipients: string[] | null): ReadItem {
   const item = (view: MessageView, content: KnownContent | null = null): ReadItem => ({ view, content, erased: false, recipients });
@@ -254,7 +255,7 @@ export function itemOfContent(base: MessageHeaderView, content: KnownContent, re
     case 'text':
       return item({ ...view, text: content.text, replyTo: content.replyTo ?? null });
     case 'file':
-      return item({ ...view, status: 'unreadable_format', reason: 'Files need a newer version of Encrypted Chat to be shown.', text: content.text ?? null, replyTo: content.replyTo ?? null });
+      return item({ ...view, text: content.text ?? null, replyTo: content.replyTo ?? null, files: fileViews(content) });
     case 'edit':
     case 'delete':
     case 'reaction':

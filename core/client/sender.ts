@@ -56,8 +56,11 @@ export class Sender {
     this.#retryDelays = options.retryDelaysMs ?? DEFAULT_SEND_RETRY_DELAYS_MS;
   }
 
-  /** Seals `content` (unless this id is in the outbox already, for this very content) and posts it. */
-  async send(conversation: ConversationKey, content: UnsentContent, id: string, announcement = false): Promise<ReadItem> {
+  /**
+   * Seals `content` (unless this id is in the outbox already, for this very content) and posts it; a `file`
+   * message names its uploaded blobs in `attachments` (PROTOCOL.md "Attachments").
+   */
+  async send(conversation: ConversationKey, content: UnsentContent, id: string, announcement = false, attachments?: string[]): Promise<ReadItem> {
     const s = this.#options.session();
     const digest = await sha512Hex(`${conversation}\n${JSON.stringify(content)}`);
     let entry = await s.outbox.get(id);
@@ -72,7 +75,7 @@ export class Sender {
         target.kind === 'direct'
           ? await this.#sealDirect(s, target.peer, id, plaintext)
           : await this.#sealGroup(s, target.group, id, await this.#options.groupRecipients(target.group, announcement), plaintext);
-      entry = { payload, digest, createdAt: new Date().toISOString(), conversation, announcement };
+      entry = { payload: attachments ? { ...payload, attachments } : payload, digest, createdAt: new Date().toISOString(), conversation, announcement };
       await s.outbox.put(entry);
     }
     const { header, plaintext } = await this.#postFromOutbox(s, entry);
@@ -139,7 +142,8 @@ export class Sender {
       if (answer !== 'members_changed') return { header: answer, plaintext };
       if (reseals >= MAX_RESEALS) throw new ChatError('server_error', 'The group’s members kept changing while this message was sent; try again.');
       const recipients = await this.#options.groupRecipients(payload.group, entry.announcement === true);
-      payload = await this.#sealGroup(s, payload.group, payload.id, recipients, utf8(plaintext));
+      const resealed = await this.#sealGroup(s, payload.group, payload.id, recipients, utf8(plaintext));
+      payload = payload.attachments ? { ...resealed, attachments: payload.attachments } : resealed;
       await s.outbox.put({ ...entry, payload });
     }
   }

@@ -63,6 +63,8 @@ export interface GroupSendPayload {
   senderSessionKey: string;
   body: string;
   signature: string;
+  /** The uploaded blobs a `file` message names (PROTOCOL.md "Attachments"). */
+  attachments?: string[];
 }
 
 /** A session token the server granted, with the device credential it sent along (unchecked). */
@@ -177,6 +179,14 @@ export class ServerApi {
     const profile = parseAnswer(userProfileSchema, response.data, `GET /users/${username}`);
     if (profile.username !== username) throw new ChatError('protocol_violation', `The server answered with another user than ${username}.`);
     return profile;
+  }
+
+  /** Whether a name is taken, in one GET /users/{u} (open to anyone): 404 is free, 410 a deleted account whose name stays taken. */
+  async usernameTaken(username: string): Promise<boolean> {
+    const response = await this.#http.raw('GET', `/users/${username}`, { auth: this.signedIn });
+    if (response.status === 404) return false;
+    if (response.status === 200 || response.status === 410) return true;
+    throw unexpected(response, 'GET /users/{username}');
   }
 
   /** Usernames starting with `q` (what else the server lists is dropped). */

@@ -53,6 +53,8 @@ describe('CSP', () => {
     expect(directives.get('default-src')).toBe("'none'");
     expect(directives.get('script-src')).toBe("'self'");
     expect(directives.get('connect-src')).toBe("'none'");
+    // Images only from the app, thumbnails (data:) and verified attachments shown full size (blob:).
+    expect(directives.get('img-src')).toBe("'self' data: blob:");
     expect(directives.get('object-src')).toBe("'none'");
     expect(directives.get('frame-ancestors')).toBe("'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);

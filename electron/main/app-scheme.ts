@@ -16,7 +16,8 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  // blob: for a verified attachment shown full size (the window checks its bytes are an image first).
+  "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'none'",
   "media-src 'none'",

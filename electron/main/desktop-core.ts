@@ -7,6 +7,7 @@ import { transportWithCa } from '../../node/transport.js';
 import { sessionSnapshotSchema } from '../../core/api/session-snapshot.js';
 import { ChatClient } from '../../core/client/chat-client.js';
 import { createDispatcher, type Dispatch, type FrameLike } from './ipc-handlers.js';
+import { DraftStore } from './draft-store.js';
 import { SessionHost, type SessionHostDeps } from './session-host.js';
 import { SettingsStore } from './settings-store.js';
 import { osKeychain, probeKeychain, StaySignedInStore, type Keychain } from './stay-signed-in.js';
@@ -16,7 +17,7 @@ const PLATFORMS: Record<string, string> = { linux: 'Linux', darwin: 'macOS', win
 /** What the account's device list calls this app. */
 const DESKTOP_DEVICE = `Desktop, ${PLATFORMS[process.platform] ?? process.platform}`;
 
-export type DesktopEffects = Pick<SessionHostDeps, 'emit' | 'isWindowFocused' | 'showNotification' | 'setUnreadCount' | 'openExternal' | 'saveTextFile' | 'logProblem'>;
+export type DesktopEffects = Pick<SessionHostDeps, 'emit' | 'isWindowFocused' | 'showNotification' | 'setUnreadCount' | 'openExternal' | 'saveTextFile' | 'chooseSavePath' | 'logProblem'>;
 
 export interface DesktopCore {
   settings: SettingsStore;
@@ -39,6 +40,7 @@ export function createDesktopCore(params: {
     staySignedIn: new StaySignedInStore(params.userData, keychain(), (value) => sessionSnapshotSchema.parse(value)),
     probeKeychain: () => probeKeychain((account) => keychain(account)),
     clientStore: new FileStore(path.join(params.userData, 'client-state')),
+    drafts: new DraftStore(params.userData),
     transportFor: (pem) => transportWithCa(pem),
     clients: {
       create: (options) => new ChatClient({ ...options, device: DESKTOP_DEVICE }),

@@ -6,7 +6,7 @@ import type { SessionSnapshot } from '../../core/api/session-snapshot.js';
 import type { ChatClient, ChatClientOptions, Transport } from '../../core/client/chat-client.js';
 
 /** The ChatClient methods the host uses: the session part of the ChatApi and the session's own lifecycle. */
-export type HostedClient = Pick<ChatClient, SessionMethod | 'serverUrl' | 'onEvent' | 'sessionSnapshot' | 'startLive' | 'close'>;
+export type HostedClient = Pick<ChatClient, SessionMethod | 'serverUrl' | 'onEvent' | 'sessionSnapshot' | 'startLive' | 'close' | 'receiveFile'>;
 
 export interface ClientFactory {
   create(options: ChatClientOptions): HostedClient;
@@ -42,7 +42,20 @@ export const DELEGATED_METHODS = SESSION_METHODS.filter(
  * signing in and out, and the user search (public on v1 servers) — as ChatClient does, and the web window's
  * worker with it.
  */
-const WITHOUT_SESSION: readonly SessionMethod[] = ['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'searchUsers'];
+const WITHOUT_SESSION: readonly SessionMethod[] = [
+  'serverInfo',
+  'currentAccount',
+  'register',
+  'login',
+  'recoverAccount',
+  'logout',
+  'logoutEverywhere',
+  'searchUsers',
+  // Registration checks a name as it is typed; the window says whether it is seen and asks to reconnect.
+  'usernameTaken',
+  'reconnectNow',
+  'setVisible',
+];
 
 export function needsSession(method: SessionMethod): boolean {
   return !WITHOUT_SESSION.includes(method);

@@ -30,6 +30,10 @@ function fakeService(): FakeService {
     createRecoveryCode: reply({ code: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH', setAt: 1 }),
     removeRecoveryCode: reply({ set: false, setAt: null, device: null }),
     saveRecoveryCode: reply(true),
+    sendFiles: reply({}),
+    fileBytes: reply(new Uint8Array(0)),
+    cancelTransfer: reply(undefined),
+    saveFile: reply({ saved: true }),
     deleteAccount: reply(undefined),
     keyLog: reply({}),
     auditKeyLog: reply({}),
@@ -57,6 +61,11 @@ function fakeService(): FakeService {
     react: reply({}),
     markRead: reply(undefined),
     openLink: reply(undefined),
+    usernameTaken: reply(false),
+    reconnectNow: reply(undefined),
+    setVisible: reply(undefined),
+    drafts: reply({}),
+    saveDraft: reply(undefined),
   };
 }
 

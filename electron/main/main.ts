@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, net, Notification, powerMonitor, session, shell } from 'electron';
 import type { ChatEvent } from '../../core/api/chat-api.js';
 import { EVENT_CHANNEL } from '../../core/api/ipc-contract.js';
 import { registerChatHandlers } from './ipc-handlers.js';
@@ -17,6 +17,7 @@ import { registerAppSchemePrivileges, serveAppScheme } from './protocol.js';
 import type { SessionHost } from './session-host.js';
 import type { SettingsStore } from './settings-store.js';
 import { createMainWindow } from './window.js';
+import { watchWake } from './wake-watch.js';
 
 /** Same as appId in electron-builder.yml. */
 const APP_ID = 'org.encryptedchat.desktop';
@@ -90,6 +91,15 @@ function run(): void {
     installMenu(userData);
 
     await core.host.start(launch.serverUrl);
+    // Back from sleep, or the network back: the live connection tries at once instead of at its next turn.
+    watchWake({
+      onWake: (listener) => {
+        powerMonitor.on('resume', listener);
+        powerMonitor.on('unlock-screen', listener);
+      },
+      isOnline: () => net.online,
+      reconnect: () => void core.host.reconnectNow().catch(() => undefined),
+    });
     showWindow(core.settings);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) showWindow(core.settings);
@@ -143,6 +153,12 @@ function desktopEffects(running: Running, iconPath: string): DesktopEffects {
       // Readable by this user only: it can take over the account.
       await writeFile(choice.filePath, text, { encoding: 'utf8', mode: 0o600 });
       return true;
+    },
+    chooseSavePath: async (suggestedName) => {
+      const options = { defaultPath: path.join(app.getPath('downloads'), suggestedName) };
+      const window = live();
+      const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      return choice.canceled || !choice.filePath ? null : choice.filePath;
     },
     // Only the kind of error is logged: messages of lower layers could quote a server answer or a path.
     logProblem: (what, error) => console.error(`encrypted-chat: problem ${what}: ${error instanceof Error ? error.name : typeof error}`),

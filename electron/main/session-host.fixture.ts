@@ -11,6 +11,7 @@ import type { ChatClientOptions } from '../../core/client/chat-client.js';
 import { MemoryStore } from '../../core/client/store.js';
 import { SessionHost, type ClientFactory, type HostedClient, type SessionHostDeps } from './session-host.js';
 import { SettingsStore } from './settings-store.js';
+import { DraftStore } from './draft-store.js';
 import { StaySignedInStore, type Keychain } from './stay-signed-in.js';
 
 export const SERVER = 'https://chat.example.org';
@@ -56,6 +57,9 @@ export class FakeClient implements HostedClient {
   readonly dismissKeyLogAlarm = vi.fn(async () => this.keyLogView);
   readonly changePassword = vi.fn(async () => undefined);
   readonly searchUsers = vi.fn(async () => []);
+  readonly usernameTaken = vi.fn(async () => false);
+  readonly reconnectNow = vi.fn(async () => undefined);
+  readonly setVisible = vi.fn(async () => undefined);
   readonly contacts = vi.fn(async () => this.unread);
   readonly contactDetails = vi.fn();
   readonly trustContactKey = vi.fn();
@@ -68,6 +72,20 @@ export class FakeClient implements HostedClient {
   readonly editMessage = vi.fn();
   readonly deleteMessage = vi.fn();
   readonly react = vi.fn();
+  readonly sendFiles = vi.fn();
+  readonly fileBytes = vi.fn();
+  readonly cancelTransfer = vi.fn(async () => undefined);
+  /** The plaintext receiveFile streams (in two chunks), or the error it rejects with after the first chunk. */
+  fileChunks: Uint8Array[] = [new Uint8Array([1, 2]), new Uint8Array([3])];
+  fileFailure: ChatError | null = null;
+  readonly receiveFile = vi.fn(async (ref: { index: number }, sink: { write(chunk: Uint8Array): Promise<void> }) => {
+    for (const [i, chunk] of this.fileChunks.entries()) {
+      if (i > 0 && this.fileFailure) throw this.fileFailure;
+      await sink.write(chunk);
+    }
+    if (this.fileFailure) throw this.fileFailure;
+    return { index: ref.index, name: 'report.pdf', mime: 'application/pdf', size: 3 };
+  });
   groupList: GroupView[] = [];
   readonly groups = vi.fn(async () => this.groupList);
   readonly groupDetails = vi.fn(async (id: string): Promise<GroupView> => {
@@ -164,6 +182,7 @@ function makeHost(files: HostFiles, options: HostOptions = {}) {
     probeKeychain: async () =>
       options.keychainAvailable === false ? { available: false, detail: 'No Secret Service is running.' } : { available: true, detail: null },
     clientStore: new MemoryStore(),
+    drafts: new DraftStore(files.dir),
     transportFor: () => ({}),
     clients: factory,
     emit: vi.fn(),
@@ -172,6 +191,7 @@ function makeHost(files: HostFiles, options: HostOptions = {}) {
     setUnreadCount: vi.fn(),
     openExternal: vi.fn(async () => undefined),
     saveTextFile: vi.fn(async (_name: string, _text: string) => true),
+    chooseSavePath: vi.fn(async (_name: string): Promise<string | null> => null),
     logProblem: vi.fn(),
     now: options.now ?? (() => 0),
   } satisfies SessionHostDeps;

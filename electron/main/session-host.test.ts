@@ -46,13 +46,19 @@ const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
   deleteMessage: [{ target: messageId, id: messageId }],
   react: [{ target: messageId, emoji: '👍', id: messageId }],
   markRead: ['bob', 3],
+  sendFiles: [{ to: 'bob', files: [{ name: 'a.txt', mime: 'text/plain', bytes: new Uint8Array([1]) }], transfer: 'upload-1' }],
+  fileBytes: [{ conversation: 'bob', messageId, index: 0, transfer: 'download-1' }],
+  cancelTransfer: ['upload-1'],
   keyLog: [],
   auditKeyLog: [],
   acceptLogKey: [],
   dismissKeyLogAlarm: ['fork::1'],
+  usernameTaken: ['bob'],
+  reconnectNow: [],
+  setVisible: [true],
 };
 /** What works without a session: the server's own info, who is signed in, signing in and out, the user search. */
-const WITHOUT_SESSION: readonly SessionMethod[] = ['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'searchUsers'];
+const WITHOUT_SESSION: readonly SessionMethod[] = ['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'searchUsers', 'usernameTaken', 'reconnectNow', 'setVisible'];
 /** What ends the session: each is followed by signing in again. */
 const ENDING: readonly SessionMethod[] = ['logout', 'logoutEverywhere', 'deleteAccount'];
 const NEEDS_SESSION = SESSION_METHODS.filter((m) => !WITHOUT_SESSION.includes(m));

@@ -3,7 +3,8 @@
 // desktop has: settings on disk (desktop-settings.ts), "stay signed in" through the OS keychain
 // (saved-session.ts), notifications and the unread badge (attention.ts). Electron-specific effects (showing
 // a notification, the badge, opening a link) come in as functions.
-import type { AccountRecovery, AccountView, ChatEvent, Credentials, PasswordChange, Registration } from '../../core/api/chat-api.js';
+import type { AccountRecovery, AccountView, ChatEvent, Credentials, FileRef, PasswordChange, Registration } from '../../core/api/chat-api.js';
+import { fileRefSchema } from '../../core/api/attachment-schemas.js';
 import { typedRecoveryCodeSchema } from '../../core/api/schemas.js';
 import { recoveryCodeFile } from '../../core/api/recovery-code-file.js';
 import { displayRecoveryCode, parseRecoveryCode } from '../../core/crypto/recovery-code.js';
@@ -14,6 +15,8 @@ import type { ChatClientOptions, Transport } from '../../core/client/chat-client
 import type { KeyValueStore } from '../../core/client/store.js';
 import { Attention } from './attention.js';
 import { DesktopSettings } from './desktop-settings.js';
+import { saveReceivedFile } from './file-save.js';
+import type { DraftStore } from './draft-store.js';
 import { delegateTo, needsSession, type ClientFactory, type DelegatedMethods, type HostedClient } from './hosted-client.js';
 import type { ChatService } from './ipc-handlers.js';
 import { openExternalLink } from './navigation.js';
@@ -31,6 +34,8 @@ export interface SessionHostDeps {
   probeKeychain: () => Promise<KeychainStatus>;
   /** Where the client keeps pins, the conversation index and the outbox. */
   clientStore: KeyValueStore;
+  /** The composer drafts on disk. */
+  drafts: DraftStore;
   transportFor: (caCertificatePem: string | null) => Transport;
   clients: ClientFactory;
   /** Sends an event to the window (chat:event). */
@@ -41,6 +46,8 @@ export interface SessionHostDeps {
   openExternal: (url: string) => Promise<void>;
   /** Asks where to save a text file (a native save dialog) and writes it there; false when cancelled. */
   saveTextFile: (suggestedName: string, text: string) => Promise<boolean>;
+  /** Asks where to save a received file (a native save dialog, `suggestedName` proposed); null when cancelled. */
+  chooseSavePath: (suggestedName: string) => Promise<string | null>;
   /** For failures that are not the person's to fix (logged without secrets). */
   logProblem: (what: string, error: unknown) => void;
   /** The clock (milliseconds), for the once-a-minute limit of session recovery; Date.now by default. */
@@ -138,6 +145,32 @@ export class SessionHost implements ChatService {
     const bytes = parseRecoveryCode(typedRecoveryCodeSchema.parse(code))!;
     const file = recoveryCodeFile(account!.username, account!.serverUrl, displayRecoveryCode(bytes), new Date(this.#deps.now?.() ?? Date.now()));
     return this.#deps.saveTextFile(file.name, file.text);
+  }
+
+  /**
+   * One received file where the person chooses: the dialog proposes its safe name, then the verified
+   * plaintext streams there (file-save.ts); the window never learns the path.
+   */
+  async saveFile(ref: FileRef): Promise<{ saved: boolean }> {
+    const parsed = fileRefSchema.parse(ref);
+    const client = await this.#signedIn();
+    const [view] = await client.readMessages([parsed.messageId]);
+    const file = view && view.conversation === parsed.conversation ? view.files?.[parsed.index] : undefined;
+    if (!view || !file) throw new ChatError('not_found', 'There is no such file in this conversation.');
+    if (view.status !== 'verified') throw new ChatError('file_failed', `This message did not verify, so its files are not saved: ${view.reason ?? view.status}`);
+    const target = await this.#deps.chooseSavePath(file.name);
+    if (target === null) return { saved: false };
+    await saveReceivedFile(client, parsed, target);
+    return { saved: true };
+  }
+
+  /** The composer drafts, kept by the app signed in or not (a session ended elsewhere keeps them). */
+  drafts(): Promise<Record<string, string>> {
+    return this.#deps.drafts.all();
+  }
+
+  saveDraft(key: string, text: string): Promise<void> {
+    return this.#deps.drafts.save(key, text);
   }
 
   // ---- the session methods that do more than delegate ----

@@ -5,8 +5,10 @@
 import type {
   AccountRecovery, AccountView, ChatApi, DeviceView, KeyLogView, RecoveryStatus, Registration, ServerInfoView, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationKey, ConversationPage,
   ConversationPageRequest, Credentials, DeleteRequest, EditRequest, GroupRename, GroupView, MembersChange, MessageHeaderView, MessageView,
-  NewGroup, PasswordChange, ReactionRequest, SendRequest, ServerChoice, SettingsUpdate,
+  NewGroup, PasswordChange, ReactionRequest, SendRequest, ServerChoice, SettingsUpdate, FileRef, FileView, SendFilesRequest,
 } from '../../core/api/chat-api.js';
+import { thumbnailUrl } from '../../core/client/content-view.js';
+import { safeFileName } from '../../core/protocol/file-rules.js';
 import { groupKey, targetOf } from '../../core/api/conversation-key.js';
 import { openEnvelope } from '../../core/api/envelope.js';
 import { ChatError, notSignedIn, UNEXPECTED_ERROR, wrongPassword } from '../../core/api/errors.js';
@@ -14,6 +16,7 @@ import { SESSION_METHODS, type ChatReply, type ChatRequest } from '../../core/ap
 import { MIN_NEW_PASSWORD_LENGTH } from '../../core/api/schemas.js';
 import { serveCall, type CallTarget } from '../../core/api/serve-call.js';
 import { checkLink, REFUSED_LINK_MESSAGE } from '../../core/links/link-policy.js';
+import { withDraft } from '../../core/api/drafts.js';
 import { displayRecoveryCode, newRecoveryCode, parseRecoveryCode } from '../../core/crypto/recovery-code.js';
 
 type Method = Exclude<keyof ChatApi, 'onEvent'>;
@@ -25,7 +28,7 @@ export const FINGERPRINT_A = '0123 4567 89ab cdef 0123 4567 89ab cdef 0123 4567 
 export const FINGERPRINT_B = 'ffff eeee dddd cccc bbbb aaaa 9999 8888 7777 6666 5555 4444 3333 2222 1111 0000';
 
 /** What the real session serves signed out too; every other session method refuses until someone signs in. */
-const SIGNED_OUT_OK = new Set<Method>(['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'changePassword', 'searchUsers']);
+const SIGNED_OUT_OK = new Set<Method>(['serverInfo', 'currentAccount', 'register', 'login', 'recoverAccount', 'logout', 'logoutEverywhere', 'changePassword', 'searchUsers', 'usernameTaken', 'reconnectNow', 'setVisible']);
 const NEEDS_SESSION = new Set<Method>(SESSION_METHODS.filter((m) => !SIGNED_OUT_OK.has(m)));
 
 /** A lowercase UUID v4 made of a prefix and a counter, so tests can read which is which. */
@@ -70,10 +73,23 @@ export class FakeChatApi implements ChatApi {
   recovery: { code: string; setAt: number } | null = null;
   /** Codes saved with saveRecoveryCode. */
   savedCodes: string[] = [];
+  /** The composer drafts the app keeps (saveDraft), by key; they outlive a session, as on disk. */
+  draftStore: Record<string, string> = {};
+  /** What setVisible was last told (the window is visible until it says otherwise). */
+  visible = true;
   /** Accounts deleted: their names stay taken. */
   deleted = new Set<string>();
   /** The key log as this device sees it; a test adds alarms or an offered log key. */
   keyLogState: KeyLogView = { available: true, size: 12, checkedSize: 12, logKeyFingerprint: FINGERPRINT_B, offeredKeyFingerprint: null, alarms: [] };
+  /** The bytes of every file sent or added, by message id and index (`${id}/${index}`). */
+  fileStore = new Map<string, Uint8Array>();
+  /** Files whose download fails verification (as a tampered blob would), by `${id}/${index}`, with the reason. */
+  failingFiles = new Map<string, string>();
+  /** Files saved with saveFile, in order; set `saveAnswer` false to play a person cancelling the dialog. */
+  savedFiles: FileRef[] = [];
+  saveAnswer = true;
+  /** Transfers cancelled with cancelTransfer. */
+  cancelledTransfers = new Set<string>();
   calls: { method: Method; args: unknown[] }[] = [];
   /** The next call of a method rejects with this (once), after its arguments passed the check. */
   failNext = new Map<Method, ChatErrorInfo>();
@@ -163,6 +179,13 @@ export class FakeChatApi implements ChatApi {
   /** A group message (or, with kind 'announcement', a group change) from `sender` arrives from the server. */
   receiveInGroup(group: string, sender: string, text: string, options: MessageFields = {}): MessageView {
     return this.#arrive(this.addGroupMessage(group, { ...options, sender, text }));
+  }
+
+  /** A `file` message from `sender` arrives, its files' bytes kept for fileBytes and saveFile. */
+  receiveFiles(sender: string, files: { name: string; mime: string; bytes: Uint8Array; image?: FileView['image'] }[], text: string | null = null): MessageView {
+    const view = this.addMessage(sender, { text, files: files.map((f, index) => fileViewOf(f, index)) });
+    files.forEach((f, index) => this.fileStore.set(`${view.id}/${index}`, new Uint8Array(f.bytes)));
+    return this.#arrive(view);
   }
 
   /** A stored message changed (someone edited, deleted or reacted to it): the core says so with message_updated. */
@@ -467,6 +490,9 @@ export class FakeChatApi implements ChatApi {
 
   // ---- people ----
 
+  usernameTaken(username: string) {
+    return this.#call('usernameTaken', [username], (name) => this.#exists(name) || this.deleted.has(name));
+  }
   searchUsers(query: string) {
     return this.#call('searchUsers', [query], (q) => [...this.users].sort().filter((u) => u.startsWith(q)));
   }
@@ -649,12 +675,78 @@ export class FakeChatApi implements ChatApi {
       entry.unread = Math.min(entry.unread, unread);
     });
   }
+  sendFiles(request: SendFilesRequest) {
+    return this.#call('sendFiles', [request], ({ to, files, text, replyTo, transfer }) => {
+      this.#checkWritable(to);
+      if (replyTo !== undefined && this.messages.find((m) => m.id === replyTo)?.conversation !== to) {
+        throw new ChatError('invalid_input', 'A reply must be in the same conversation as the message it replies to.');
+      }
+      const total = files.reduce((n, f) => n + f.bytes.length, 0);
+      if (this.cancelledTransfers.has(transfer)) {
+        this.emit({ type: 'transfer', transfer, done: 0, total, state: 'cancelled', error: 'The transfer was cancelled.' });
+        throw new ChatError('cancelled', 'The transfer was cancelled.');
+      }
+      this.emit({ type: 'transfer', transfer, done: 0, total, state: 'running' });
+      const fields = { outgoing: true, text: text ?? null, id: crypto.randomUUID(), replyTo: replyTo ?? null, files: files.map((f, index) => fileViewOf(f, index)) };
+      const target = targetOf(to);
+      const view = target.kind === 'group' ? this.addGroupMessage(target.group, fields) : this.addMessage(target.peer, fields);
+      files.forEach((f, index) => this.fileStore.set(`${view.id}/${index}`, new Uint8Array(f.bytes)));
+      this.#record(view);
+      this.emit({ type: 'transfer', transfer, done: total, total, state: 'done' });
+      return view;
+    });
+  }
+  fileBytes(ref: FileRef) {
+    return this.#call('fileBytes', [ref], (checked) => this.#download(checked));
+  }
+  cancelTransfer(transfer: string) {
+    return this.#call('cancelTransfer', [transfer], (id) => void this.cancelledTransfers.add(id));
+  }
+  saveFile(ref: FileRef) {
+    return this.#call('saveFile', [ref], (checked) => {
+      if (!this.saveAnswer) return { saved: false };
+      this.#download(checked);
+      this.savedFiles.push(checked);
+      return { saved: true };
+    });
+  }
+  /** A file's bytes, verified as the core would (or failed as a tampered one), with its transfer events. */
+  #download({ conversation, messageId, index, transfer }: FileRef): Uint8Array {
+    const message = this.messages.find((m) => m.id === messageId && m.conversation === conversation);
+    if (!message) throw noSuchMessage();
+    const bytes = this.fileStore.get(`${messageId}/${index}`);
+    const file = message.files?.[index];
+    if (!file || !bytes) throw new ChatError('invalid_input', `This message holds no file at index ${index}.`);
+    const failure = this.failingFiles.get(`${messageId}/${index}`);
+    if (failure !== undefined) {
+      this.emit({ type: 'transfer', transfer, done: 0, total: bytes.length, state: 'failed', error: failure });
+      throw new ChatError('file_failed', `${file.name} did not verify: ${failure} It was not saved.`);
+    }
+    this.emit({ type: 'transfer', transfer, done: bytes.length, total: bytes.length, state: 'done' });
+    return bytes;
+  }
   openLink(url: string) {
     return this.#call('openLink', [url], (raw) => {
       // The policy both real adapters check a link with (core/links/link-policy.ts).
       const checked = checkLink(raw);
       if (!checked.ok) throw new ChatError('invalid_input', `${REFUSED_LINK_MESSAGE} ${checked.reason}`);
       this.opened.push(checked.url);
+    });
+  }
+  reconnectNow() {
+    return this.#call('reconnectNow', [], () => undefined);
+  }
+  setVisible(visible: boolean) {
+    return this.#call('setVisible', [visible], (checked) => {
+      this.visible = checked;
+    });
+  }
+  drafts() {
+    return this.#call('drafts', [], () => this.draftStore);
+  }
+  saveDraft(key: string, text: string) {
+    return this.#call('saveDraft', [key, text], (k, t) => {
+      this.draftStore = withDraft(this.draftStore, k, t);
     });
   }
   onEvent(listener: (event: ChatEvent) => void): () => void {
@@ -672,4 +764,12 @@ function checkNewPassword(password: string): void {
   if ([...password].length < MIN_NEW_PASSWORD_LENGTH) {
     throw new ChatError('weak_password', `Choose a password of at least ${MIN_NEW_PASSWORD_LENGTH} characters.`);
   }
+}
+
+/** A file as the core shows it: the safe name, the claimed type, the size, a thumbnail only when real JPEG/PNG. */
+function fileViewOf(file: { name: string; mime: string; bytes: Uint8Array; image?: FileView['image'] }, index: number): FileView {
+  const view: FileView = { index, name: safeFileName(file.name), mime: file.mime, size: file.bytes.length };
+  const url = thumbnailUrl(file.image?.thumbnail);
+  if (file.image && url) view.image = { width: file.image.width, height: file.image.height, thumbnail: url };
+  return view;
 }

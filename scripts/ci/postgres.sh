@@ -4,6 +4,8 @@
 #   scripts/ci/postgres.sh start DIR   initdb (if needed) + start a cluster in DIR on 127.0.0.1 and a free
 #                                      port; prints `TEST_DATABASE_URL=postgres://…` on stdout
 #   scripts/ci/postgres.sh stop DIR    stops the cluster in DIR (no error when it is not running)
+#   scripts/ci/postgres.sh restart DIR stops it if running and starts it again on the same port (the
+#                                      instance-failure soak takes the database away and brings it back)
 #   scripts/ci/postgres.sh remove DIR  stops it and deletes DIR: the clean-up of a throwaway cluster
 #   scripts/ci/postgres.sh url DIR     prints the URL of the cluster in DIR
 #
@@ -85,7 +87,7 @@ start() {
       || { log "initdb failed:"; cat "$dir/initdb.log" >&2; exit 1; }
   fi
 
-  free_port > "$dir/port"
+  if [ "${keep_port:-0}" != 1 ] || [ ! -f "$dir/port" ]; then free_port > "$dir/port"; fi
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/port"
   local port
   port=$(cat "$dir/port")
@@ -121,7 +123,8 @@ remove() {
 case "${1:-}" in
   start) start "${2:?usage: postgres.sh start DIR}" ;;
   stop) stop "${2:?usage: postgres.sh stop DIR}" ;;
+  restart) stop "${2:?usage: postgres.sh restart DIR}"; keep_port=1 start "$2" ;;
   remove) remove "${2:?usage: postgres.sh remove DIR}" ;;
   url) url_of "${2:?usage: postgres.sh url DIR}" ;;
-  *) echo "usage: $0 start|stop|remove|url DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|remove|url DIR" >&2; exit 2 ;;
 esac

@@ -23,7 +23,8 @@ import { latestSeq, messagesAfter, messagesAfterFor } from '../messages/query.js
 import type { EventBus } from './bus.js';
 
 const READ_BATCH = 500;
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Default STREAM_BUFFER_LIMIT: bytes a stream may have waiting in Node, on top of the kernel's socket buffer. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** What a client over STREAMS_PER_ADDRESS is told to wait, in seconds. */
 const STREAMS_RETRY_AFTER_SECONDS = 30;
 /** How often open streams' sessions are checked (at most: the heartbeat interval when it is shorter). */
@@ -33,6 +34,8 @@ const SWEEP_CHUNK = 500;
 export interface StreamLimits {
   perUser: number;
   perAddress: number;
+  /** Bytes a stream may have waiting unsent before it is cut (STREAM_BUFFER_LIMIT). */
+  maxBufferedBytes?: number;
 }
 
 class EventStream {
@@ -50,6 +53,7 @@ class EventStream {
     readonly address: string,
     readonly session: { id: string; generation: number },
     private readonly onClose: (stream: EventStream) => void,
+    private readonly maxBufferedBytes = MAX_BUFFERED_BYTES,
   ) {
     res.on('close', () => this.close());
   }
@@ -63,7 +67,10 @@ class EventStream {
       'X-Accel-Buffering': 'no',
     });
     this.res.write(': connected\n\n');
-    this.heartbeat = setInterval(() => this.res.write(': heartbeat\n\n'), heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      this.res.write(': heartbeat\n\n');
+      this.dropIfStalled();
+    }, heartbeatMs);
     this.heartbeat.unref();
     this.ready = true;
   }
@@ -77,10 +84,12 @@ class EventStream {
 
   /**
    * A client that stops reading would make the server buffer without end; drop it instead. It loses
-   * nothing: it reconnects with Last-Event-ID and gets the rest from the database.
+   * nothing: it reconnects with Last-Event-ID and gets the rest from the database. The socket is destroyed,
+   * not ended: an end would wait for the buffer to drain, which a client that keeps its window shut never lets
+   * happen.
    */
   dropIfStalled(): void {
-    if (!this.closed && this.res.writableLength > MAX_BUFFERED_BYTES) this.end();
+    if (!this.closed && this.res.writableLength > this.maxBufferedBytes) this.close();
   }
 
   end(comment?: string): void {
@@ -228,7 +237,7 @@ export class EventStreams {
     const group = this.groupOf(username);
     while (group.streams.length >= this.limits.perUser) group.streams[0]!.end('closed: this user opened too many event streams');
 
-    const stream = new EventStream(res, address, callerSession(res), (s) => this.forget(username, s));
+    const stream = new EventStream(res, address, callerSession(res), (s) => this.forget(username, s), this.limits.maxBufferedBytes);
     this.sweeper ??= setInterval(() => void this.sweepSessions(), Math.min(SESSION_SWEEP_MS, this.heartbeatMs));
     this.sweeper.unref();
     group.add(stream);

@@ -148,4 +148,27 @@ describe('HTTP timeouts', () => {
     await until(() => reader.events.length === 1, 'the event', 5_000);
     expect(reader.events[0]!.id).toBe(String(sent.body.seq));
   }, 20_000);
+
+  it('cut a client that trickles its headers a byte at a time (slowloris) at headersTimeout, however steadily it sends', async () => {
+    const server = await start({}, { headersTimeout: 800, requestTimeout: 5_000, connectionsCheckingInterval: 100 });
+    const { hostname, port } = new URL(server.url);
+    const request = `GET /health HTTP/1.1\r\nHost: ${hostname}\r\nX-Padding: ${'a'.repeat(200)}\r\n\r\n`;
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    cleanups.push(() => void socket.destroy());
+    socket.on('error', () => undefined);
+    let answer = '';
+    let written = 0;
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    const started = performance.now();
+    // A byte every 50 ms: the whole request would take over 10 s; each byte resets no timer.
+    const drip = setInterval(() => {
+      if (written < request.length && !socket.destroyed) socket.write(request[written++]!);
+    }, 50);
+    cleanups.push(() => clearInterval(drip));
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    clearInterval(drip);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(written).toBeLessThan(request.length / 2);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  }, 20_000);
 });

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../core/protocol/constants.js';
 import { describeIssues } from '../../core/protocol/schemas.js';
+import { isDatabaseUnreachable } from '../db/unreachable.js';
 
 /** v1's codes, and v2's (PROTOCOL.md "v2"), which core's v1 ErrorCode list does not have. */
 export type ServerErrorCode = ErrorCode | 'gone' | 'members_changed' | 'quota_exceeded';
@@ -68,6 +69,11 @@ export function errorHandler(onInternal: (error: unknown) => void): ErrorRequest
       return;
     }
     onInternal(error);
+    // A database that is away (stopped, restarting, cut off) is not a fault of the request: 503, come back soon.
+    if (isDatabaseUnreachable(error)) {
+      sendError(res, 'unavailable', 'the database is not answering; try again in a few seconds');
+      return;
+    }
     sendError(res, 'internal', 'the server could not complete the request');
   };
 }

@@ -119,7 +119,7 @@ describe('web client', () => {
       expect(index.status).toBe(200);
       expect(index.text).toContain('web client fixture');
       expect(index.headers.get('content-security-policy')).toBe(
-        "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;connect-src 'self';font-src 'self';object-src 'none';base-uri 'none';frame-ancestors 'none';form-action 'none'",
+        "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data: blob:;connect-src 'self';font-src 'self';object-src 'none';base-uri 'none';frame-ancestors 'none';form-action 'none'",
       );
       const asset = await call(web.url, 'GET', '/app.js');
       expect(asset.headers.get('content-type')).toMatch(/javascript/);

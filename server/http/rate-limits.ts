@@ -1,6 +1,6 @@
-// Brute-force brakes on login, password change and registration, and the send limit. In memory: each
-// instance counts for itself. Behind a proxy the client address comes from Express's `trust proxy`
-// (TRUST_PROXY).
+// Brute-force brakes on login, password change and registration, and the send limit. Counted in memory on
+// SQLite (one process) and in the database on PostgreSQL, so several instances share one limit
+// (shared-limits.ts). Behind a proxy the client address comes from Express's `trust proxy` (TRUST_PROXY).
 //
 // Failed logins follow OWASP's device-cookie scheme (see ../auth/device-credentials.ts). A failure (a 401
 // answer) is counted
@@ -9,15 +9,20 @@
 //  - per device credential, when the request carries a valid one for that username;
 //  - per username, only when it does not. The per-username limit is the one an attacker can reach from many
 //    addresses; a person whose device holds a credential is therefore never locked out by it.
-// An attempt takes its hits before it runs (so parallel guesses cannot slip past the limit) and gets them
-// back unless it is answered 401. Password changes keep their own per-username counter, so failed logins
+// An attempt takes its hits before it runs and gets them back unless it is answered 401; a hit that takes a
+// counter past its limit is refused and given back at once, so parallel guesses (on any instance) cannot
+// slip past the limit. Password changes keep their own per-username counter, so failed logins
 // from elsewhere never block them. Login, password change and registration answers carry no RateLimit-*
 // headers (they would tell an observer how many failures were counted); a 429 carries Retry-After.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { DEVICE_CREDENTIAL_HEADER, type DeviceCredentials } from '../auth/device-credentials.js';
 import type { ServerConfig } from '../config.js';
+import type { Database } from '../db/database.js';
 import { sendError } from './errors.js';
+import { openLimitStore, type LimitEntry, type LimitStore } from './shared-limits.js';
+
+export { WindowCounter } from './window-counter.js';
 
 export interface RateLimits {
   /** POST /login: failed logins (see above). */
@@ -33,66 +38,6 @@ export interface RateLimits {
   deviceCredentials: DeviceCredentials;
 }
 
-/** Most keys one counter remembers; past it, expired entries go first, then the oldest. */
-const MAX_ENTRIES = 200_000;
-
-interface Window {
-  count: number;
-  resetAt: number;
-}
-
-/** Fixed-window counters by key. */
-export class WindowCounter {
-  private readonly windows = new Map<string, Window>();
-
-  constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-    private readonly maxEntries = MAX_ENTRIES,
-  ) {}
-
-  /** Milliseconds until `key` may try again; 0 when it may now. */
-  blockedFor(key: string, now = Date.now()): number {
-    const window = this.windows.get(key);
-    if (!window || window.resetAt <= now) return 0;
-    return window.count >= this.limit ? window.resetAt - now : 0;
-  }
-
-  /** Counts one attempt; the returned window is what `refund` takes back from. */
-  hit(key: string, now = Date.now()): Window {
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      if (window) this.windows.delete(key);
-      else if (this.windows.size >= this.maxEntries) this.evict(now);
-      window = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, window);
-    }
-    window.count += 1;
-    return window;
-  }
-
-  /** Takes one attempt back, unless its window has ended meanwhile. */
-  refund(window: Window): void {
-    if (window.count > 0) window.count -= 1;
-  }
-
-  get size(): number {
-    return this.windows.size;
-  }
-
-  private evict(now: number): void {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
-    // Still full: forget the oldest windows (Map keeps insertion order).
-    const excess = this.windows.size - Math.floor(this.maxEntries * 0.9);
-    if (excess <= 0) return;
-    let n = 0;
-    for (const key of this.windows.keys()) {
-      if (n++ >= excess) break;
-      this.windows.delete(key);
-    }
-  }
-}
-
 function tooMany(res: Response, waitMs: number, what: string): void {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   res.setHeader('Retry-After', String(seconds));
@@ -106,61 +51,66 @@ function usernameOf(req: Request): string {
 }
 
 interface Check {
-  counter: WindowCounter;
-  key: string;
+  entry: LimitEntry;
   what: string;
 }
 
-/** Checks every applicable counter, takes a hit on each, and gives them back unless the answer is 401. */
-function failureGuard(checksFor: (req: Request) => Check[]): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction): void => {
+/**
+ * Refuses with 429 when a counter is at its limit; otherwise takes a hit on each and runs the request. A
+ * hit past the limit (another attempt got there first) is given back and refused too. `refundUnless` says
+ * which answers give the hits back (none: every attempt counts).
+ */
+function guard(store: LimitStore, checksFor: (req: Request) => Check[], refundUnless?: (status: number) => boolean): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const checks = checksFor(req);
-    const now = Date.now();
-    let wait = 0;
-    let what = '';
-    for (const check of checks) {
-      const blocked = check.counter.blockedFor(check.key, now);
-      if (blocked > wait) {
-        wait = blocked;
-        what = check.what;
-      }
-    }
-    if (wait > 0) {
-      tooMany(res, wait, what);
+    const entries = checks.map((c) => c.entry);
+    const refuse = (waits: number[]): boolean => {
+      let wait = 0;
+      let what = '';
+      waits.forEach((w, i) => {
+        if (w > wait) [wait, what] = [w, checks[i]!.what];
+      });
+      if (wait > 0) tooMany(res, wait, what);
+      return wait > 0;
+    };
+    if (refuse(await store.blockedFor(entries))) return;
+    const hits = await store.hit(entries);
+    if (hits.some((h, i) => h.count > entries[i]!.limit)) {
+      await store.refund(entries, hits);
+      refuse(hits.map((h, i) => (h.count > entries[i]!.limit ? Math.max(1, h.remainingMs) : 0)));
       return;
     }
-    const hits = checks.map((check) => ({ counter: check.counter, window: check.counter.hit(check.key, now) }));
-    res.once('finish', () => {
-      if (res.statusCode !== 401) for (const { counter, window } of hits) counter.refund(window);
-    });
+    if (refundUnless) {
+      res.once('finish', () => {
+        // A failed refund (the database went away) leaves the attempt counted, never the reverse.
+        if (!refundUnless(res.statusCode)) store.refund(entries, hits).catch(() => undefined);
+      });
+    }
     next();
   };
 }
 
-export function createRateLimits(config: ServerConfig, deviceCredentials: DeviceCredentials): RateLimits {
+export function createRateLimits(config: ServerConfig, deviceCredentials: DeviceCredentials, db?: Database): RateLimits {
+  const store = openLimitStore(db);
   const loginWindowMs = config.loginWindowSeconds * 1000;
-  const perAddress = new WindowCounter(config.loginFailuresPerAddress, loginWindowMs);
-  const perUserAddress = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
-  const perCredential = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
-  const perUserLogin = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
-  const perUserPasswordChange = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
-  const perUserRecover = new WindowCounter(config.loginFailuresPerUser, loginWindowMs);
-  const registrations = new WindowCounter(config.registrationsPerAddress, config.registrationWindowSeconds * 1000);
+  const entry = (bucket: string, key: string, limit: number, windowMs = loginWindowMs): LimitEntry => ({ bucket, key, limit, windowMs });
+  const perUserLimit = config.loginFailuresPerUser;
 
   const failureChecks =
-    (perUser: WindowCounter) =>
+    (perUserBucket: string) =>
     (req: Request): Check[] => {
       const address = req.ip ?? '';
       const username = usernameOf(req);
       const credential = deviceCredentials.verify(req.get(DEVICE_CREDENTIAL_HEADER), username);
       return [
-        { counter: perAddress, key: address, what: 'failed logins from this address' },
-        { counter: perUserAddress, key: `${username}\n${address}`, what: 'failed logins for this account from this address' },
+        { entry: entry('login-address', address, config.loginFailuresPerAddress), what: 'failed logins from this address' },
+        { entry: entry('login-user-address', `${username}\n${address}`, perUserLimit), what: 'failed logins for this account from this address' },
         credential
-          ? { counter: perCredential, key: `${username}\n${credential.nonce}`, what: 'failed logins with this device credential' }
-          : { counter: perUser, key: username, what: 'failed logins for this account' },
+          ? { entry: entry('login-credential', `${username}\n${credential.nonce}`, perUserLimit), what: 'failed logins with this device credential' }
+          : { entry: entry(perUserBucket, username, perUserLimit), what: 'failed logins for this account' },
       ];
     };
+  const failed = (status: number) => status === 401;
 
   const sendPerUser: RequestHandler =
     config.sendsPerMinute > 0
@@ -173,6 +123,7 @@ export function createRateLimits(config: ServerConfig, deviceCredentials: Device
           windowMs: 60_000,
           limit: config.sendsPerMinute,
           keyGenerator: (_req, res) => `send:${String(res.locals.username)}`,
+          store: store.expressStore('send'),
           handler: (_req, res) => {
             const retryAfter = res.getHeader('Retry-After');
             const wait = retryAfter === undefined ? '' : ` Try again in ${retryAfter} seconds.`;
@@ -182,19 +133,15 @@ export function createRateLimits(config: ServerConfig, deviceCredentials: Device
       : (_req, _res, next) => next();
 
   return {
-    login: failureGuard(failureChecks(perUserLogin)),
-    passwordChange: failureGuard(failureChecks(perUserPasswordChange)),
-    recover: failureGuard(failureChecks(perUserRecover)),
-    registrationPerAddress: (req, res, next) => {
-      const key = req.ip ?? '';
-      const wait = registrations.blockedFor(key);
-      if (wait > 0) {
-        tooMany(res, wait, 'registrations from this address');
-        return;
-      }
-      registrations.hit(key);
-      next();
-    },
+    login: guard(store, failureChecks('login-user'), failed),
+    passwordChange: guard(store, failureChecks('password-user'), failed),
+    recover: guard(store, failureChecks('recover-user'), failed),
+    registrationPerAddress: guard(store, (req) => [
+      {
+        entry: entry('registration', req.ip ?? '', config.registrationsPerAddress, config.registrationWindowSeconds * 1000),
+        what: 'registrations from this address',
+      },
+    ]),
     sendPerUser,
     deviceCredentials,
   };

@@ -209,6 +209,34 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
       expect(await w.api.getSettings()).toEqual({ ...settings, theme });
     });
 
+    it('tells a taken username from a free one without signing in, and refuses a malformed one', async () => {
+      expect(await w.api.usernameTaken(shout(w.peer.username))).toBe(true);
+      expect(await w.api.usernameTaken(w.nobody)).toBe(false);
+      await chatError(w.api.usernameTaken('no such!'), 'invalid_input');
+    });
+
+    it('keeps drafts signed in or out, deletes a blank one, and refuses a bad argument', async () => {
+      const key = `contract\n${w.me.username}\n${w.third}`;
+      await w.api.saveDraft(key, 'half a thought');
+      expect((await w.api.drafts())[key]).toBe('half a thought');
+      await signIn();
+      await w.api.logout();
+      expect((await w.api.drafts())[key]).toBe('half a thought');
+      await w.api.saveDraft(key, '');
+      expect(await w.api.drafts()).not.toHaveProperty(key);
+      await chatError(w.api.saveDraft('', 'text'), 'invalid_input');
+      await chatError((w.api.saveDraft as (...a: unknown[]) => Promise<void>)(key, 42), 'invalid_input');
+    });
+
+    it('takes visibility and "reconnect now" signed in or out, and refuses a visibility that is not a boolean', async () => {
+      await w.api.setVisible(false);
+      await w.api.reconnectNow();
+      await signIn();
+      await w.api.setVisible(true);
+      await w.api.reconnectNow();
+      await chatError((w.api.setVisible as (...a: unknown[]) => Promise<void>)('yes'), 'invalid_input');
+    });
+
     it('opens an http(s) link, and refuses a javascript: link with invalid_input', async () => {
       await chatError(w.api.openLink('javascript:alert(1)'), 'invalid_input');
       await chatError(w.api.openLink('https://user:pw@example.org/'), 'invalid_input');

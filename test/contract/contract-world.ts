@@ -133,8 +133,21 @@ export function expectEventShape(event: ChatEvent): void {
         expect(event).toEqual({ type: 'message', message: groupHeader(event.message.group, { sender: expect.any(String), outgoing: expect.any(Boolean) }) });
       }
       return;
-    case 'message_updated':
-      expect(event).toEqual({ type: 'message_updated', message: messageViewShape() });
+    case 'message_updated': {
+      const { files, ...message } = event.message;
+      expect({ ...event, message }).toEqual({ type: 'message_updated', message: messageViewShape() });
+      if (files !== undefined) expect(files).toEqual(expect.any(Array));
+      return;
+    }
+    case 'transfer':
+      expect(event).toEqual({
+        type: 'transfer',
+        transfer: expect.any(String),
+        done: expect.any(Number),
+        total: expect.any(Number),
+        state: expect.toBeOneOf(['running', 'done', 'failed', 'cancelled']),
+        ...(event.error === undefined ? {} : { error: expect.stringMatching(/\S/) }),
+      });
       return;
     case 'group_changed':
       expect(event).toEqual({ type: 'group_changed', group: groupViewShape() });

@@ -4,6 +4,7 @@ import { FakeChatApi } from '../../renderer/test/fake-chat-api.js';
 import { describeChatApiContract } from './chat-api-contract.js';
 import { describeGroupContract } from './group-contract.js';
 import { describeAccountContract } from './account-contract.js';
+import { describeAttachmentContract } from './attachment-contract.js';
 
 let run = 0;
 
@@ -31,3 +32,4 @@ const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
 describeChatApiContract('the window’s fake', setup);
 describeGroupContract('the window’s fake', setup);
 describeAccountContract('the window’s fake', setup);
+describeAttachmentContract('the window’s fake', setup);

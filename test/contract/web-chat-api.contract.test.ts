@@ -10,6 +10,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { describeChatApiContract } from './chat-api-contract.js';
 import { describeGroupContract } from './group-contract.js';
 import { describeAccountContract } from './account-contract.js';
+import { describeAttachmentContract } from './attachment-contract.js';
 
 let server: ServerProcess;
 let run = 0;
@@ -87,3 +88,4 @@ const setup: Parameters<typeof describeChatApiContract>[1] = async () => {
 describeChatApiContract('the web adapter over a real server', setup);
 describeGroupContract('the web adapter over a real server', setup);
 describeAccountContract('the web adapter over a real server', setup);
+describeAttachmentContract('the web adapter over a real server', setup);

@@ -24,7 +24,7 @@ test('two people exchange messages live and see them verified', async ({ browser
   await openConversation(alice, bob.username);
   await shot(alice.page, 'conversation-empty');
   await send(alice, bob.username, 'Hello Bob! The plan is at https://example.org/plan.');
-  await expect(messageRow(alice, 'Hello Bob!').getByText('Verified')).toBeVisible();
+  await expect(messageRow(alice, 'Hello Bob!').getByRole('img', { name: 'Verified' })).toBeVisible();
 
   // Bob did nothing: the conversation appears live, with an unread count.
   const contact = bob.page.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`^${alice.username}`) });
@@ -32,17 +32,17 @@ test('two people exchange messages live and see them verified', async ({ browser
   await shot(bob.page, 'contact-list-unread');
   await contact.click();
   const received = messageRow(bob, 'Hello Bob!');
-  await expect(received.getByText('Verified')).toBeVisible();
+  await expect(received.getByRole('img', { name: 'Verified' })).toBeVisible();
   await expect(received.getByRole('link', { name: 'https://example.org/plan' })).toBeVisible();
 
   await send(bob, alice.username, 'Hi Alice.\nSee you at noon.');
-  await expect(messageRow(alice, 'See you at noon.').getByText('Verified')).toBeVisible();
-  await expect(messageRow(bob, 'See you at noon.').getByText('Verified')).toBeVisible();
+  await expect(messageRow(alice, 'See you at noon.').getByRole('img', { name: 'Verified' })).toBeVisible();
+  await expect(messageRow(bob, 'See you at noon.').getByRole('img', { name: 'Verified' })).toBeVisible();
   await shot(alice.page, 'conversation');
 
-  await alice.page.getByRole('button', { name: 'Contact details and safety key' }).click();
+  await alice.page.getByRole('button', { name: 'Contact details and key fingerprint' }).click();
   const details = alice.page.getByRole('dialog', { name: 'Contact details' });
-  await expect(details.getByText(`${bob.username}’s safety key fingerprint`)).toBeVisible();
+  await expect(details.getByText(`${bob.username}’s key fingerprint`)).toBeVisible();
   await shot(alice.page, 'contact-details');
   await alice.page.keyboard.press('Escape');
   await expect(details).toBeHidden();
@@ -74,7 +74,7 @@ test('a message altered in the database shows as failed, with the reason', async
   await openConversation(alice, bob.username);
   await send(alice, bob.username, 'This one arrives intact.');
   await send(alice, bob.username, 'This one is altered on the server.');
-  await expect(messageRow(alice, 'This one is altered on the server.').getByText('Verified')).toBeVisible();
+  await expect(messageRow(alice, 'This one is altered on the server.').getByRole('img', { name: 'Verified' })).toBeVisible();
 
   // Someone with the server's disk flips one bit of the newest stored body.
   await withServerDatabase(async (db) => {
@@ -86,7 +86,7 @@ test('a message altered in the database shows as failed, with the reason', async
   });
 
   await openConversation(bob, alice.username);
-  await expect(messageRow(bob, 'This one arrives intact.').getByText('Verified')).toBeVisible();
+  await expect(messageRow(bob, 'This one arrives intact.').getByRole('img', { name: 'Verified' })).toBeVisible();
   const failed = bob.page.getByRole('listitem').filter({ hasText: 'could not be decrypted' });
   await expect(failed).toBeVisible();
   await expect(failed).toContainText('Failed');
@@ -102,7 +102,7 @@ test("a contact's key replaced on the server raises a banner, and the key log re
   const [alice, bob] = await twoPeople(browser);
   await openConversation(alice, bob.username);
   await send(alice, bob.username, 'Before the change.');
-  await expect(messageRow(alice, 'Before the change.').getByText('Verified')).toBeVisible();
+  await expect(messageRow(alice, 'Before the change.').getByRole('img', { name: 'Verified' })).toBeVisible();
 
   // The server (or someone who controls it) swaps in another valid RSA-4096 key for bob.
   const vectors = JSON.parse(readFileSync(path.join(REPO_ROOT, 'core/test-fixtures/test-vectors.json'), 'utf8')) as {
@@ -115,9 +115,9 @@ test("a contact's key replaced on the server raises a banner, and the key log re
   // Alice comes back later: her page asks for her password again, then shows the warning.
   await login(alice);
   await openConversation(alice, bob.username);
-  const banner = alice.page.getByRole('alert').filter({ hasText: `${bob.username}’s safety key has changed` });
+  const banner = alice.page.getByRole('alert').filter({ hasText: `${bob.username}’s key fingerprint has changed` });
   await expect(banner).toBeVisible();
-  await expect(alice.page.getByRole('navigation', { name: 'Contacts' })).toContainText('Safety key changed');
+  await expect(alice.page.getByRole('navigation', { name: 'Contacts' })).toContainText('Key fingerprint changed');
   await shot(alice.page, 'key-changed-banner');
 
   await banner.getByRole('button', { name: 'Review key' }).click();
@@ -128,7 +128,7 @@ test("a contact's key replaced on the server raises a banner, and the key log re
   await shot(alice.page, 'key-changed-review');
   const trust = dialog.getByRole('button', { name: 'Trust new key' });
   await expect(trust).toBeDisabled();
-  await dialog.getByLabel(/I compared this fingerprint/).check();
+  await dialog.getByLabel(/I compared this key fingerprint/).check();
   await trust.click();
   // The server's public key log holds bob's real key: the swapped one cannot be accepted, and the log's alarm says so.
   await expect(dialog.getByRole('alert').filter({ hasText: `The server's key log does not contain this key for ${bob.username}` })).toBeVisible();
@@ -179,7 +179,7 @@ test('sign-in and registration errors are shown in place, in words', async ({ br
 
   await register(alice);
   await alice.page.getByRole('button', { name: 'Settings' }).click();
-  await alice.page.getByRole('button', { name: 'Log out' }).click();
+  await alice.page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(alice.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 
   await login(alice, 'not the right password at all');
@@ -196,7 +196,9 @@ test('sign-in and registration errors are shown in place, in words', async ({ br
   await expect(mallory.page.getByText(/Strength: (Strong|Very strong)/)).toBeVisible();
   await shot(mallory.page, 'register');
   await mallory.page.getByRole('button', { name: 'Create account' }).click();
-  await expect(mallory.page.getByRole('alert')).toContainText('already taken', { timeout: 120_000 });
+  // A taken name is said on the field itself, while typing, before any key is made.
+  await expect(mallory.page.getByLabel('Username')).toHaveAccessibleDescription(/already taken/, { timeout: 30_000 });
+  await expect(mallory.page.getByLabel('Username')).toHaveAttribute('aria-invalid', 'true');
 
   await login(alice);
   await expect(alice.page.getByRole('button', { name: 'Settings' })).toBeVisible();

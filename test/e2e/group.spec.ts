@@ -58,14 +58,14 @@ test('three people in a group: reply, edit, reaction, deletion, live; the member
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(a.page.getByRole('heading', { name: GROUP, level: 2 })).toBeVisible();
   await say(a, 'Dinner at 7?');
-  await expect(row(a, 'Dinner at 7?').getByText('Verified')).toBeVisible();
+  await expect(row(a, 'Dinner at 7?').getByRole('img', { name: 'Verified' })).toBeVisible();
 
   // bob and carol did nothing: the group appears, with the announcement and the message.
   for (const p of [b, c]) {
     await expect(p.page.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`^${GROUP}\\b`) })).toContainText('unread');
     await openGroup(p);
     await expect(p.page.getByText(`${a.username} made the group “${GROUP}”`)).toBeVisible();
-    await expect(row(p, 'Dinner at 7?').getByText('Verified')).toBeVisible();
+    await expect(row(p, 'Dinner at 7?').getByRole('img', { name: 'Verified' })).toBeVisible();
   }
 
   // bob replies; alice sees the quote.
@@ -105,8 +105,8 @@ test('three people in a group: reply, edit, reaction, deletion, live; the member
   await shot(a.page, 'group-membership-warning');
   await alarm.getByRole('button', { name: /I checked/ }).click();
   await expect(alarm).toBeHidden();
-  await expect(row(a, 'Who is here?').getByText('Verified')).toBeVisible({ timeout: 20_000 });
-  await expect(row(b, 'Who is here?').getByText('Verified')).toBeVisible();
+  await expect(row(a, 'Who is here?').getByRole('img', { name: 'Verified' })).toBeVisible({ timeout: 20_000 });
+  await expect(row(b, 'Who is here?').getByRole('img', { name: 'Verified' })).toBeVisible();
 
   for (const p of [a, b, c]) expect(p.problems).toEqual([]);
 });

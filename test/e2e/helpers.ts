@@ -102,6 +102,7 @@ const DOC_SHOTS = new Set([
   'devices',
   'delete-account',
   'key-log-alarm',
+  'attachments',
 ]);
 
 /** Saves a screenshot under test-results/screenshots; with UPDATE_DOCS_SCREENSHOTS=1, those in DOC_SHOTS also into docs/screenshots. */

@@ -45,7 +45,7 @@ test('messages the server moves into the wrong conversation show as failed, not 
   const p = await person(browser, alice, proxy.url);
   await login(p);
   await openConversation(p, bob);
-  await expect(p.page.getByRole('listitem').filter({ hasText: 'Bob writes to Alice' }).getByText('Verified')).toBeVisible({ timeout: 30_000 });
+  await expect(p.page.getByRole('listitem').filter({ hasText: 'Bob writes to Alice' }).getByRole('img', { name: 'Verified' })).toBeVisible({ timeout: 30_000 });
   const misplaced = p.page.locator('[data-status="misplaced"]');
   await expect(misplaced).toHaveCount(2);
   for (const bubble of await misplaced.all()) {

@@ -77,6 +77,8 @@ async function startCore(): Promise<DesktopCore> {
         savedFiles.push({ name, text });
         return true;
       },
+      // The save dialog of a received file: answered "cancelled" (no test here saves one; attachments.spec.ts does, on the web).
+      chooseSavePath: async () => null,
       logProblem: (what, error) => problems.push(`main: ${what}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });

@@ -109,6 +109,9 @@ const fake = vi.hoisted(() => {
     },
     dialog: { showMessageBox: async () => ({ response: 0 }) },
     nativeTheme: { shouldUseDarkColors: false },
+    // Wake-ups and the network state main watches to reconnect at once (wake-watch.ts).
+    powerMonitor: { on: () => undefined },
+    net: { online: true },
     shell: { openExternal: async (url: string) => void state.opened.push(url), openPath: async () => '' },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     protocol: { registerSchemesAsPrivileged: (schemes: unknown[]) => state.privileged.push(...schemes) },
@@ -195,6 +198,8 @@ describe('desktop main process', () => {
         'editMessage', 'deleteMessage', 'react',
         'serverInfo', 'recoverAccount', 'logoutEverywhere', 'devices', 'signOutDevice', 'recoveryStatus', 'createRecoveryCode', 'removeRecoveryCode',
         'saveRecoveryCode', 'deleteAccount', 'keyLog', 'auditKeyLog', 'acceptLogKey', 'dismissKeyLogAlarm',
+        'usernameTaken', 'reconnectNow', 'setVisible', 'drafts', 'saveDraft',
+        'sendFiles', 'fileBytes', 'cancelTransfer', 'saveFile',
       ].map((m) => `chat:${m}`).sort(),
     );
   });

@@ -32,7 +32,7 @@ describe('a conversation of 10,000 messages', () => {
     for (let i = 0; i < 10_000; i++) api.addMessage('bob', { outgoing: i % 3 === 0 });
     await openChatWithBob(api);
 
-    await waitFor(() => expect(within(messages()).getAllByText('Verified').length).toBeGreaterThan(5));
+    await waitFor(() => expect(within(messages()).getAllByRole('img', { name: 'Verified' }).length).toBeGreaterThan(5));
     const rows = within(messages()).getAllByRole('listitem');
     expect(rows.length).toBeLessThan(30);
     // The newest message is on screen.
@@ -61,7 +61,7 @@ describe('a conversation of 10,000 messages', () => {
     const api = signedInWithBob();
     for (let i = 0; i < 1_000; i++) api.addMessage('bob');
     await openChatWithBob(api);
-    await waitFor(() => expect(within(messages()).getAllByText('Verified').length).toBeGreaterThan(5));
+    await waitFor(() => expect(within(messages()).getAllByRole('img', { name: 'Verified' }).length).toBeGreaterThan(5));
     const askedBefore = api.callsOf('readMessages').length;
 
     // The list's clock stands still while the scroll happens, so every step counts as one fast scroll
@@ -75,13 +75,13 @@ describe('a conversation of 10,000 messages', () => {
         await fireEvent.scroll(viewport);
         for (const row of within(viewport).getAllByRole('listitem')) passed.add(row.dataset.key!);
       }
-      expect(within(viewport).queryAllByText('Verified')).toEqual([]);
+      expect(within(viewport).queryAllByRole('img', { name: 'Verified' })).toEqual([]);
       expect(within(viewport).getAllByText(/^Decrypting message$/).length).toBeGreaterThan(5);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(api.callsOf('readMessages')).toHaveLength(askedBefore);
 
       vi.advanceTimersByTime(1_000);
-      await waitFor(() => expect(within(viewport).getAllByText('Verified').length).toBeGreaterThan(5));
+      await waitFor(() => expect(within(viewport).getAllByRole('img', { name: 'Verified' }).length).toBeGreaterThan(5));
       const onScreen = new Set(within(viewport).getAllByRole('listitem').map((row) => row.dataset.key!));
       const asked = api.callsOf('readMessages').slice(askedBefore).flatMap(([ids]) => ids as string[]);
       expect(asked.length).toBeGreaterThan(5);
@@ -117,6 +117,7 @@ describe('messages', () => {
     expect(bubble).toHaveTextContent('The signature does not match bob’s key.');
     expect(bubble).toHaveTextContent('Failed');
     expect(bubble).not.toHaveTextContent('Verified');
+    expect(within(bubble as HTMLElement).queryByRole('img', { name: 'Verified' })).toBeNull();
   });
 
   it('shows a message arriving live, and announces it', async () => {
@@ -145,7 +146,7 @@ describe('the composer', () => {
     expect(request.text).toBe('first line\nsecond line');
     expect(request.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(box).toHaveValue('');
-    expect(await within(messages()).findByText('Verified')).toBeInTheDocument();
+    expect(await within(messages()).findByRole('img', { name: 'Verified' })).toBeInTheDocument();
     expect(within(messages()).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
   });
 
@@ -183,7 +184,7 @@ describe('a changed contact key', () => {
       deleted: false, keyLog: 'confirmed', keyLogDetail: null,
     });
     const user = await openChatWithBob(api);
-    const banner = await screen.findByText('bob’s safety key has changed.');
+    const banner = await screen.findByText('bob’s key fingerprint has changed.');
     await user.click(within(banner.closest('[role="alert"]') as HTMLElement).getByRole('button', { name: 'Review key' }));
 
     const dialog = screen.getByRole('dialog', { name: 'Contact details' });
@@ -191,14 +192,14 @@ describe('a changed contact key', () => {
     expect(within(dialog).getByLabelText(`Key you trusted before: ${FINGERPRINT_B}`)).toBeInTheDocument();
     const trust = within(dialog).getByRole('button', { name: 'Trust new key' });
     expect(trust).toBeDisabled();
-    await user.click(within(dialog).getByLabelText(/I compared this fingerprint/));
+    await user.click(within(dialog).getByLabelText(/I compared this key fingerprint/));
     await user.click(trust);
     expect(api.callsOf('trustContactKey')).toEqual([['bob']]);
-    expect(await within(dialog).findByText('bob’s safety key fingerprint')).toBeInTheDocument();
+    expect(await within(dialog).findByText('bob’s key fingerprint')).toBeInTheDocument();
 
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
-    expect(screen.queryByText('bob’s safety key has changed.')).not.toBeInTheDocument();
+    expect(screen.queryByText('bob’s key fingerprint has changed.')).not.toBeInTheDocument();
   });
 
   it('warns when a key_changed event arrives for the open conversation', async () => {
@@ -206,8 +207,8 @@ describe('a changed contact key', () => {
     await openChatWithBob(api);
     api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null, blocked: false, earlierKeys: [], deleted: false, keyLog: 'confirmed', keyLogDetail: null });
     api.emit({ type: 'key_changed', change: { username: 'bob', pinnedFingerprint: FINGERPRINT_B, newFingerprint: FINGERPRINT_A } });
-    expect(await screen.findByText('bob’s safety key has changed.')).toBeInTheDocument();
-    expect(within(screen.getByRole('navigation', { name: 'Contacts' })).getByText('Safety key changed')).toBeInTheDocument();
+    expect(await screen.findByText('bob’s key fingerprint has changed.')).toBeInTheDocument();
+    expect(within(screen.getByRole('navigation', { name: 'Contacts' })).getByText('Key fingerprint changed')).toBeInTheDocument();
   });
 });
 
@@ -245,9 +246,10 @@ describe('what the server lists is not what the window shows', () => {
     for (const bubble of messages().querySelectorAll('[data-status="misplaced"]')) {
       expect(bubble).toHaveTextContent('The server listed this message in the wrong conversation.');
       expect(bubble).not.toHaveTextContent('Verified');
+      expect(within(bubble as HTMLElement).queryByRole('img', { name: 'Verified' })).toBeNull();
     }
     expect(within(messages()).queryByText(/carol secret|not yours|to carol/)).toBeNull();
-    expect(within(messages()).getAllByText('Verified')).toHaveLength(1);
+    expect(within(messages()).getAllByRole('img', { name: 'Verified' })).toHaveLength(1);
   });
 
   it('shows earlier-key and disowned-key messages with their own warning, never as verified', async () => {
@@ -260,7 +262,7 @@ describe('what the server lists is not what the window shows', () => {
     expect(earlier).toHaveClass('warning');
     const disowned = within(messages()).getByText('Signed with a key that was never theirs').closest('[data-status]')!;
     expect(disowned).toHaveTextContent('Signed with a key you said was never bob’s.');
-    expect(within(messages()).queryByText('Verified')).toBeNull();
+    expect(within(messages()).queryByRole('img', { name: 'Verified' })).toBeNull();
   });
 });
 
@@ -272,7 +274,7 @@ describe('contact details: earlier keys and blocking', () => {
       blocked: false, earlierKeys: [{ fingerprint: FINGERPRINT_A, disowned: false }], deleted: false, keyLog: 'confirmed', keyLogDetail: null,
     });
     const user = await openChatWithBob(api);
-    await user.click(screen.getByRole('button', { name: 'Contact details and safety key' }));
+    await user.click(screen.getByRole('button', { name: 'Contact details and key fingerprint' }));
     const dialog = screen.getByRole('dialog', { name: 'Contact details' });
     expect(within(dialog).getByLabelText(`Earlier key of bob: ${FINGERPRINT_A}`)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'That key was never bob’s' }));

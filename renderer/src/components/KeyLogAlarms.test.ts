@@ -55,7 +55,7 @@ describe('the key log elsewhere in the window', () => {
     const user = userEvent.setup();
     render(App, { api });
     await user.click(await screen.findByRole('button', { name: /^bob/ }));
-    await user.click(await screen.findByRole('button', { name: 'Contact details and safety key' }));
+    await user.click(await screen.findByRole('button', { name: 'Contact details and key fingerprint' }));
     const dialog = await screen.findByRole('dialog', { name: 'Contact details' });
     expect(await within(dialog).findByText("Key confirmed by the server's public key log.")).toBeInTheDocument();
   });
@@ -70,7 +70,7 @@ describe('the key log elsewhere in the window', () => {
     const user = userEvent.setup();
     render(App, { api });
     await user.click(await screen.findByRole('button', { name: /^bob/ }));
-    await user.click(await screen.findByRole('button', { name: 'Contact details and safety key' }));
+    await user.click(await screen.findByRole('button', { name: 'Contact details and key fingerprint' }));
     const dialog = await screen.findByRole('dialog', { name: 'Contact details' });
     const refusal = await within(dialog).findByText(/does not confirm this key/);
     expect(refusal.closest('[role=alert]')).toHaveTextContent('holds another name or key');

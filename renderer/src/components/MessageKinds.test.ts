@@ -15,6 +15,7 @@ describe('group messages', () => {
     await openConversation(api, 'Climbing');
     const line = (await within(messagesWith('Climbing')).findByText('bob added dave')).closest('[data-kind="announcement"]')!;
     expect(line).not.toHaveTextContent('Verified');
+    expect(within(line as HTMLElement).queryByRole('img', { name: 'Verified' })).toBeNull();
     expect(within(messagesWith('Climbing')).getByText('bob made the group “Climbing” with bob and carol')).toBeInTheDocument();
     expect((await rowOf('Climbing', 'hi all')).querySelector('.sender')).toHaveTextContent('carol');
     expect((await rowOf('Climbing', 'hey')).querySelector('.sender')).toBeNull();
@@ -30,6 +31,7 @@ describe('group messages', () => {
     expect(bubble).toHaveClass('warning');
     expect(bubble).toHaveTextContent('trust me');
     expect(bubble).not.toHaveTextContent('Verified');
+    expect(within(bubble as HTMLElement).queryByRole('img', { name: 'Verified' })).toBeNull();
     expect(within(bubble.closest('[role="listitem"]') as HTMLElement).queryByRole('button', { name: 'Reply' })).toBeNull();
   });
 

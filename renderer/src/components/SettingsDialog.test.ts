@@ -26,7 +26,7 @@ describe('settings', () => {
   it('shows the account fingerprint in 16 groups of 4', async () => {
     const api = new FakeChatApi({ account: ALICE });
     const { dialog } = await openSettings(api);
-    const fingerprint = within(dialog).getByLabelText(/^Your safety key fingerprint/);
+    const fingerprint = within(dialog).getByLabelText(/^Your key fingerprint/);
     expect(fingerprint.querySelectorAll('span')).toHaveLength(16);
   });
 
@@ -84,7 +84,7 @@ describe('settings', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Settings' }));
-    await user.click(screen.getByRole('button', { name: 'Log out' }));
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('button', { name: 'Sign in' })).toBeInTheDocument();
     expect(api.callsOf('logout')).toHaveLength(1);
   });

@@ -26,7 +26,7 @@ describe('Sidebar', () => {
     const bob = await within(contacts).findByRole('button', { name: /^bob/ });
     expect(bob).toHaveTextContent('2 unread');
     expect(bob).toHaveTextContent('Encrypted conversation');
-    expect(within(contacts).getByRole('button', { name: /^carol/ })).toHaveTextContent('Safety key changed');
+    expect(within(contacts).getByRole('button', { name: /^carol/ })).toHaveTextContent('Key fingerprint changed');
     expect(screen.getByRole('button', { name: 'Settings' })).toBeInTheDocument();
     expect(screen.getByText('alice', { selector: '.name' })).toBeInTheDocument();
     await user.click(bob);

@@ -17,6 +17,10 @@ export interface PendingMessage {
   error: string | null;
   /** It failed only because its group's membership waits for an announcement: sent again once it may be. */
   held?: boolean;
+  /** It failed for want of a connection (or a session): sent again, with the same id, once there is one. */
+  waiting?: boolean;
+  /** The server refused it for good (400, 413, …): sending it again as it is cannot work; it can be edited. */
+  refused?: boolean;
   /** When it was written, for its day and time until the server assigns one. */
   createdAt: string;
 }

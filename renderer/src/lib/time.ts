@@ -1,6 +1,8 @@
 // Times are server-assigned ISO 8601 UTC; people read them in their own time zone and language.
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+// 'numeric' hours: "9:05 AM" in a 12-hour locale (no leading zero), "09:05" where the locale's 24-hour clock has one.
+const TIME_OPTIONS: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+const timeFormat = new Intl.DateTimeFormat(undefined, TIME_OPTIONS);
 const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
 const shortWeekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
@@ -30,8 +32,9 @@ export function dayLabel(iso: string, now: Date = new Date()): string {
   return dateFormat.format(d);
 }
 
-export function timeLabel(iso: string): string {
-  return timeFormat.format(new Date(iso));
+/** A message's time of day; `locales` only to check the format in a given language. */
+export function timeLabel(iso: string, locales?: string): string {
+  return (locales === undefined ? timeFormat : new Intl.DateTimeFormat(locales, TIME_OPTIONS)).format(new Date(iso));
 }
 
 /** For a tooltip: the whole date and time. */

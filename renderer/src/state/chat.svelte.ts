@@ -2,6 +2,8 @@
 // drafts and unsent messages survive switching), and the routing of live events to them.
 import type { ChatApi, ChatErrorInfo, ChatEvent, ConversationKey, NewGroup } from '../../../core/api/chat-api.js';
 import { isGroupKey, targetOf } from '../../../core/api/conversation-key.js';
+import { draftKey, draftPrefix } from '../../../core/api/drafts.js';
+import type { PendingMessage } from '../lib/rows.js';
 import { groupTitle, sidebarEntries, type SidebarEntry } from '../lib/sidebar-entries.js';
 import { ContactsState } from './contacts.svelte.js';
 import { ConversationState } from './conversation.svelte.js';
@@ -9,6 +11,17 @@ import { GroupsState } from './groups.svelte.js';
 import { KeyLogState } from './key-log.svelte.js';
 import type { SessionState } from './session.svelte.js';
 import { UserSearch } from './user-search.svelte.js';
+
+/** What a session that ended elsewhere leaves behind, to be picked up by signing in again as the same person. */
+export interface Leftovers {
+  username: string;
+  serverUrl: string;
+  drafts: Record<ConversationKey, string>;
+  queued: PendingMessage[];
+}
+
+/** A draft is written to the app's store this long after the last key press. */
+const DRAFT_SAVE_DELAY_MS = 400;
 
 export class ChatState {
   readonly contacts: ContactsState;
@@ -25,6 +38,9 @@ export class ChatState {
   readonly #conversations = new Map<ConversationKey, ConversationState>();
   readonly #isVisible: () => boolean;
   readonly #session: SessionState;
+  /** Drafts typed but not yet handed to saveDraft, by conversation. */
+  readonly #unsavedDrafts = new Map<ConversationKey, string>();
+  #draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(api: ChatApi, session: SessionState, isVisible: () => boolean = defaultVisibility) {
     this.#api = api;
@@ -65,6 +81,8 @@ export class ChatState {
         onKeyTrusted: (p) => this.contacts.keyTrusted(p),
         isVisible: this.#isVisible,
         me: () => this.#session.account?.username ?? null,
+        connected: () => this.#session.connection !== 'offline',
+        onDraft: (k, text) => this.#draftChanged(k, text),
         ...(target.kind === 'group'
           ? { group: () => this.groups.byKey(key), loadGroup: () => this.groups.load(target.group) }
           : {}),
@@ -78,6 +96,8 @@ export class ChatState {
     if (!isGroupKey(key)) this.contacts.ensure(key);
     void this.contacts.people.search('');
     this.selected = key;
+    const unread = isGroupKey(key) ? (this.groups.byKey(key)?.unread ?? 0) : (this.contacts.find(key)?.unread ?? 0);
+    this.conversationWith(key).openedWithUnread(unread);
     void this.conversationWith(key).open();
   }
 
@@ -93,7 +113,61 @@ export class ChatState {
     return null;
   }
 
+  /** Brings back the drafts this device kept for the account; a session that ended elsewhere brings its own. */
+  async restore(leftovers: Leftovers | null): Promise<void> {
+    const account = this.#session.account;
+    if (!account) return;
+    const kept = leftovers?.username === account.username && leftovers.serverUrl === account.serverUrl ? leftovers : null;
+    for (const [conversation, text] of Object.entries(kept?.drafts ?? {})) this.conversationWith(conversation).restoreDraft(text);
+    try {
+      const prefix = draftPrefix(account.serverUrl, account.username);
+      for (const [key, text] of Object.entries(await this.#api.drafts())) {
+        if (key.startsWith(prefix)) this.conversationWith(key.slice(prefix.length)).restoreDraft(text);
+      }
+    } catch {
+      // No drafts to bring back; writing works the same.
+    }
+    const queued = kept?.queued ?? [];
+    const conversations = [...new Set(queued.map((m) => m.conversation))];
+    await Promise.all(conversations.map((c) => this.conversationWith(c).resume(queued)));
+  }
+
+  /** What must outlive this session when it ends elsewhere: every draft and every message not yet sent. */
+  leftovers(): Leftovers | null {
+    const account = this.#session.account;
+    if (!account) return null;
+    void this.flushDrafts();
+    const drafts: Record<ConversationKey, string> = {};
+    const queued: PendingMessage[] = [];
+    for (const [key, conversation] of this.#conversations) {
+      if (conversation.draft.trim() !== '') drafts[key] = conversation.draft;
+      queued.push(...conversation.unsent());
+    }
+    return { username: account.username, serverUrl: account.serverUrl, drafts, queued };
+  }
+
+  /** Writes the drafts typed since the last save now (also before the session goes). */
+  async flushDrafts(): Promise<void> {
+    clearTimeout(this.#draftTimer);
+    const account = this.#session.account;
+    const unsaved = [...this.#unsavedDrafts];
+    this.#unsavedDrafts.clear();
+    if (!account) return;
+    await Promise.all(
+      unsaved.map(([conversation, text]) => this.#api.saveDraft(draftKey(account.serverUrl, account.username, conversation), text).catch(() => undefined)),
+    );
+  }
+
+  #draftChanged(conversation: ConversationKey, text: string): void {
+    this.#unsavedDrafts.set(conversation, text);
+    clearTimeout(this.#draftTimer);
+    this.#draftTimer = setTimeout(() => void this.flushDrafts(), DRAFT_SAVE_DELAY_MS);
+  }
+
   handleEvent(event: ChatEvent): void {
+    if (event.type === 'connection' && event.state === 'online') {
+      for (const conversation of this.#conversations.values()) void conversation.connectionBack();
+    }
     this.contacts.handleEvent(event);
     this.groups.handleEvent(event);
     this.keyLog.handleEvent(event);
@@ -109,9 +183,11 @@ export class ChatState {
       this.#conversations.get(event.message.conversation)?.updated(event.message);
     } else if (event.type === 'group_changed' && event.group.sending === 'ok') {
       void this.#conversations.get(event.group.conversation)?.sendable();
+    } else if (event.type === 'transfer') {
+      for (const conversation of this.#conversations.values()) conversation.files.transferred(event);
     } else if (event.type === 'key_changed') {
       this.#conversations.get(event.change.username)?.contactKeyChanged();
-      this.#announce(`Warning: the safety key of ${event.change.username} changed`);
+      this.#announce(`Warning: the key fingerprint of ${event.change.username} changed`);
     }
   }
 

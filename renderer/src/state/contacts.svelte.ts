@@ -7,7 +7,7 @@ import { UserSearch } from './user-search.svelte.js';
 export class ContactsState {
   list = $state<ContactView[]>([]);
   error = $state<ChatErrorInfo | null>(null);
-  /** The sidebar's "Find people". */
+  /** The sidebar's "Find people" (oneself included: a conversation with oneself is a note to self). */
   readonly people: UserSearch;
 
   readonly #api: ChatApi;
@@ -18,7 +18,7 @@ export class ContactsState {
   constructor(api: ChatApi, self: () => string | null, selected: () => ConversationKey | null = () => null) {
     this.#api = api;
     this.#selected = selected;
-    this.people = new UserSearch(api, self);
+    this.people = new UserSearch(api, self, { includeSelf: true });
   }
 
   get totalUnread(): number {

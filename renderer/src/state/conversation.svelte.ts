@@ -9,6 +9,7 @@ import { targetOf } from '../../../core/api/conversation-key.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
 import { headerOnly, mergeBySeq, RowBuilder, type PendingMessage, type Row } from '../lib/rows.js';
 import { ContactState } from './contact.svelte.js';
+import { ConversationFiles } from './conversation-files.svelte.js';
 import { DecryptQueue } from './decrypt-queue.svelte.js';
 import { MessageActions } from './message-actions.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
@@ -36,6 +37,10 @@ export interface ConversationHooks {
   group?: () => GroupView | null;
   /** Fetches the group again (its server list compared anew) when the conversation opens. */
   loadGroup?: () => Promise<unknown>;
+  /** Whether the live connection is up now (reactive): while it is not, a message being sent waits for it. */
+  connected?: () => boolean;
+  /** The person changed the composer's text (the draft is kept, and saved by whoever listens). */
+  onDraft?: (conversation: ConversationKey, text: string) => void;
 }
 
 export class ConversationState {
@@ -49,12 +54,18 @@ export class ConversationState {
   readonly actions: MessageActions;
   /** Jumping to the message a reply quotes. */
   readonly jumps: Jumps;
+  /** Files picked to send, the upload, and received files shown or saved. */
+  readonly files: ConversationFiles;
   headers = $state.raw<MessageHeaderView[]>([]);
   hasMore = $state(false);
   loaded = $state(false);
   loadingOlder = $state(false);
   error = $state<ChatErrorInfo | null>(null);
-  draft = $state('');
+  /** The first message not read when the conversation was opened (its "Unread" divider); null when none was. */
+  firstUnread = $state<string | null>(null);
+  #draft = $state('');
+  /** How many messages were unread when the person opened the conversation, until the newest page is in. */
+  #unreadAtOpen = 0;
   readonly #reads: DecryptQueue;
   readonly #outgoing: Outgoing;
   readonly #marker: ReadMarker;
@@ -63,6 +74,7 @@ export class ConversationState {
     const hidden = this.#reads.hidden;
     return this.#rowBuilder.build(hidden.size === 0 ? this.headers : this.headers.filter((h) => !hidden.has(h.id)), this.pending);
   });
+  readonly #rowIndex = $derived(new Map(this.rows.map((row, i) => [row.key, i])));
 
   readonly #api: ChatApi;
   readonly #hooks: ConversationHooks;
@@ -80,7 +92,17 @@ export class ConversationState {
     const newId = hooks.newId ?? (() => crypto.randomUUID());
     this.#reads = new DecryptQueue(api, (view) => placedView(view, hooks.me?.() ?? null, key));
     this.contact = this.peer === null ? null : new ContactState(api, this.peer, { reread: (s) => this.#reads.reread(s), onKeyTrusted: hooks.onKeyTrusted });
-    this.#outgoing = new Outgoing(api, key, newId, (view) => {
+    this.#outgoing = new Outgoing(
+      api,
+      key,
+      newId,
+      (view) => {
+        this.#reads.set(view);
+        this.#mergeHeaders([view]);
+      },
+      () => this.connected,
+    );
+    this.files = new ConversationFiles(api, key, newId, (view) => {
       this.#reads.set(view);
       this.#mergeHeaders([view]);
     });
@@ -126,9 +148,15 @@ export class ConversationState {
     return this.#hooks.group?.() ?? null;
   }
 
-  /** The person's name, or the group's ("Unnamed group" until a member named it). */
+  /** The person's name, or the group's ("Unnamed group" until a member named it); "Note to self" with oneself. */
   get title(): string {
+    if (this.noteToSelf) return 'Note to self';
     return this.peer ?? this.group?.name ?? 'Unnamed group';
+  }
+
+  /** A direct conversation with oneself. */
+  get noteToSelf(): boolean {
+    return this.peer !== null && this.peer === this.me;
   }
 
   /** A group sends only to a membership it verified; a direct conversation always (the core checks the key). */
@@ -138,6 +166,49 @@ export class ConversationState {
 
   get me(): string | null {
     return this.#hooks.me?.() ?? null;
+  }
+
+  /** What the composer holds; each change is told to onDraft, which keeps it across restarts. */
+  get draft(): string {
+    return this.#draft;
+  }
+
+  set draft(text: string) {
+    if (text === this.#draft) return;
+    this.#draft = text;
+    this.#hooks.onDraft?.(this.key, text);
+  }
+
+  /** A kept draft comes back (after a restart, or signing in again); what the person typed meanwhile wins. */
+  restoreDraft(text: string): void {
+    if (this.#draft === '') this.#draft = text;
+  }
+
+  get connected(): boolean {
+    return this.#hooks.connected?.() ?? true;
+  }
+
+  /**
+   * The person opens the conversation with `count` messages unread: the divider goes before the first of them
+   * (once the newest page is in), or nowhere when none is.
+   */
+  openedWithUnread(count: number): void {
+    this.#unreadAtOpen = count;
+    if (this.loaded) this.#placeUnread();
+  }
+
+  /**
+   * Whether the message row `id` is followed by another verified message of the same sender, so that the run's
+   * "Verified" is said once, on its last bubble. A neighbour still being decrypted counts by its listed sender.
+   */
+  continuesRun(id: string): boolean {
+    const i = this.#rowIndex.get(id);
+    const view = this.#reads.views.get(id);
+    const next = i === undefined ? undefined : this.rows[i + 1];
+    if (!view || next?.kind !== 'message') return false;
+    const nextView = this.#reads.views.get(next.key);
+    if (!nextView) return next.header.sender === view.sender;
+    return nextView.kind === 'message' && nextView.status === 'verified' && nextView.warning === null && !nextView.deleted && nextView.sender === view.sender;
   }
 
   /** Loads the newest page and the contact's key details (or the group); once. */
@@ -160,6 +231,22 @@ export class ConversationState {
     } finally {
       this.loaded = true;
     }
+    this.#placeUnread();
+  }
+
+  /** Counts the others' messages back from the newest; past the loaded page, the oldest loaded one of theirs. */
+  #placeUnread(): void {
+    let left = this.#unreadAtOpen;
+    this.#unreadAtOpen = 0;
+    let first: string | null = null;
+    const me = this.me;
+    for (let i = this.headers.length - 1; i >= 0 && left > 0; i--) {
+      const header = this.headers[i]!;
+      if (header.outgoing || header.sender === me || this.#reads.hidden.has(header.id)) continue;
+      first = header.id;
+      left--;
+    }
+    this.firstUnread = first;
   }
 
   /** Loads the page before the oldest header; a call while one is loading waits for that one. */
@@ -211,6 +298,18 @@ export class ConversationState {
     return this.#outgoing.send(text, replyTo);
   }
 
+  /**
+   * Sends the picked files with the composer's text as their caption (a reply when replying); the text is
+   * given back to the composer when sending fails (the files stay picked, with the reason).
+   */
+  async sendFiles(text: string): Promise<boolean> {
+    const replyTo = this.actions.replyingTo?.id ?? null;
+    const sent = await this.files.send(text, replyTo);
+    if (sent) this.actions.cancelReply();
+    else if (this.#draft.trim() === '') this.draft = text;
+    return sent;
+  }
+
   /** The group may be written to again: messages that waited for its membership go out. */
   sendable(): Promise<void> {
     return this.#outgoing.retryHeld();
@@ -223,6 +322,29 @@ export class ConversationState {
 
   discard(id: string): void {
     this.#outgoing.discard(id);
+  }
+
+  /** A message the server refused for good goes back into the composer (after what is there) to be changed. */
+  editAndResend(id: string): void {
+    const message = this.pending.find((p) => p.id === id);
+    if (!message) return;
+    this.draft = this.#draft.trim() === '' ? message.text : `${this.#draft.trimEnd()}\n${message.text}`;
+    this.#outgoing.discard(id);
+  }
+
+  /** The connection is back: messages that waited for it go out. */
+  connectionBack(): Promise<void> {
+    return this.#outgoing.retryWaiting();
+  }
+
+  /** Messages kept from a session that ended elsewhere: shown and sent again. */
+  resume(messages: readonly PendingMessage[]): Promise<void> {
+    return this.#outgoing.resume(messages);
+  }
+
+  /** What is still to be sent, as kept when the session ends elsewhere. */
+  unsent(): PendingMessage[] {
+    return this.#outgoing.unsent();
   }
 
   /** A message a row refers to (a reply's original): read it, even when it is not on screen. */

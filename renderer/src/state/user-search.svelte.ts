@@ -1,5 +1,6 @@
 // Window: finding people by username prefix (the sidebar's search, and picking a group's members). Only the
-// answer to the newest query counts; the signed-in person is never among the results.
+// answer to the newest query counts. The signed-in person is among the results only where a conversation with
+// oneself makes sense (the sidebar's "Note to self"), never when picking members.
 import type { ChatApi, ChatErrorInfo } from '../../../core/api/chat-api.js';
 import { toChatErrorInfo } from '../../../core/api/errors.js';
 
@@ -11,11 +12,13 @@ export class UserSearch {
 
   readonly #api: Pick<ChatApi, 'searchUsers'>;
   readonly #self: () => string | null;
+  readonly #includeSelf: boolean;
   #serial = 0;
 
-  constructor(api: Pick<ChatApi, 'searchUsers'>, self: () => string | null) {
+  constructor(api: Pick<ChatApi, 'searchUsers'>, self: () => string | null, { includeSelf = false }: { includeSelf?: boolean } = {}) {
     this.#api = api;
     this.#self = self;
+    this.#includeSelf = includeSelf;
   }
 
   async search(query: string): Promise<void> {
@@ -33,7 +36,7 @@ export class UserSearch {
       const found = await this.#api.searchUsers(q);
       if (serial !== this.#serial) return;
       const self = this.#self();
-      this.results = found.filter((u) => u !== self);
+      this.results = this.#includeSelf ? found : found.filter((u) => u !== self);
       this.error = null;
     } catch (error) {
       if (serial !== this.#serial) return;

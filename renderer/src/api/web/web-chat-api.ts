@@ -3,7 +3,7 @@
 // session's methods go to the worker (worker-rpc.ts), the page's own — settings, links, a download — are checked
 // against the same schemas and answered here. The only window module that reaches core's client.
 import './zod-without-eval.js';
-import type { AccountView, ChatApi, ChatErrorInfo, ServerChoice, SettingsUpdate } from '../../../../core/api/chat-api.js';
+import type { AccountView, ChatApi, ChatErrorInfo, FileRef, MessageView, ServerChoice, SettingsUpdate } from '../../../../core/api/chat-api.js';
 import { recoveryCodeFile } from '../../../../core/api/recovery-code-file.js';
 import { displayRecoveryCode, parseRecoveryCode } from '../../../../core/crypto/recovery-code.js';
 import { chatApiOver, openEnvelope } from '../../../../core/api/envelope.js';
@@ -13,6 +13,7 @@ import { serveCall } from '../../../../core/api/serve-call.js';
 import type { KeyValueStore } from '../../../../core/client/store.js';
 import { checkLink, REFUSED_LINK_MESSAGE } from '../../../../core/links/link-policy.js';
 import { LocalStorageStore } from './local-storage-store.js';
+import { WebDrafts } from './web-drafts.js';
 import { WebSettings } from './web-settings.js';
 import { connectSession, type PageToWorker, type PortLike, type WorkerToPage } from './worker-rpc.js';
 
@@ -26,16 +27,28 @@ export interface WebChatApiOptions {
   openTab?: (url: string) => void;
   /** Hands a text file to the browser as a download. */
   download?: (name: string, text: string) => void;
+  /** Hands a received (verified) file to the browser as a download under its safe name. */
+  downloadBytes?: (name: string, bytes: Uint8Array) => void;
 }
 
-/** A download of `text` as a file called `name`, through a link the page clicks. */
-function downloadText(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+/** A download through a link the page clicks, its object URL revoked once the browser took it. */
+function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A download of `text` as a file called `name`, through a link the page clicks. */
+function downloadText(name: string, text: string): void {
+  downloadBlob(name, new Blob([text], { type: 'text/plain;charset=utf-8' }));
+}
+
+/** A received file as a download: typed as plain bytes whatever it claims, so the browser never renders it. */
+function downloadFile(name: string, bytes: Uint8Array): void {
+  downloadBlob(name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
 }
 
 const WORKER_FAILED: ChatErrorInfo = {
@@ -47,8 +60,10 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
   const serverUrl = options.serverUrl ?? window.location.origin;
   const store = options.store ?? new LocalStorageStore(window.localStorage);
   const settings = new WebSettings(store, serverUrl);
+  const drafts = new WebDrafts(store);
   const openTab = options.openTab ?? ((url: string) => void window.open(url, '_blank', 'noopener,noreferrer'));
   const download = options.download ?? downloadText;
+  const downloadBytes = options.downloadBytes ?? downloadFile;
   const worker = options.worker ?? new Worker(new URL('./core-worker.ts', import.meta.url), { type: 'module', name: 'encrypted-chat-core' });
   const session = connectSession(worker, serverUrl, store, WORKER_FAILED);
   worker.addEventListener('error', () => session.fail(WORKER_FAILED));
@@ -59,6 +74,8 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
       throw new ChatError('invalid_input', `In the browser, the server is the one that served this page (${serverUrl}).`);
     },
     updateSettings: (update: SettingsUpdate) => settings.update(update),
+    drafts: () => drafts.all(),
+    saveDraft: (key: string, text: string) => drafts.save(key, text),
     openLink: async (url: string) => {
       // The same policy as the desktop main process (core/links/link-policy.ts); the window asked first.
       const checked = checkLink(url);
@@ -71,6 +88,15 @@ export function createWebChatApi(options: WebChatApiOptions = {}): ChatApi {
       const file = recoveryCodeFile(account.username, account.serverUrl, displayRecoveryCode(parseRecoveryCode(code)!), new Date());
       download(file.name, file.text);
       return true;
+    },
+    saveFile: async (ref: FileRef) => {
+      // The name is the verified view's (safeFileName of the sender's claim); the bytes verified whole first.
+      const [view] = await session.call<MessageView[]>('readMessages', [[ref.messageId]]);
+      const file = view && view.conversation === ref.conversation ? view.files?.[ref.index] : undefined;
+      if (!view || !file) throw new ChatError('not_found', 'There is no such file in this conversation.');
+      const bytes = await session.call<Uint8Array>('fileBytes', [ref]);
+      downloadBytes(file.name, bytes);
+      return { saved: true };
     },
   };
 

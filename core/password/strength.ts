@@ -1,7 +1,8 @@
+// Core side (runs anywhere: the window, the terminal client): the one password strength rule of every client.
 // The private key is stored on the server sealed with a key stretched from the password, so anyone who
 // copies the server's database can guess passwords offline at the cost of the KDF. A weak password is
 // refused before anything is generated. The dictionaries are large, so they load only when a password
-// field needs them.
+// needs checking (in the window, a code-split chunk).
 
 export const MIN_SCORE = 3;
 
@@ -51,3 +52,9 @@ export const WEAK_PASSWORD_EXPLANATION =
   'Your private key is kept on the server, locked with this password. Anyone who copies the server’s ' +
   'database could try guesses offline, as fast as their computers allow, so the password must be hard to guess ' +
   `(strength ${MIN_SCORE} of 4 or more). A few unrelated words, or a longer phrase, work well.`;
+
+/** Why a password is refused, in words (the terminal's one line): the verdict, zxcvbn's hints, and why it matters. */
+export function weakPasswordReason(strength: Strength): string {
+  const hints = strength.hints.map((h) => (/[.!?]$/.test(h) ? h : `${h}.`)).join(' ');
+  return `This password is too weak (${strength.label.toLowerCase()}, strength ${strength.score} of 4).${hints ? ` ${hints}` : ''} ${WEAK_PASSWORD_EXPLANATION}`;
+}
