@@ -9,6 +9,9 @@ import { parseDrafts, withDraft } from '../../core/api/drafts.js';
 export class DraftStore {
   readonly file: string;
   #drafts: Record<string, string> | null = null;
+  // One read shared by every early save: they resume in the order they were called, so the last call's text
+  // is the one written last (separate reads finish in any order).
+  #loading: Promise<Record<string, string>> | null = null;
   #writing: Promise<void> = Promise.resolve();
 
   constructor(folder: string) {
@@ -37,13 +40,12 @@ export class DraftStore {
 
   async #load(): Promise<Record<string, string>> {
     if (this.#drafts) return this.#drafts;
-    let raw: string | null = null;
-    try {
-      raw = await readFile(this.file, 'utf8');
-    } catch {
-      raw = null;
-    }
-    this.#drafts ??= parseDrafts(raw);
+    this.#loading ??= readFile(this.file, 'utf8').then(
+      (raw) => parseDrafts(raw),
+      () => parseDrafts(null),
+    );
+    const loaded = await this.#loading;
+    this.#drafts ??= loaded;
     return this.#drafts;
   }
 
