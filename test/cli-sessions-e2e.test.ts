@@ -70,5 +70,6 @@ describe('encrypted-chat sessions against the real server', () => {
     expect((await cli('alice', ['logout', '--everywhere'], { password: PASSWORD })).code).toBe(0);
     expect((await failure(phone.contacts())).code).toBe('unauthorized');
     await Promise.all([laptop.close(), phone.close()]);
-  });
+    // Eleven terminal runs, each a process start and a full sign-in (PBKDF2, RSA): a minute on a loaded machine.
+  }, 180_000);
 });
