@@ -15,7 +15,7 @@ let server: ServerProcess;
 let home: string;
 
 type Result = CliResult;
-const { start, cli } = cliRunner(() => ({ home, serverUrl: server.url }));
+const { running, cli } = cliRunner(() => ({ home, serverUrl: server.url }));
 
 function expectOneLineError(result: Result): void {
   const lines = result.stderr.trim().split('\n');
@@ -99,31 +99,23 @@ describe('encrypted-chat (terminal client) against the real server', () => {
   });
 
   it('watch prints a message sent while it runs', async () => {
-    const watcher = start('bob', ['watch'], { password: bobPw });
-    let stdout = '';
-    let stderr = '';
-    watcher.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((r) => watcher.on('close', (code) => r(code)));
-    await until(() => stderr.includes('Watching for messages as bob'), () => `the watch to start; output so far:\n${stderr}`, 30_000);
+    const watcher = running('bob', ['watch'], { password: bobPw });
+    await until(() => watcher.stderr.includes('Watching for messages as bob'), () => `the watch to start; output so far:\n${watcher.stderr}`, 30_000);
     const sent = await cli('alice', ['send', 'bob', 'live while watching'], { password: 'alice password 2' });
     expect(sent.code).toBe(0);
-    await until(() => stdout.includes('alice → bob: live while watching'), () => `the live message; output so far:\n${stdout + stderr}`, 30_000);
+    await until(() => watcher.stdout.includes('alice → bob: live while watching'), () => `the live message; output so far:\n${watcher.stdout + watcher.stderr}`, 30_000);
     const signalled = Date.now();
-    watcher.kill('SIGINT');
-    expect(await exited).toBe(130);
+    watcher.child.kill('SIGINT');
+    expect(await watcher.exited).toBe(130);
     expect(Date.now() - signalled).toBeLessThan(1_500);
   });
 
   it('watch stops on SIGTERM with 143', async () => {
-    const watcher = start('bob', ['watch'], { password: bobPw });
-    let stderr = '';
-    watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((r) => watcher.on('close', (code) => r(code)));
-    await until(() => stderr.includes('Watching for messages as bob'), () => `the watch to start; output so far:\n${stderr}`, 30_000);
-    watcher.kill('SIGTERM');
-    expect(await exited).toBe(143);
-    expect(stderr).not.toContain('Connection lost');
+    const watcher = running('bob', ['watch'], { password: bobPw });
+    await until(() => watcher.stderr.includes('Watching for messages as bob'), () => `the watch to start; output so far:\n${watcher.stderr}`, 30_000);
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toBe(143);
+    expect(watcher.stderr).not.toContain('Connection lost');
   });
 
   it('blocks and unblocks a contact, and disowns earlier keys', async () => {

@@ -12,7 +12,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 let server: ServerProcess;
 let home: string;
 let serverUrl: string;
-const { start, cli } = cliRunner(() => ({ home, serverUrl }));
+const { running, cli } = cliRunner(() => ({ home, serverUrl }));
 
 const ALICE = 'alice password 1';
 const BOB = 'bob password 22';
@@ -86,20 +86,15 @@ describe('the terminal client in its first hour, against the real server', { tim
   });
 
   it('watch says once that the connection is lost, once that it is back with the missed messages counted, and stops on Ctrl-C with 130', async () => {
-    const watcher = start('bob', ['watch'], { password: BOB });
-    let stdout = '';
-    let stderr = '';
-    watcher.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((r) => watcher.on('close', (code) => r(code)));
-    const output = () => `output so far:\n${stdout}${stderr}`;
-    await until(() => stderr.includes('Watching for messages as bob'), () => `the watch to start; ${output()}`, 60_000);
+    const watcher = running('bob', ['watch'], { password: BOB });
+    const output = () => `output so far:\n${watcher.stdout}${watcher.stderr}`;
+    await until(() => watcher.stderr.includes('Watching for messages as bob'), () => `the watch to start; ${output()}`, 60_000);
 
     // The server stops: the watch says so, once, however often it retries.
     const { databaseUrl } = server;
     const port = new URL(serverUrl).port;
     await server.stop();
-    await until(() => stderr.includes('Connection lost, reconnecting…'), () => `the loss to be reported; ${output()}`, 60_000);
+    await until(() => watcher.stderr.includes('Connection lost, reconnecting…'), () => `the loss to be reported; ${output()}`, 60_000);
 
     // Meanwhile two messages reach the database through another instance the watch does not know of.
     const other = await startServerProcess({ databaseUrl });
@@ -114,18 +109,18 @@ describe('the terminal client in its first hour, against the real server', { tim
     // The server starts again where it was: the catch-up fetches both, and the watch says how many.
     server = await startServerProcess({ databaseUrl, env: { PORT: port } });
     expect(server.url).toBe(serverUrl);
-    await until(() => stderr.includes('Reconnected ('), () => `the reconnection to be reported; ${output()}`, 60_000);
-    expect(stderr).toContain('Reconnected (2 missed messages fetched)');
-    await until(() => stdout.includes('alice → bob: missed two'), () => `the missed messages; ${output()}`, 30_000);
-    expect(stdout).toContain('alice → bob: missed one');
+    await until(() => watcher.stderr.includes('Reconnected ('), () => `the reconnection to be reported; ${output()}`, 60_000);
+    expect(watcher.stderr).toContain('Reconnected (2 missed messages fetched)');
+    await until(() => watcher.stdout.includes('alice → bob: missed two'), () => `the missed messages; ${output()}`, 30_000);
+    expect(watcher.stdout).toContain('alice → bob: missed one');
 
     // A live message after that is printed, and not counted as missed.
     expect((await cli('alice', ['send', 'bob', 'live again'], { password: ALICE })).code).toBe(0);
-    await until(() => stdout.includes('alice → bob: live again'), () => `the live message; ${output()}`, 30_000);
-    expect(stderr.match(/Connection lost/g)).toHaveLength(1);
-    expect(stderr.match(/Reconnected/g)).toHaveLength(1);
+    await until(() => watcher.stdout.includes('alice → bob: live again'), () => `the live message; ${output()}`, 30_000);
+    expect(watcher.stderr.match(/Connection lost/g)).toHaveLength(1);
+    expect(watcher.stderr.match(/Reconnected/g)).toHaveLength(1);
 
-    watcher.kill('SIGINT');
-    expect(await exited).toBe(130);
+    watcher.child.kill('SIGINT');
+    expect(await watcher.exited).toBe(130);
   });
 });

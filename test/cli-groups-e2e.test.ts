@@ -14,7 +14,7 @@ let server: ServerProcess;
 let home: string;
 
 const runner = cliRunner(() => ({ home, serverUrl: server.url }));
-const start = (user: string, args: string[], input = '') => runner.start(user, args, { password: PASSWORDS[user]!, input });
+const running = (user: string, args: string[], input = '') => runner.running(user, args, { password: PASSWORDS[user]!, input });
 const cli = (user: string, args: string[], input = '') => runner.cli(user, args, { password: PASSWORDS[user]!, input });
 
 /** Runs a command that must succeed, and parses its --json output. */
@@ -128,20 +128,15 @@ describe('encrypted-chat groups against the real server', () => {
   }, 180_000);
 
   it('watch prints a new message and its edit as an update', async () => {
-    const watcher = start('carol', ['watch']);
-    let stdout = '';
-    let stderr = '';
-    watcher.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((r) => watcher.on('close', (code) => r(code)));
-    await until(() => stderr.includes('Watching for messages as carol'), () => `the watch to start; output so far:\n${stderr}`, 30_000);
+    const watcher = running('carol', ['watch']);
+    await until(() => watcher.stderr.includes('Watching for messages as carol'), () => `the watch to start; output so far:\n${watcher.stderr}`, 30_000);
     const live = await json<MessageJson>('alice', ['send', '--group', 'Family', 'live one']);
-    await until(() => stdout.includes('alice → #Family: live one'), () => `the live message; output so far:\n${stdout + stderr}`, 30_000);
+    await until(() => watcher.stdout.includes('alice → #Family: live one'), () => `the live message; output so far:\n${watcher.stdout + watcher.stderr}`, 30_000);
     expect((await cli('alice', ['edit', live.id, 'live one, edited'])).code).toBe(0);
-    await until(() => stdout.includes('↻ updated'), () => `the update line; output so far:\n${stdout + stderr}`, 30_000);
-    expect(stdout).toMatch(/↻ updated \[[^\]]+\] alice → #Family \(edited\): live one, edited/);
-    watcher.kill('SIGINT');
-    expect(await exited).toBe(130);
+    await until(() => watcher.stdout.includes('↻ updated'), () => `the update line; output so far:\n${watcher.stdout + watcher.stderr}`, 30_000);
+    expect(watcher.stdout).toMatch(/↻ updated \[[^\]]+\] alice → #Family \(edited\): live one, edited/);
+    watcher.child.kill('SIGINT');
+    expect(await watcher.exited).toBe(130);
   }, 120_000);
 
   it('bob leaves, alice removes carol, and group show follows', async () => {

@@ -1,20 +1,15 @@
 // DraftStore on a real folder: drafts survive a new store (a restart), blank text deletes, the file is the
 // user's alone, a damaged file loses only drafts, and one account's drafts are cleared without the others'.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { draftKey, draftPrefix } from '../../core/api/drafts.js';
 import { DraftStore } from './draft-store.js';
+import { newFolderEachTest } from './temporary-folder.fixture.js';
 
 describe('DraftStore', () => {
   let folder: string;
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'drafts-'));
-  });
-  afterEach(async () => {
-    await rm(folder, { recursive: true, force: true });
-  });
+  newFolderEachTest('drafts-', (made) => (folder = made));
 
   const alice = draftKey('https://chat.example.org', 'alice', 'bob');
   const aliceGroup = draftKey('https://chat.example.org', 'alice', 'group:1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b');

@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileRef, FileView } from '../../core/api/chat-api.js';
 import { ChatError } from '../../core/api/errors.js';
 import type { FileSink } from '../../core/client/attachments.js';
 import { saveReceivedFile, temporaryPathFor, type FileReceiver } from './file-save.js';
+import { newFolderEachTest } from './temporary-folder.fixture.js';
 
 const ref: FileRef = { conversation: 'bob', messageId: '7b0b4a6e-1c1f-4f55-9a57-3a3b3b7d4c11', index: 0, transfer: 'download-1' };
 const view: FileView = { index: 0, name: 'report.pdf', mime: 'application/pdf', size: 6 };
@@ -23,12 +23,7 @@ function receiver(chunks: Uint8Array[], failure: Error | null = null, during?: (
 }
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'file-save-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+newFolderEachTest('file-save-', (made) => (dir = made));
 
 describe('saveReceivedFile', () => {
   it('writes the verified bytes under the chosen name only at the end, readable by this user only', async () => {

@@ -1,13 +1,13 @@
 // The session host's saveFile (main process, vitest in Node): the save dialog proposes the file's safe name,
 // the verified bytes land where the person chose, and a file that fails leaves nothing behind.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FileRef } from '../../core/api/chat-api.js';
 import { ChatError } from '../../core/api/errors.js';
 import { messageView } from '../../core/test-fixtures/views.js';
 import { messageId, SERVER, sessionHostKit } from './session-host.fixture.js';
+import { newFolderEachTest } from './temporary-folder.fixture.js';
 
 const { makeHost } = sessionHostKit();
 const ref: FileRef = { conversation: 'bob', messageId, index: 1, transfer: 'download-1' };
@@ -24,12 +24,7 @@ const fileMessage = messageView({
 });
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'save-file-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+newFolderEachTest('save-file-', (made) => (dir = made));
 
 async function signedIn() {
   const kit = makeHost();

@@ -1,16 +1,11 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, parseSettings, SettingsStore } from './settings-store.js';
+import { newFolderEachTest } from './temporary-folder.fixture.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'ec-settings-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+newFolderEachTest('ec-settings-', (made) => (dir = made));
 
 describe('SettingsStore', () => {
   it('starts from the defaults: stay signed in off, notifications without content', async () => {

@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openWithKey, probeKeychain, sealWithKey, StaySignedInStore, type Keychain } from './stay-signed-in.js';
 import { memoryKeychain } from './session-host.fixture.js';
+import { newFolderEachTest } from './temporary-folder.fixture.js';
 
 
 const snapshotSchema = z.strictObject({ serverUrl: z.string(), username: z.string(), authHash: z.string(), privateKeyPkcs8: z.string() });
@@ -17,12 +16,7 @@ const snapshot: Snapshot = {
 };
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'ec-stay-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+newFolderEachTest('ec-stay-', (made) => (dir = made));
 
 describe('seal / open', () => {
   const key = new Uint8Array(32).fill(7);

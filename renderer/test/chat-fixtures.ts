@@ -34,6 +34,14 @@ export async function openConversation(api: FakeChatApi, name: string) {
   return user;
 }
 
+/** Renders the window and types `query` into the people search; the region that lists the people found. */
+export async function searchPeople(api: FakeChatApi, query: string) {
+  const user = userEvent.setup();
+  render(App, { api });
+  await user.type(await screen.findByLabelText('Find people by username'), query);
+  return { user, found: await screen.findByRole('region', { name: 'People found' }) };
+}
+
 export function messagesWith(title: string): HTMLElement {
   return screen.getByRole('region', { name: `Messages with ${title}` });
 }

@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { until } from '../../core/test-fixtures/waiting.js';
 
 const run = promisify(execFile);
 const CTL = '/usr/sbin/ejabberdctl';
@@ -136,22 +137,22 @@ export async function startEjabberd(): Promise<Ejabberd> {
     started = true;
     const deadline = Date.now() + START_TIMEOUT_MS;
     let status = '';
-    while (Date.now() < deadline) {
-      status = await ctl('status').catch((error: { stdout?: string }) => error.stdout ?? '');
-      if (/is running in that node/.test(status)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    if (!/is running in that node/.test(status)) throw new Error(`ejabberd did not start within ${START_TIMEOUT_MS / 1000} s: ${status.trim()}`);
+    await until(
+      async () => /is running in that node/.test((status = await ctl('status').catch((error: { stdout?: string }) => error.stdout ?? ''))),
+      () => `ejabberd to start within ${START_TIMEOUT_MS / 1000} s: ${status.trim()}`,
+      START_TIMEOUT_MS,
+    );
     const version = /ejabberd (\S+) is running/.exec(status)?.[1] ?? '?';
     const url = `http://127.0.0.1:${port}`;
     // The HTTP listener may come up a moment after the node reports itself started.
-    while (Date.now() < deadline) {
-      const ok = await fetch(`${url}/api/get_offline_count`, { method: 'POST', body: JSON.stringify({ user: 'nobody', host: EJABBERD_HOST }) })
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await until(
+      () =>
+        fetch(`${url}/api/get_offline_count`, { method: 'POST', body: JSON.stringify({ user: 'nobody', host: EJABBERD_HOST }) })
+          .then((r) => r.status === 200)
+          .catch(() => false),
+      `ejabberd's HTTP API on ${url} to answer`,
+      Math.max(0, deadline - Date.now()),
+    );
     return {
       url,
       version,

@@ -2,7 +2,8 @@
 // on a socket of its own, so the load generator's own event loop does not distort the server or the timing.
 // Talks with its parent over IPC: {open: [{username, token}]} opens streams (answers {opened, failed}),
 // and every event that reaches its recipient's stream is reported as [id, wall-clock ms] in batches.
-import http from 'node:http';
+import type http from 'node:http';
+import { openEventStream, type StreamEvent } from './event-stream.js';
 
 interface Account {
   username: string;
@@ -20,44 +21,10 @@ let heartbeats = 0;
 const now = () => performance.timeOrigin + performance.now();
 
 function openStream(url: string, account: Account): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${url}/events`, { headers: { authorization: `Bearer ${account.token}`, accept: 'text/event-stream' }, agent: false }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new Error(`GET /events for ${account.username}: ${res.statusCode}`));
-        return;
-      }
-      res.setEncoding('utf8');
-      let buffer = '';
-      let connected = false;
-      res.on('data', (chunk: string) => {
-        const at = now();
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (!connected && block.startsWith(': connected')) {
-            connected = true;
-            resolve();
-            continue;
-          }
-          if (block.startsWith(': heartbeat')) heartbeats++;
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (!data) continue;
-          const header = JSON.parse(data.slice(6)) as { id: string; recipient?: string };
-          if (header.recipient === account.username) arrivals.push([header.id, at]);
-        }
-      });
-      res.on('end', () => {
-        if (!connected) reject(new Error(`GET /events for ${account.username} ended before it connected`));
-      });
-    });
-    req.on('error', (error) => {
-      if (!req.destroyed) reject(error);
-    });
-    streams.push(req);
-  });
+  const onEvent = (event: StreamEvent, at: number) => {
+    if (event.recipient === account.username) arrivals.push([event.id, at]);
+  };
+  return openEventStream(url, account.token, account.username, { onEvent, onHeartbeat: () => heartbeats++ }, now).then((req) => void streams.push(req));
 }
 
 setInterval(() => {

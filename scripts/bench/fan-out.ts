@@ -4,6 +4,7 @@
 // A group of 10 beside the group of 100 on the same server shows how the time grows with the members.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { openEventStream } from '../bench-support/event-stream.js';
 import { createGroup, GROUP_ENV, GROUP_SIZE, memberNames, registerMembers, sealedGroupBody } from './group-load.js';
 import { percentile, startBenchServer } from './server-api.js';
 
@@ -41,40 +42,6 @@ class Arrivals {
     entry.last = Math.max(entry.last, at);
     if (--entry.left === 0) entry.done();
   }
-}
-
-/** Opens GET /events for `token` (a connection of its own) and reports each event's message id; resolves once connected. */
-function openStream(url: string, token: string, onEvent: (id: string, at: number) => void): Promise<http.ClientRequest> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${url}/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false }, (res) => {
-      if (res.statusCode !== 200) {
-        reject(new Error(`GET /events: ${res.statusCode}`));
-        res.resume();
-        return;
-      }
-      res.setEncoding('utf8');
-      let buffer = '';
-      let connected = false;
-      res.on('data', (chunk: string) => {
-        const at = performance.now();
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (!connected && block.startsWith(': connected')) {
-            connected = true;
-            resolve(req);
-          }
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) onEvent((JSON.parse(data.slice(6)) as { id: string }).id, at);
-        }
-      });
-    });
-    req.on('error', (error) => {
-      if (!req.destroyed) reject(error);
-    });
-  });
 }
 
 /** POST over one kept-alive connection; resolves with the time the whole answer was in. */
@@ -126,7 +93,7 @@ export async function fanOut(databaseUrl: string, messages: number): Promise<voi
     const tokens = await registerMembers(server.url, [sender, ...names]);
     const senderToken = tokens.get(sender)!;
     const arrivals = new Arrivals();
-    for (const name of names) streams.push(await openStream(server.url, tokens.get(name)!, (id, at) => arrivals.arrived(id, at)));
+    for (const name of names) streams.push(await openEventStream(server.url, tokens.get(name)!, name, { onEvent: ({ id }, at) => arrivals.arrived(id, at) }));
     const rows: Array<[string, Spread]> = [];
     for (const size of [10, GROUP_SIZE]) {
       const recipients = names.slice(0, size);

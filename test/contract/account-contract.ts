@@ -1,8 +1,8 @@
 // The ChatApi contract for accounts (PROTOCOL.md "Accounts (v2)"): devices, the recovery code, signing out
 // everywhere and deleting the account — run against the window's fake and the web adapter over a real server.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../core/api/chat-api.js';
-import { chatError, expectEventShape, FINGERPRINT, type ContractSetup, type ContractWorld } from './contract-world.js';
+import { chatError, freshWorldEachTest, FINGERPRINT, type ContractSetup, type ContractWorld } from './contract-world.js';
 
 const CODE = /^[A-Z2-7]{4}(-[A-Z2-7]{4}){7}$/;
 const NEW_PASSWORD = 'a brand new password 2';
@@ -14,14 +14,9 @@ export function describeAccountContract(name: string, setup: ContractSetup): voi
     let events: ChatEvent[];
     const signedOut = () => events.filter((e) => e.type === 'signed_out');
 
-    beforeEach(async () => {
-      w = await setup();
-      events = [];
-      w.api.onEvent((event) => events.push(event));
-    });
-    afterEach(async () => {
-      await w?.close();
-      for (const event of events) expectEventShape(event);
+    freshWorldEachTest(setup, (world, recorded) => {
+      w = world;
+      events = recorded;
     });
 
     it('says before sign-in whether the server takes new accounts, and refuses account calls with locked', async () => {

@@ -1,8 +1,8 @@
 // The ChatApi contract for files (PROTOCOL.md "Attachments"), as the window sees it: sending files as one
 // message, reading them back verified, progress as transfer events, and every bad request refused in words.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatEvent, SendFilesRequest } from '../../core/api/chat-api.js';
-import { chatError, expectEventShape, type ContractSetup, type ContractWorld } from './contract-world.js';
+import { chatError, freshWorldEachTest, type ContractSetup, type ContractWorld } from './contract-world.js';
 
 /** A 1×1 PNG (its real bytes), as a window's canvas would make a thumbnail. */
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -19,14 +19,9 @@ export function describeAttachmentContract(name: string, setup: ContractSetup): 
       ...fields,
     });
 
-    beforeEach(async () => {
-      w = await setup();
-      events = [];
-      w.api.onEvent((event) => events.push(event));
-    });
-    afterEach(async () => {
-      await w?.close();
-      for (const event of events) expectEventShape(event);
+    freshWorldEachTest(setup, (world, recorded) => {
+      w = world;
+      events = recorded;
     });
 
     it('refuses file calls before sign-in with locked, and bad requests with invalid_input', async () => {

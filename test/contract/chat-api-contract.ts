@@ -1,9 +1,9 @@
 // The ChatApi contract: what every implementation must do, as the window sees it. The window's fake and the
 // web adapter over a real server both run it (fake-chat-api.contract.test.ts, web-chat-api.contract.test.ts).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatEvent, SendRequest } from '../../core/api/chat-api.js';
 import { THEMES } from '../../core/api/settings.js';
-import { chatError, details, expectEventShape, FINGERPRINT, header, isoTimestamp, shownText, positiveInteger, type ContractSetup, type ContractWorld } from './contract-world.js';
+import { chatError, details, freshWorldEachTest, FINGERPRINT, header, isoTimestamp, shownText, positiveInteger, type ContractSetup, type ContractWorld } from './contract-world.js';
 
 const shout = (username: string) => `  ${username.toUpperCase()} `;
 // A live event crosses a server's event stream and the worker's port: give it longer than expect.poll's 1 s.
@@ -17,15 +17,9 @@ export function describeChatApiContract(name: string, setup: ContractSetup): voi
     const message = (conversation: string, text: string): SendRequest => ({ conversation, text, id: crypto.randomUUID() });
     const contact = (username: string) => w.api.contacts().then((list) => list.find((c) => c.username === username));
 
-    beforeEach(async () => {
-      w = await setup();
-      events = [];
-      // Like the window: subscribed from the start, before anyone signs in.
-      w.api.onEvent((event) => events.push(event));
-    });
-    afterEach(async () => {
-      await w?.close();
-      for (const event of events) expectEventShape(event);
+    freshWorldEachTest(setup, (world, recorded) => {
+      w = world;
+      events = recorded;
     });
 
     it('before sign-in: no account, session methods refused with locked, a wrong password with wrong_password', async () => {

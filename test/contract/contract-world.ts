@@ -1,6 +1,6 @@
 // What a ChatApi contract run needs from an implementation's setup (the world it runs in), and the checks of
 // shapes (views, events, errors) that the contract applies to every answer.
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { ChatApi, ChatErrorCode, ChatEvent, ContactDetails, Credentials, MessageHeaderView } from '../../core/api/chat-api.js';
 import { ChatError } from '../../core/api/errors.js';
 
@@ -25,6 +25,26 @@ export interface ContractWorld {
 }
 
 export type ContractSetup = () => Promise<ContractWorld>;
+
+/**
+ * A fresh world from `setup` for every test of the calling describe block, handed to `use` before the test.
+ * Its events are recorded from the start, before anyone signs in, as the window subscribes; after the test the
+ * world is closed and every event it sent must have the protocol's shape.
+ */
+export function freshWorldEachTest(setup: ContractSetup, use: (world: ContractWorld, events: ChatEvent[]) => void): void {
+  let world: ContractWorld | undefined;
+  let events: ChatEvent[] = [];
+  beforeEach(async () => {
+    world = await setup();
+    events = [];
+    world.api.onEvent((event) => events.push(event));
+    use(world, events);
+  });
+  afterEach(async () => {
+    await world?.close();
+    for (const event of events) expectEventShape(event);
+  });
+}
 
 export const FINGERPRINT = /^[0-9a-f]{4}( [0-9a-f]{4}){15}$/;
 

@@ -1,23 +1,15 @@
 // The ChatApi contract for groups and richer messages: what the window relies on from every implementation
 // (the fake and the web adapter over a real server both run it, beside chat-api-contract.ts).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../core/api/chat-api.js';
-import { chatError, expectEventShape, groupHeader, groupViewShape, messageViewShape, type ContractSetup, type ContractWorld } from './contract-world.js';
+import { describe, expect, it } from 'vitest';
+import { chatError, freshWorldEachTest, groupHeader, groupViewShape, messageViewShape, type ContractSetup, type ContractWorld } from './contract-world.js';
 
 export function describeGroupContract(name: string, setup: ContractSetup): void {
   describe(`the ChatApi contract for groups and richer messages: ${name}`, () => {
     let w: ContractWorld;
-    let events: ChatEvent[];
     const id = () => crypto.randomUUID();
 
-    beforeEach(async () => {
-      w = await setup();
-      events = [];
-      w.api.onEvent((event) => events.push(event));
-    });
-    afterEach(async () => {
-      await w?.close();
-      for (const event of events) expectEventShape(event);
+    freshWorldEachTest(setup, (world) => {
+      w = world;
     });
 
     it('refuses group calls before sign-in, and bad group input with invalid_input', async () => {

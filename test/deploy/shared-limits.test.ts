@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64, call, outgoing, register, registration } from '../../server/testing/harness.js';
 import { freshDatabaseUrl, isPostgresUrl } from '../support/database.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startTwoInstances, type ServerProcess } from '../support/server-process.js';
 
 const skipNote = 'skipped: needs TEST_DATABASE_URL=postgres://… (run through scripts/ci/with-postgres.sh)';
 const LOGIN_LIMIT = 4;
@@ -26,8 +26,7 @@ describe.skipIf(!isPostgresUrl(process.env.TEST_DATABASE_URL))(`rate limits shar
       SENDS_PER_MINUTE: String(SEND_LIMIT),
       LOG_LEVEL: 'warn',
     };
-    a = await startServerProcess({ databaseUrl, env });
-    b = await startServerProcess({ databaseUrl, env });
+    [a, b] = await startTwoInstances(databaseUrl, env);
   }, 60_000);
 
   afterAll(async () => {

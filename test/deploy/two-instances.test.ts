@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LISTENER_APPLICATION_NAME } from '../../server/events/postgres-bus.js';
 import { call, outgoing, register, SseReader, type TestUser } from '../../server/testing/harness.js';
 import { freshDatabaseUrl, isPostgresUrl } from '../support/database.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startTwoInstances, type ServerProcess } from '../support/server-process.js';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 const skipNote = 'skipped: needs TEST_DATABASE_URL=postgres://… (run through scripts/ci/with-postgres.sh)';
@@ -23,10 +23,8 @@ describe.skipIf(!isPostgresUrl(serverUrl))(`two server instances over one Postgr
 
   beforeAll(async () => {
     databaseUrl = await freshDatabaseUrl();
-    const env = { REGISTRATIONS_PER_ADDRESS: '100000', LOG_LEVEL: 'warn' };
-    // One after the other: the second also proves that starting over an already migrated database works.
-    a = await startServerProcess({ databaseUrl, env });
-    b = await startServerProcess({ databaseUrl, env });
+    // The second instance also proves that starting over an already migrated database works.
+    [a, b] = await startTwoInstances(databaseUrl, { REGISTRATIONS_PER_ADDRESS: '100000', LOG_LEVEL: 'warn' });
   }, 60_000);
 
   afterAll(async () => {

@@ -14,16 +14,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../../core/test-fixtures/waiting.js';
 import { call, outgoing, register } from '../../server/testing/harness.js';
 import { createPostgresDatabase, isPostgresUrl } from '../support/database.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { ChatLoad, sleep } from './chat-load.js';
-import { RoundRobinProxy } from './round-robin-proxy.js';
+import { sleep } from './chat-load.js';
+import { SoakCluster } from './soak-cluster.js';
 import { checkStored } from './stored-messages.js';
 
 const RUN_MS = 60_000;
 const STOP_AFTER_MS = 20_000;
 const DOWN_MS = 8_000;
 const USERS = 6;
-const SERVER_ENV = { SENDS_PER_MINUTE: '0', REGISTRATIONS_PER_ADDRESS: '100000', LOG_LEVEL: 'warn' };
 /** An answer slower than this while the database is away counts as a hang. */
 const ANSWER_WITHIN_MS = 10_000;
 
@@ -40,14 +38,11 @@ interface Probe {
 
 describe.skipIf(!isPostgresUrl(process.env.TEST_DATABASE_URL))('PostgreSQL restarted under load (needs PostgreSQL: run through scripts/ci/with-postgres.sh)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-soak-pg-'));
-  const instances: ServerProcess[] = [];
-  let proxy: RoundRobinProxy | undefined;
-  const load = new ChatLoad();
+  const soak = new SoakCluster();
+  const { load, instances } = soak;
 
   afterAll(async () => {
-    await load.close();
-    await proxy?.stop();
-    await Promise.all(instances.map((i) => i.stop()));
+    await soak.stop();
     await cluster('remove', dir);
   });
 
@@ -55,11 +50,7 @@ describe.skipIf(!isPostgresUrl(process.env.TEST_DATABASE_URL))('PostgreSQL resta
     const { stdout } = await cluster('start', dir);
     const serverUrl = stdout.trim().replace(/^TEST_DATABASE_URL=/, '');
     const databaseUrl = await createPostgresDatabase(serverUrl, 'chat_soak');
-    instances.push(await startServerProcess({ databaseUrl, env: SERVER_ENV }));
-    instances.push(await startServerProcess({ databaseUrl, env: SERVER_ENV }));
-    proxy = new RoundRobinProxy(instances.map((i) => i.url));
-    await proxy.start();
-    await load.signIn(proxy.url, USERS, 'pg_');
+    await soak.start(databaseUrl, USERS, 'pg_');
     // A raw sender beside the clients, to see the very answers of each instance while the database is away.
     const prober = await register(instances[0]!.url, 'pgprobe_a');
     await register(instances[0]!.url, 'pgprobe_b');

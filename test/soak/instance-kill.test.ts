@@ -6,34 +6,24 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../../core/test-fixtures/waiting.js';
 import { isPostgresUrl, freshDatabaseUrl } from '../support/database.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { ChatLoad, sleep } from './chat-load.js';
-import { RoundRobinProxy } from './round-robin-proxy.js';
+import { sleep } from './chat-load.js';
+import { SoakCluster } from './soak-cluster.js';
 import { checkStored } from './stored-messages.js';
 
 const RUN_MS = 60_000;
 const KILL_AFTER_MS = 20_000;
 const USERS = 6;
-const SERVER_ENV = { SENDS_PER_MINUTE: '0', REGISTRATIONS_PER_ADDRESS: '100000', LOG_LEVEL: 'warn' };
 
 describe.skipIf(!isPostgresUrl(process.env.TEST_DATABASE_URL))('an instance killed with SIGKILL under load (needs TEST_DATABASE_URL=postgres://…)', () => {
-  const instances: ServerProcess[] = [];
-  let proxy: RoundRobinProxy | undefined;
-  const load = new ChatLoad();
+  const cluster = new SoakCluster();
+  const { load } = cluster;
 
-  afterAll(async () => {
-    await load.close();
-    await proxy?.stop();
-    await Promise.all(instances.map((i) => i.stop()));
-  });
+  afterAll(() => cluster.stop());
 
   it('loses no answered message, duplicates none, and every stream reconnects', async () => {
     const databaseUrl = await freshDatabaseUrl();
-    instances.push(await startServerProcess({ databaseUrl, env: SERVER_ENV }));
-    instances.push(await startServerProcess({ databaseUrl, env: SERVER_ENV }));
-    proxy = new RoundRobinProxy(instances.map((i) => i.url));
-    await proxy.start();
-    await load.signIn(proxy.url, USERS, 'kill_');
+    await cluster.start(databaseUrl, USERS, 'kill_');
+    const { proxy } = cluster;
 
     const started = Date.now();
     load.start();
@@ -43,10 +33,9 @@ describe.skipIf(!isPostgresUrl(process.env.TEST_DATABASE_URL))('an instance kill
     const victim = streams[1]! > streams[0]! ? 1 : 0;
     const cut = streams[victim]!;
     const killedAt = Date.now();
-    await instances[victim]!.kill();
+    await cluster.instances[victim]!.kill();
     // Started again on the same port, as a supervisor would; meanwhile the proxy hands everything to the other.
-    const port = new URL(instances[victim]!.url).port;
-    instances[victim] = await startServerProcess({ databaseUrl, env: { ...SERVER_ENV, PORT: port } });
+    await cluster.restart(victim);
     const backAt = Date.now();
     await sleep(Math.max(0, started + RUN_MS - Date.now()));
     await load.stop();

@@ -17,6 +17,15 @@ export interface CliRun {
   env?: Record<string, string>;
 }
 
+export interface RunningCli {
+  child: ChildProcess;
+  /** What it printed so far. */
+  stdout: string;
+  stderr: string;
+  /** Its exit code, once its output is all in (null when a signal ended it). */
+  exited: Promise<number | null>;
+}
+
 export function cliRunner(place: () => { home: string; serverUrl: string }) {
   function start(user: string, args: string[], options: CliRun = {}): ChildProcess {
     const { home, serverUrl } = place();
@@ -37,16 +46,20 @@ export function cliRunner(place: () => { home: string; serverUrl: string }) {
     return child;
   }
 
-  function cli(user: string, args: string[], options: CliRun = {}): Promise<CliResult> {
+  /** A command left running (watch, say), its output collected as it comes. */
+  function running(user: string, args: string[], options: CliRun = {}): RunningCli {
     const child = start(user, args, options);
-    return new Promise((done) => {
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-      child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const run: RunningCli = { child, stdout: '', stderr: '', exited: new Promise((done) => child.on('close', (code) => done(code))) };
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (run.stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (run.stderr += c));
+    return run;
   }
 
-  return { start, cli };
+  async function cli(user: string, args: string[], options: CliRun = {}): Promise<CliResult> {
+    const run = running(user, args, options);
+    const code = await run.exited;
+    return { code, stdout: run.stdout, stderr: run.stderr };
+  }
+
+  return { running, cli };
 }

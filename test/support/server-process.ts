@@ -100,3 +100,17 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     kill: () => signal('SIGKILL'),
   };
 }
+
+/**
+ * Two instances over one database, as on two machines behind a load balancer. One after the other, so the
+ * second also starts over a database the first already migrated; if the second fails, the first is stopped.
+ */
+export async function startTwoInstances(databaseUrl: string, env: Record<string, string>): Promise<[ServerProcess, ServerProcess]> {
+  const first = await startServerProcess({ databaseUrl, env });
+  try {
+    return [first, await startServerProcess({ databaseUrl, env })];
+  } catch (error) {
+    await first.stop();
+    throw error;
+  }
+}

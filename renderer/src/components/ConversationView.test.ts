@@ -1,42 +1,19 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
+import { ALICE, messagesWith, openConversation, searchPeople, signedInAsAlice } from '../../test/chat-fixtures.js';
 import { FakeChatApi, FINGERPRINT_A, FINGERPRINT_B } from '../../test/fake-chat-api.js';
-import App from '../App.svelte';
-
-const ALICE = { username: 'alice', fingerprint: FINGERPRINT_A, serverUrl: 'https://chat.example.org' };
-
-async function openChatWithBob(api: FakeChatApi) {
-  const user = userEvent.setup();
-  render(App, { api });
-  const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
-  await user.click(await within(contacts).findByRole('button', { name: /^bob/ }));
-  await screen.findByRole('heading', { name: 'bob', level: 2 });
-  return user;
-}
-
-function signedInWithBob(): FakeChatApi {
-  return new FakeChatApi({
-    account: ALICE,
-    contactList: [{ username: 'bob', keyStatus: 'pinned', unread: 0, lastActivity: null, lastSeq: null }],
-  });
-}
-
-function messages() {
-  return screen.getByRole('region', { name: 'Messages with bob' });
-}
 
 describe('a conversation of 10,000 messages', () => {
   it('renders and decrypts only the visible rows, and loads older pages on scroll', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     for (let i = 0; i < 10_000; i++) api.addMessage('bob', { outgoing: i % 3 === 0 });
-    await openChatWithBob(api);
+    await openConversation(api, 'bob');
 
-    await waitFor(() => expect(within(messages()).getAllByRole('img', { name: 'Verified' }).length).toBeGreaterThan(5));
-    const rows = within(messages()).getAllByRole('listitem');
+    await waitFor(() => expect(within(messagesWith('bob')).getAllByRole('img', { name: 'Verified' }).length).toBeGreaterThan(5));
+    const rows = within(messagesWith('bob')).getAllByRole('listitem');
     expect(rows.length).toBeLessThan(30);
     // The newest message is on screen.
-    expect(within(messages()).getByText('message 10000')).toBeInTheDocument();
+    expect(within(messagesWith('bob')).getByText('message 10000')).toBeInTheDocument();
 
     const asked = api.callsOf('readMessages').flatMap(([ids]) => ids as string[]);
     // 600 px of viewport at ~58 px a row: about a dozen messages, never the page of 100, never 10,000.
@@ -46,7 +23,7 @@ describe('a conversation of 10,000 messages', () => {
     expect(api.callsOf('markRead').at(-1)).toEqual(['bob', 10_000]);
 
     // Scrolling to the top asks for the page before the oldest loaded message, once.
-    const viewport = messages();
+    const viewport = messagesWith('bob');
     viewport.scrollTop = 0;
     await fireEvent.scroll(viewport);
     await waitFor(() => expect(api.callsOf('conversation')).toHaveLength(2));
@@ -58,17 +35,17 @@ describe('a conversation of 10,000 messages', () => {
   });
 
   it('shows placeholders while the person scrolls fast, and decrypts what is on screen once the scroll settles', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     for (let i = 0; i < 1_000; i++) api.addMessage('bob');
-    await openChatWithBob(api);
-    await waitFor(() => expect(within(messages()).getAllByRole('img', { name: 'Verified' }).length).toBeGreaterThan(5));
+    await openConversation(api, 'bob');
+    await waitFor(() => expect(within(messagesWith('bob')).getAllByRole('img', { name: 'Verified' }).length).toBeGreaterThan(5));
     const askedBefore = api.callsOf('readMessages').length;
 
     // The list's clock stands still while the scroll happens, so every step counts as one fast scroll
     // however slowly this machine runs the test.
     vi.useFakeTimers({ toFake: ['performance'] });
     try {
-      const viewport = messages();
+      const viewport = messagesWith('bob');
       const passed = new Set<string>();
       for (let step = 0; step < 6; step++) {
         viewport.scrollTop -= 400;
@@ -96,22 +73,22 @@ describe('a conversation of 10,000 messages', () => {
 
 describe('messages', () => {
   it('shows text as text, never as HTML, and opens links only through the ChatApi', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.addMessage('bob', { text: '<img src=x onerror=alert(1)> <b>bold</b> see https://example.org/a.' });
-    const user = await openChatWithBob(api);
-    const text = await within(messages()).findByText(/<img src=x onerror=alert\(1\)> <b>bold<\/b> see/);
+    const user = await openConversation(api, 'bob');
+    const text = await within(messagesWith('bob')).findByText(/<img src=x onerror=alert\(1\)> <b>bold<\/b> see/);
     expect(text.querySelector('img, b')).toBeNull();
-    const link = within(messages()).getByRole('link', { name: 'https://example.org/a' });
+    const link = within(messagesWith('bob')).getByRole('link', { name: 'https://example.org/a' });
     await user.click(link);
     await user.click(within(screen.getByRole('dialog', { name: 'Open example.org?' })).getByRole('button', { name: 'Open example.org' }));
     expect(api.callsOf('openLink')).toEqual([['https://example.org/a']]);
   });
 
   it('shows a message that failed verification as failed, with the reason, and without text', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.addMessage('bob', { text: null, status: 'bad_signature', reason: 'The signature does not match bob’s key.' });
-    await openChatWithBob(api);
-    const failed = await within(messages()).findByText('This message failed verification');
+    await openConversation(api, 'bob');
+    const failed = await within(messagesWith('bob')).findByText('This message failed verification');
     const bubble = failed.closest('[data-status]')!;
     expect(bubble).toHaveAttribute('data-status', 'bad_signature');
     expect(bubble).toHaveTextContent('The signature does not match bob’s key.');
@@ -121,8 +98,8 @@ describe('messages', () => {
   });
 
   it('shows a message arriving live, and announces it', async () => {
-    const api = signedInWithBob();
-    await openChatWithBob(api);
+    const api = signedInAsAlice();
+    await openConversation(api, 'bob');
     const view = api.addMessage('bob', { text: 'live hello' });
     api.emit({ type: 'message', message: { id: view.id, seq: view.seq, sender: 'bob', recipient: 'alice', group: null, conversation: 'bob', timestamp: view.timestamp, outgoing: false } });
     const list = await screen.findByRole('region', { name: 'Messages with bob' });
@@ -133,8 +110,8 @@ describe('messages', () => {
 
 describe('the composer', () => {
   it('sends on Enter and starts a new line on Shift+Enter', async () => {
-    const api = signedInWithBob();
-    const user = await openChatWithBob(api);
+    const api = signedInAsAlice();
+    const user = await openConversation(api, 'bob');
     const box = screen.getByLabelText('Message to bob');
     await user.type(box, 'first line{Shift>}{Enter}{/Shift}second line');
     expect(api.callsOf('send')).toEqual([]);
@@ -146,13 +123,13 @@ describe('the composer', () => {
     expect(request.text).toBe('first line\nsecond line');
     expect(request.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(box).toHaveValue('');
-    expect(await within(messages()).findByRole('img', { name: 'Verified' })).toBeInTheDocument();
-    expect(within(messages()).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
+    expect(await within(messagesWith('bob')).findByRole('img', { name: 'Verified' })).toBeInTheDocument();
+    expect(within(messagesWith('bob')).getByRole('img', { name: 'Sent' })).toBeInTheDocument();
   });
 
   it('shows a pending message, then a failed one with Retry that resends the same id', async () => {
-    const api = signedInWithBob();
-    const user = await openChatWithBob(api);
+    const api = signedInAsAlice();
+    const user = await openConversation(api, 'bob');
     api.hold('send');
     api.failNext.set('send', { code: 'server_unreachable', message: 'The server does not answer.' });
     await user.type(screen.getByLabelText('Message to bob'), 'are you there?{Enter}');
@@ -166,13 +143,13 @@ describe('the composer', () => {
     expect(second!.id).toBe(first!.id);
     expect(second!.text).toBe('are you there?');
     await waitFor(() => expect(screen.queryByText(/Not sent/)).not.toBeInTheDocument());
-    expect(within(messages()).getByText('are you there?')).toBeInTheDocument();
+    expect(within(messagesWith('bob')).getByText('are you there?')).toBeInTheDocument();
   });
 });
 
 describe('a changed contact key', () => {
   it('raises a banner and requires an explicit, confirmed step to trust the new key', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.details.set('bob', {
       username: 'bob',
       keyStatus: 'changed',
@@ -183,7 +160,7 @@ describe('a changed contact key', () => {
       earlierKeys: [],
       deleted: false, keyLog: 'confirmed', keyLogDetail: null,
     });
-    const user = await openChatWithBob(api);
+    const user = await openConversation(api, 'bob');
     const banner = await screen.findByText('bob’s key fingerprint has changed.');
     await user.click(within(banner.closest('[role="alert"]') as HTMLElement).getByRole('button', { name: 'Review key' }));
 
@@ -203,8 +180,8 @@ describe('a changed contact key', () => {
   });
 
   it('warns when a key_changed event arrives for the open conversation', async () => {
-    const api = signedInWithBob();
-    await openChatWithBob(api);
+    const api = signedInAsAlice();
+    await openConversation(api, 'bob');
     api.details.set('bob', { username: 'bob', keyStatus: 'changed', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: FINGERPRINT_A, createdAt: null, blocked: false, earlierKeys: [], deleted: false, keyLog: 'confirmed', keyLogDetail: null });
     api.emit({ type: 'key_changed', change: { username: 'bob', pinnedFingerprint: FINGERPRINT_B, newFingerprint: FINGERPRINT_A } });
     expect(await screen.findByText('bob’s key fingerprint has changed.')).toBeInTheDocument();
@@ -215,10 +192,7 @@ describe('a changed contact key', () => {
 describe('finding people', () => {
   it('searches by lowercase prefix, leaves the person out, and opens a conversation', async () => {
     const api = new FakeChatApi({ account: ALICE });
-    const user = userEvent.setup();
-    render(App, { api });
-    await user.type(await screen.findByLabelText('Find people by username'), 'BO');
-    const found = await screen.findByRole('region', { name: 'People found' });
+    const { user, found } = await searchPeople(api, 'BO');
     await waitFor(() => expect(within(found).getAllByRole('button')).toHaveLength(2));
     const [bob, bobby] = within(found).getAllByRole('button');
     expect(bob).toHaveAccessibleName('bob Start a conversation');
@@ -232,7 +206,7 @@ describe('finding people', () => {
 
 describe('what the server lists is not what the window shows', () => {
   it('shows messages listed in the wrong conversation as failed, with the reason and no text', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.addMessage('bob', { text: 'real bob' });
     const fromCarol = api.addMessage('carol', { text: 'carol secret' });
     const otherPeople = api.addMessage('carol', { sender: 'dave', recipient: 'carol', text: 'not yours' });
@@ -240,40 +214,40 @@ describe('what the server lists is not what the window shows', () => {
     api.listedAs.set(fromCarol.id, { sender: 'bob', recipient: 'alice' });
     api.listedAs.set(otherPeople.id, { sender: 'bob', recipient: 'alice' });
     api.listedAs.set(mineToCarol.id, { sender: 'alice', recipient: 'bob' });
-    await openChatWithBob(api);
-    await within(messages()).findByText('real bob');
-    await waitFor(() => expect(within(messages()).getAllByText('Listed in the wrong conversation')).toHaveLength(3));
-    for (const bubble of messages().querySelectorAll('[data-status="misplaced"]')) {
+    await openConversation(api, 'bob');
+    await within(messagesWith('bob')).findByText('real bob');
+    await waitFor(() => expect(within(messagesWith('bob')).getAllByText('Listed in the wrong conversation')).toHaveLength(3));
+    for (const bubble of messagesWith('bob').querySelectorAll('[data-status="misplaced"]')) {
       expect(bubble).toHaveTextContent('The server listed this message in the wrong conversation.');
       expect(bubble).not.toHaveTextContent('Verified');
       expect(within(bubble as HTMLElement).queryByRole('img', { name: 'Verified' })).toBeNull();
     }
-    expect(within(messages()).queryByText(/carol secret|not yours|to carol/)).toBeNull();
-    expect(within(messages()).getAllByRole('img', { name: 'Verified' })).toHaveLength(1);
+    expect(within(messagesWith('bob')).queryByText(/carol secret|not yours|to carol/)).toBeNull();
+    expect(within(messagesWith('bob')).getAllByRole('img', { name: 'Verified' })).toHaveLength(1);
   });
 
   it('shows earlier-key and disowned-key messages with their own warning, never as verified', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.addMessage('bob', { text: null, status: 'earlier_key', reason: 'Signed with bob’s earlier key.' });
     api.addMessage('bob', { text: null, status: 'disowned_key', reason: 'Signed with a key you said was never bob’s.' });
-    await openChatWithBob(api);
-    const earlier = (await within(messages()).findByText('Signed with an earlier key — not verified')).closest('[data-status]')!;
+    await openConversation(api, 'bob');
+    const earlier = (await within(messagesWith('bob')).findByText('Signed with an earlier key — not verified')).closest('[data-status]')!;
     expect(earlier).toHaveTextContent('Signed with bob’s earlier key.');
     expect(earlier).toHaveClass('warning');
-    const disowned = within(messages()).getByText('Signed with a key that was never theirs').closest('[data-status]')!;
+    const disowned = within(messagesWith('bob')).getByText('Signed with a key that was never theirs').closest('[data-status]')!;
     expect(disowned).toHaveTextContent('Signed with a key you said was never bob’s.');
-    expect(within(messages()).queryByRole('img', { name: 'Verified' })).toBeNull();
+    expect(within(messagesWith('bob')).queryByRole('img', { name: 'Verified' })).toBeNull();
   });
 });
 
 describe('contact details: earlier keys and blocking', () => {
   it('disowns earlier keys after a confirm step, and blocks and unblocks', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.details.set('bob', {
       username: 'bob', keyStatus: 'pinned', pinnedFingerprint: FINGERPRINT_B, serverFingerprint: null, createdAt: null,
       blocked: false, earlierKeys: [{ fingerprint: FINGERPRINT_A, disowned: false }], deleted: false, keyLog: 'confirmed', keyLogDetail: null,
     });
-    const user = await openChatWithBob(api);
+    const user = await openConversation(api, 'bob');
     await user.click(screen.getByRole('button', { name: 'Contact details and key fingerprint' }));
     const dialog = screen.getByRole('dialog', { name: 'Contact details' });
     expect(within(dialog).getByLabelText(`Earlier key of bob: ${FINGERPRINT_A}`)).toBeInTheDocument();
@@ -294,16 +268,16 @@ describe('contact details: earlier keys and blocking', () => {
 
 describe('opening links', () => {
   it('asks "Open <host>?" with the host that really opens, and opens only on yes', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.addMessage('bob', { text: 'pay at https://раураl.com/login now' });
-    const user = await openChatWithBob(api);
-    await user.click(await within(messages()).findByRole('link', { name: 'https://раураl.com/login' }));
+    const user = await openConversation(api, 'bob');
+    await user.click(await within(messagesWith('bob')).findByRole('link', { name: 'https://раураl.com/login' }));
     const ask = screen.getByRole('dialog', { name: 'Open xn--l-7sba6dbr.com?' });
     expect(ask).toHaveTextContent('https://xn--l-7sba6dbr.com/login');
     expect(api.callsOf('openLink')).toEqual([]);
     await user.click(within(ask).getByRole('button', { name: 'Cancel' }));
     expect(api.callsOf('openLink')).toEqual([]);
-    await user.click(within(messages()).getByRole('link', { name: 'https://раураl.com/login' }));
+    await user.click(within(messagesWith('bob')).getByRole('link', { name: 'https://раураl.com/login' }));
     await user.click(within(screen.getByRole('dialog', { name: 'Open xn--l-7sba6dbr.com?' })).getByRole('button', { name: 'Open xn--l-7sba6dbr.com' }));
     expect(api.callsOf('openLink')).toEqual([['https://xn--l-7sba6dbr.com/login']]);
   });

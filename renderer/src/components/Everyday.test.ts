@@ -2,32 +2,14 @@
 // banner with "Retry now"; messages waiting for the connection and going out when it is back; a refused
 // message edited and resent; the size limit in the composer; drafts kept, and carried over a session that
 // ended elsewhere.
-import { render, screen, waitFor, within } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
+import { screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { draftKey } from '../../../core/api/drafts.js';
 import { MAX_MESSAGE_TEXT_BYTES } from '../../../core/api/message-size.js';
-import { FakeChatApi, FINGERPRINT_A } from '../../test/fake-chat-api.js';
-import App from '../App.svelte';
+import { ALICE, openConversation, signedInAsAlice } from '../../test/chat-fixtures.js';
+import type { FakeChatApi } from '../../test/fake-chat-api.js';
 
-const ALICE = { username: 'alice', fingerprint: FINGERPRINT_A, serverUrl: 'https://chat.example.org' };
 const BOB_DRAFT = draftKey(ALICE.serverUrl, 'alice', 'bob');
-
-function signedInWithBob(): FakeChatApi {
-  return new FakeChatApi({
-    account: ALICE,
-    contactList: [{ username: 'bob', keyStatus: 'pinned', unread: 0, lastActivity: null, lastSeq: null }],
-  });
-}
-
-async function openChatWithBob(api: FakeChatApi) {
-  const user = userEvent.setup();
-  render(App, { api });
-  const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
-  await user.click(await within(contacts).findByRole('button', { name: /^bob/ }));
-  await screen.findByRole('heading', { name: 'bob', level: 2 });
-  return user;
-}
 
 const offline = (api: FakeChatApi, detail: string | null = 'Cannot reach the server at http://127.0.0.1:8080: network error.') => {
   api.emit({ type: 'connection', state: 'offline', detail });
@@ -35,8 +17,8 @@ const offline = (api: FakeChatApi, detail: string | null = 'Cannot reach the ser
 
 describe('the offline state', () => {
   it('says it in one line under the name, keeps the detail behind a disclosure, and does not flicker while retrying', async () => {
-    const api = signedInWithBob();
-    await openChatWithBob(api);
+    const api = signedInAsAlice();
+    await openConversation(api, 'bob');
     api.emit({ type: 'connection', state: 'online', detail: null });
     expect(await screen.findByText('Connected')).toBeInTheDocument();
     offline(api);
@@ -55,8 +37,8 @@ describe('the offline state', () => {
   });
 
   it('shows a banner over the conversation whose "Retry now" asks the connection to try at once', async () => {
-    const api = signedInWithBob();
-    const user = await openChatWithBob(api);
+    const api = signedInAsAlice();
+    const user = await openConversation(api, 'bob');
     expect(screen.queryByRole('region', { name: 'Connection' })).toBeNull();
     offline(api);
     const banner = await screen.findByRole('region', { name: 'Connection' });
@@ -68,8 +50,8 @@ describe('the offline state', () => {
   });
 
   it('keeps a message waiting for the connection, and sends it with the same id once it is back', async () => {
-    const api = signedInWithBob();
-    const user = await openChatWithBob(api);
+    const api = signedInAsAlice();
+    const user = await openConversation(api, 'bob');
     offline(api);
     await screen.findByText('Offline — reconnecting…');
     api.failNext.set('send', { code: 'server_unreachable', message: 'Cannot reach the server.' });
@@ -86,8 +68,8 @@ describe('the offline state', () => {
   });
 
   it('offers "Edit and resend" (never Retry) for a message the server refused for good', async () => {
-    const api = signedInWithBob();
-    const user = await openChatWithBob(api);
+    const api = signedInAsAlice();
+    const user = await openConversation(api, 'bob');
     api.failNext.set('send', { code: 'invalid_input', message: 'This is too large for the server.' });
     await user.type(screen.getByLabelText('Message to bob'), 'a very long story{Enter}');
     expect(await screen.findByText(/Not sent: This is too large for the server\./)).toBeInTheDocument();
@@ -102,8 +84,8 @@ describe('the offline state', () => {
 
 describe('the size limit', () => {
   it('counts down near the limit and refuses Send past it', async () => {
-    const api = signedInWithBob();
-    await openChatWithBob(api);
+    const api = signedInAsAlice();
+    await openConversation(api, 'bob');
     const box = screen.getByLabelText('Message to bob') as HTMLTextAreaElement;
     const send = screen.getByRole('button', { name: 'Send' });
     const fill = async (text: string) => {
@@ -129,22 +111,22 @@ describe('the size limit', () => {
 
 describe('drafts', () => {
   it('saves a draft per conversation, brings it back after a restart, and clears it when sent', async () => {
-    const api = signedInWithBob();
-    const user = await openChatWithBob(api);
+    const api = signedInAsAlice();
+    const user = await openConversation(api, 'bob');
     await user.type(screen.getByLabelText('Message to bob'), 'half a thought');
     await waitFor(() => expect(api.draftStore).toEqual({ [BOB_DRAFT]: 'half a thought' }));
     document.body.innerHTML = '';
 
     // A restart: a new window over the same app, which kept the draft.
-    await openChatWithBob(api);
+    await openConversation(api, 'bob');
     expect(await screen.findByLabelText('Message to bob')).toHaveValue('half a thought');
     await user.type(screen.getByLabelText('Message to bob'), '{Enter}');
     await waitFor(() => expect(api.draftStore).toEqual({}));
   });
 
   it('keeps the draft and the queued message of a session ended elsewhere, and sends it after signing in again', async () => {
-    const api = signedInWithBob();
-    const user = await openChatWithBob(api);
+    const api = signedInAsAlice();
+    const user = await openConversation(api, 'bob');
     offline(api);
     api.failNext.set('send', { code: 'server_unreachable', message: 'Cannot reach the server.' });
     await user.type(screen.getByLabelText('Message to bob'), 'queued while offline{Enter}');
@@ -170,9 +152,9 @@ describe('drafts', () => {
   });
 
   it('drops the drafts of an account that signs out itself', async () => {
-    const api = signedInWithBob();
+    const api = signedInAsAlice();
     api.draftStore = { [BOB_DRAFT]: 'private thought', [draftKey(ALICE.serverUrl, 'carol', 'bob')]: 'not alice’s' };
-    const user = await openChatWithBob(api);
+    const user = await openConversation(api, 'bob');
     expect(screen.getByLabelText('Message to bob')).toHaveValue('private thought');
     await user.click(screen.getByRole('button', { name: 'Settings' }));
     await user.click(await screen.findByRole('button', { name: /^(Log|Sign) out$/ }));

@@ -4,7 +4,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ALICE, messagesWith, openConversation, rowOf, signedInAsAlice } from '../../test/chat-fixtures.js';
+import { ALICE, messagesWith, openConversation, rowOf, searchPeople, signedInAsAlice } from '../../test/chat-fixtures.js';
 import { FakeChatApi } from '../../test/fake-chat-api.js';
 import App from '../App.svelte';
 
@@ -135,10 +135,7 @@ describe('the signed-in screen', () => {
 describe('note to self', () => {
   it('finds the person themselves as "Note to self" and sends to their own conversation', async () => {
     const api = new FakeChatApi({ account: ALICE });
-    const user = userEvent.setup();
-    render(App, { api });
-    await user.type(await screen.findByLabelText('Find people by username'), 'ali');
-    const found = await screen.findByRole('region', { name: 'People found' });
+    const { user, found } = await searchPeople(api, 'ali');
     const me = await within(found).findByRole('button', { name: /^Note to self/ });
     expect(me).toHaveAccessibleName('Note to self You (alice)');
     await user.click(me);
