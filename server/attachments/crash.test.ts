@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../core/test-fixtures/waiting.js';
 import { startServerProcess } from '../../test/support/server-process.js';
 import { call, registration } from '../testing/harness.js';
 import { chunkedUpload, download, sha512, upload } from './attachments-fixture.js';
@@ -21,14 +22,13 @@ describe('kill -9 during an upload', () => {
     expect(kept.status).toBe(201);
     const slow = chunkedUpload(first.url, token, 100_000, 4096, 20);
     slow.answer.catch(() => undefined);
-    for (let i = 0; i < 200 && !readdirSync(dir).some((n) => n.endsWith('.part')); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(readdirSync(dir).some((n) => n.endsWith('.part'))).toBe(true);
+    await until(() => readdirSync(dir).some((n) => n.endsWith('.part')), () => `the slow upload's temporary file; the folder holds ${readdirSync(dir).join(', ')}`);
     await first.kill();
     slow.stop();
 
     const second = await startServerProcess({ env, databaseUrl: first.databaseUrl });
     try {
-      for (let i = 0; i < 200 && readdirSync(dir).length !== 1; i++) await new Promise((r) => setTimeout(r, 25));
+      await until(() => readdirSync(dir).length === 1, () => `the restarted server to remove the half file; the folder holds ${readdirSync(dir).join(', ')}`);
       expect(readdirSync(dir)).toEqual([kept.body.id]);
       const login = await call(second.url, 'POST', '/login', { body: { username: 'alice', authHash: body.authHash } });
       const again = await download(second.url, login.body.token, kept.body.id);
