@@ -6,13 +6,16 @@
 //     random index and GET /keylog/consistency from a random size, both up to the newest head — p50/p99
 //     over HTTP (client in this process, server in its own) and at the module level (server/keylog/proofs.ts
 //     on the same database from this process: the one SELECT and the hashing, no HTTP). Sample proofs are
-//     checked against the signed head with core/keylog/merkle.ts.
+//     checked against the signed head with core/keylog/merkle.ts. On the same logs, the client's cost of
+//     accepting one contact key (BENCH_KEYLOG_CLIENT samples; scripts/bench/keylog-client.ts): core's
+//     checkHead and checkContactKey on answers fetched beforehand, and core's KeyLog.confirmKey over HTTP.
 //  2. Registration rate: POST /users with autocannon (BENCH_CONNECTIONS, BENCH_DURATION s), fresh SQLite
-//     database each, BENCH_KEYLOG_ROUNDS (3) alternating rounds, on the same server with the key log (each
-//     registration appends its entry and nodes in its transaction, heads are signed) and without (the
-//     benchmark-only `registrationAppends: false`: no entry, so no head beyond the first; registrations still
-//     take turns in-process, KeyLog.registrationTurn, as without it parallel registrations on SQLite stall —
-//     docs/server.md "The key log" — so the previous commit's server cannot serve as "without").
+//     database each, BENCH_KEYLOG_ROUNDS (3; 0 skips this part) alternating rounds, on the same server with
+//     the key log (each registration appends its entry and nodes in its transaction, heads are signed) and
+//     without (the benchmark-only `registrationAppends: false`: no entry, so no head beyond the first;
+//     registrations still take turns in-process, KeyLog.registrationTurn, as without it parallel
+//     registrations on SQLite stall — docs/server.md "The key log" — so the previous commit's server cannot
+//     serve as "without").
 // The server runs as a child process, started through tsx (scripts/bench/keylog-server.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -26,13 +29,16 @@ import { verifyConsistency, verifyInclusion } from '../core/keylog/merkle.js';
 import { importPublicKey } from '../core/crypto/rsa.js';
 import { decodeBase64 } from '../core/protocol/base64.js';
 import { openDatabase } from '../server/db/database.js';
+import { loadLogKey } from '../server/keylog/log-key.js';
 import { readFrom } from '../server/keylog/nodes.js';
 import { consistencyProof, inclusionProof } from '../server/keylog/proofs.js';
 import { b64, json, percentile, PUBLIC_KEY, summarize, type Timing } from './bench/server-api.js';
+import { clientCost, type ClientCost } from './bench/keylog-client.js';
 import { fillKeyLog } from './bench/keylog-fill.js';
 
 const SIZES = (process.env.BENCH_KEYLOG_SIZES ?? '1000,1000000').split(',').filter(Boolean).map(Number);
 const REQUESTS = Number(process.env.BENCH_KEYLOG_REQUESTS ?? 2000);
+const CLIENT_SAMPLES = Number(process.env.BENCH_KEYLOG_CLIENT ?? 500);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROUNDS = Number(process.env.BENCH_KEYLOG_ROUNDS ?? 3);
@@ -168,8 +174,9 @@ async function proofLatency(entries: number): Promise<void> {
     const rootBytes = decodeBase64(signed.root);
     let seed = 12345;
     const random = (below: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % below;
+      // An LCG mod 2^32 in exact integer arithmetic, read from its high bits: its low bits alternate.
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 2 ** 32) * below);
     };
     const indexes = Array.from({ length: REQUESTS }, () => random(size));
     const froms = Array.from({ length: REQUESTS }, () => 1 + random(size - 1));
@@ -186,6 +193,7 @@ async function proofLatency(entries: number): Promise<void> {
 
     const local = await openDatabase(`sqlite:${file}`);
     let module: { inclusion: Timing; consistency: Timing };
+    let client: ClientCost;
     try {
       const select = readFrom(local);
       // And consistency between two signed heads: the one signed at start over the filled log, and the newest.
@@ -200,6 +208,7 @@ async function proofLatency(entries: number): Promise<void> {
         inclusion: await timed(REQUESTS, (i) => inclusionProof(select, indexes[i]!, size)),
         consistency: await timed(REQUESTS, (i) => consistencyProof(select, froms[i]!, size)),
       };
+      client = await clientCost({ url: server.url, token, newest: signed, logKey: await loadLogKey(local), select, samples: CLIENT_SAMPLES, random, timed });
     } finally {
       await local.close();
     }
@@ -209,6 +218,11 @@ async function proofLatency(entries: number): Promise<void> {
     console.log(`    HTTP   GET /keylog/consistency   ${ms(consistency.timing)}`);
     console.log(`    module inclusionProof            ${ms(module.inclusion)}`);
     console.log(`    module consistencyProof          ${ms(module.consistency)}`);
+    console.log(`    client, accepting one contact key (${client.samples} samples, kept head at a random older size; core/keylog/client-checks.ts, core/client/key-log.ts):`);
+    console.log(`      checkHead: log key import, signature, consistency (${client.consistencyHashes.join('–')} hashes)  ${ms(client.head)}`);
+    console.log(`      checkContactKey: entry, inclusion proof                           ${ms(client.key)}`);
+    console.log(`      both: the computation of one accept                               ${ms(client.both)}`);
+    console.log(`      KeyLog.confirmKey over HTTP (head, consistency, entry, proof)     ${ms(client.accept)}`);
   } finally {
     await server.stop();
   }
@@ -253,24 +267,30 @@ async function registrationRate(withLog: boolean): Promise<{ rate: number; p50: 
   }
 }
 
-console.log(`Key log benchmark — ${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, SQLite`);
+async function registrationRates(): Promise<void> {
+  console.log(`\n2. Registration rate, POST /users, ${CONNECTIONS} connections, ${DURATION} s each (autocannon), fresh database each, ${ROUNDS} rounds`);
+  // Alternating rounds, since a registration's fsync on a shared disk varies a lot from one run to the next.
+  const rounds: Array<{ without: Awaited<ReturnType<typeof registrationRate>>; withLog: Awaited<ReturnType<typeof registrationRate>> }> = [];
+  const row = (name: string, r: Awaited<ReturnType<typeof registrationRate>>) =>
+    `  ${name.padEnd(34)} ${r.rate.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  (${r.entries} entries, ${r.heads} heads${r.errors ? `, !! ${r.errors} errors` : ''})`;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const without = await registrationRate(false);
+    const withLog = await registrationRate(true);
+    rounds.push({ without, withLog });
+    console.log(row(`round ${round}: without the log (no append)`, without));
+    console.log(row(`round ${round}: with the log`, withLog));
+  }
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const withoutRate = median(rounds.map((r) => r.without.rate));
+  const withRate = median(rounds.map((r) => r.withLog.rate));
+  console.log(`  median of ${ROUNDS}: without ${withoutRate.toFixed(0)} req/s, with ${withRate.toFixed(0)} req/s: with / without ${(withRate / withoutRate).toFixed(2)}x`);
+}
+
+// The machine may be shared: the load averages say what else ran.
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+console.log(`Key log benchmark — ${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, SQLite, load average ${load()}`);
 console.log(`\n1. Proof latency, ${REQUESTS} requests each, one at a time, random index / from, to the newest head's size`);
 for (const size of SIZES) await proofLatency(size);
-
-console.log(`\n2. Registration rate, POST /users, ${CONNECTIONS} connections, ${DURATION} s each (autocannon), fresh database each, ${ROUNDS} rounds`);
-// Alternating rounds, since a registration's fsync on a shared disk varies a lot from one run to the next.
-const rounds: Array<{ without: Awaited<ReturnType<typeof registrationRate>>; withLog: Awaited<ReturnType<typeof registrationRate>> }> = [];
-const row = (name: string, r: Awaited<ReturnType<typeof registrationRate>>) =>
-  `  ${name.padEnd(34)} ${r.rate.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  (${r.entries} entries, ${r.heads} heads${r.errors ? `, !! ${r.errors} errors` : ''})`;
-for (let round = 1; round <= ROUNDS; round++) {
-  const without = await registrationRate(false);
-  const withLog = await registrationRate(true);
-  rounds.push({ without, withLog });
-  console.log(row(`round ${round}: without the log (no append)`, without));
-  console.log(row(`round ${round}: with the log`, withLog));
-}
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-const withoutRate = median(rounds.map((r) => r.without.rate));
-const withRate = median(rounds.map((r) => r.withLog.rate));
-console.log(`  median of ${ROUNDS}: without ${withoutRate.toFixed(0)} req/s, with ${withRate.toFixed(0)} req/s: with / without ${(withRate / withoutRate).toFixed(2)}x`);
+if (ROUNDS > 0) await registrationRates();
+console.log(`\nEnded ${new Date().toISOString()}, load average ${load()}`);
 process.exit(0);

@@ -11,6 +11,7 @@ import { HeadSigner, newestHead, publicHead, SIGNER_TIMING, type SignerTiming } 
 import { generateLogKey, loadLogKey, type LogKey } from './log-key.js';
 import { readFrom } from './nodes.js';
 import { keyIndexOf } from './proofs.js';
+import { KeptEdge } from './right-edge.js';
 
 export interface KeyLogOptions extends Partial<SignerTiming> {
   /**
@@ -31,6 +32,7 @@ export class KeyLog {
   readonly #signer: HeadSigner;
   #key: Promise<LogKey> | undefined;
   #registrations: Promise<void> = Promise.resolve();
+  readonly #edge = new KeptEdge();
 
   constructor(db: Database, logger: Logger, options: KeyLogOptions = {}) {
     this.#db = db;
@@ -90,7 +92,7 @@ export class KeyLog {
   /** Inside POST /users' transaction: the new account's key entry. */
   async appendRegistration(transaction: Transaction, entry: Omit<NewEntry, 'publicKey'> & { publicKey: string }): Promise<void> {
     if (this.#options.registrationAppends === false) return;
-    await appendEntry(sequelizeWrites(this.#db.sequelize, transaction), entry);
+    await appendEntry(sequelizeWrites(this.#db.sequelize, transaction), entry, this.#edge);
   }
 
   /** The index of the entry holding `username`'s key, if the log has one (GET /users/{u} keyIndex). */

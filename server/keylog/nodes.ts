@@ -41,19 +41,3 @@ export const nodeReader =
   (select: Select): NodeReader =>
   (keys) =>
     readNodes(select, keys);
-
-/**
- * The stored nodes that core's nodesCompletedBy reads when leaf `index` is appended: the left sibling at each
- * level while the position is a right child, i.e. one per trailing 1-bit of `index`.
- */
-export function leftSiblings(index: number): NodeKey[] {
-  const keys: NodeKey[] = [];
-  let level = 0;
-  let at = index;
-  while (at % 2 === 1) {
-    keys.push({ level, index: at - 1 });
-    level++;
-    at = (at - 1) / 2;
-  }
-  return keys;
-}

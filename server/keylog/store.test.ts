@@ -1,11 +1,8 @@
 // The key log's storage at module level, on the test database: an append rolled back leaves no trace and no
-// gap; a proof is one SELECT of O(log n) nodes at any size; the siblings read for an append are exactly those
-// core's nodesCompletedBy asks for; the log key and a head are each made once when instances race.
+// gap; a proof is one SELECT of O(log n) nodes at any size; the log key and a head are each made once when
+// instances race. (What an append reads and computes: right-edge.test.ts.)
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { leafHash } from '../../core/keylog/merkle.js';
-import { nodesCompletedBy, type NodeKey } from '../../core/keylog/tree-store.js';
-import { utf8 } from '../../core/crypto/webcrypto.js';
 import { freshDatabaseUrl } from '../../test/support/database.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { KEYS, TEST_LOG_KEY } from '../testing/harness.js';
@@ -13,7 +10,7 @@ import { fakeEntries, fillLog } from '../testing/key-log.js';
 import { appendEntry } from './append.js';
 import { logSize, newestHead, signHeadIfDue } from './heads.js';
 import { loadLogKey } from './log-key.js';
-import { leftSiblings, readFrom, type Select } from './nodes.js';
+import { readFrom, type Select } from './nodes.js';
 import { consistencyProof, inclusionProof, readEntries } from './proofs.js';
 
 const opened: Database[] = [];
@@ -49,17 +46,6 @@ describe('appending', () => {
     expect(await count(db, 'key_log_nodes')).toBe(1);
     expect(await db.writes.run((tx) => appendEntry(tx, { username: 'next_one', publicKey: 'AAAA', at: Date.now() }))).toBe(1);
     expect((await readEntries(readFrom(db), 0, 10)).map((e) => e.username)).toEqual(['fill_0', 'next_one']);
-  });
-
-  it('reads for each append exactly the siblings nodesCompletedBy asks for', async () => {
-    for (let index = 0; index < 1100; index++) {
-      const asked: NodeKey[] = [];
-      await nodesCompletedBy(index, await leafHash(utf8(String(index))), async (keys) => {
-        asked.push(...keys);
-        return Promise.all(keys.map(() => leafHash(utf8('any'))));
-      });
-      expect(leftSiblings(index)).toEqual(asked);
-    }
   });
 });
 
