@@ -24,6 +24,7 @@ import { describeError, requestLogger } from './logging.js';
 import { MessageAppender } from './messages/append.js';
 import { REPO_ROOT } from './paths.js';
 import type { RouteContext } from './routes/context.js';
+import { accountStateRouter } from './routes/account-state.js';
 import { blocksRouter } from './routes/blocks.js';
 import { groupsRouter } from './routes/groups.js';
 import { healthRouter } from './routes/health.js';
@@ -110,6 +111,7 @@ export function createApp({ config, db, signer, bus, logger, version, keyLog = n
   app.use(blocksRouter(context));
   app.use(groupsRouter(context));
   app.use(keyLogRouter(context, keyLog));
+  app.use(accountStateRouter(context));
   app.get('/events', auth.required, noQuery, streams.handle);
   app.use(webClientRouter(path.resolve(REPO_ROOT, config.webRoot)));
 

@@ -43,6 +43,8 @@ const routes: [string, string][] = [
   ['GET', '/keylog/entries'],
   ['GET', '/keylog/proof'],
   ['GET', '/keylog/consistency'],
+  ['GET', '/account/state'],
+  ['PUT', '/account/state'],
 ];
 
 const nasty = fc.oneof(
@@ -77,6 +79,7 @@ const body = fc.oneof(
   mutate({ id: groupId, members: ['bob'] }),
   mutate({ add: ['bob'], remove: ['alice'], owner: 'bob' }),
   mutate({ username: 'alice', authHash: 'A'.repeat(88) }),
+  mutate({ state: 'A'.repeat(40), version: 0 }),
   fc.nat({ max: 40_000 }).map((n) => JSON.stringify({ username: 'x'.repeat(n) })),
 );
 

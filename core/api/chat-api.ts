@@ -23,6 +23,7 @@ import type {
   MessageView,
   NewGroup,
   PasswordChange,
+  PreviewView,
   ReactionRequest,
   RecoveryCodeView,
   RecoveryStatus,
@@ -112,6 +113,13 @@ export interface ChatApi {
   react(request: ReactionRequest): Promise<MessageView>;
   /** Marks everything in the conversation up to `seq` as read. */
   markRead(conversation: ConversationKey, seq: number): Promise<void>;
+  /**
+   * The line under each conversation's name (at most MAX_PREVIEW_BATCH of them, core/api/preview-batch.ts): its
+   * newest shown message, read and verified like any other, worded by the core. Cached per conversation until
+   * its newest seq moves or a message of it changes, so asking again is cheap. A conversation whose messages
+   * cannot be fetched now is left out of the answer; when none can, the call rejects with the reason.
+   */
+  previews(conversations: ConversationKey[]): Promise<PreviewView[]>;
 
   /**
    * Seals and uploads each file (`transfer` events), checks each answered digest, then sends one `file` message

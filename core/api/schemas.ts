@@ -9,6 +9,7 @@ import { parseRecoveryCode } from '../crypto/recovery-code.js';
 import { groupKey } from './conversation-key.js';
 
 import { MAX_MESSAGE_TEXT_BYTES } from './message-size.js';
+import { MAX_PREVIEW_BATCH } from './preview-batch.js';
 
 export { MAX_MESSAGE_TEXT_BYTES } from './message-size.js';
 export const MAX_PASSWORD_LENGTH = 1024;
@@ -114,6 +115,12 @@ export const groupRenameSchema = z.strictObject({ group: groupIdSchema, name: gr
 export const messageIdsSchema = z.array(messageIdSchema).max(MAX_READ_BATCH, `at most ${MAX_READ_BATCH} at once`);
 
 export const markReadSchema = z.strictObject({ conversation: conversationKeySchema, seq: seqSchema });
+
+/** The conversations whose previews the sidebar shows now, each named once (as keys, normalised). */
+export const previewRequestSchema = z
+  .array(conversationKeySchema, { error: 'must be a list of conversations' })
+  .max(MAX_PREVIEW_BATCH, `at most ${MAX_PREVIEW_BATCH} at once`)
+  .transform((keys) => [...new Set(keys)]);
 
 /** What a person types to find users: a username prefix, lowercased. */
 export const userSearchSchema = z

@@ -171,6 +171,24 @@ export interface ContactView {
   lastSeq: number | null;
 }
 
+/**
+ * The line under a conversation's name in the list: its newest shown message in a few words, as the core
+ * words it (the window shows `text` as it is, as text). Edits, deletions and reactions are applied to their
+ * target, never shown themselves.
+ */
+export interface PreviewView {
+  conversation: ConversationKey;
+  /** The conversation's newest seq (of any message, a change too) when this was made; null: no message yet. */
+  lastSeq: number | null;
+  /**
+   * One line of at most about 80 characters ("You: see you at 8", "alice: Photo", "File: report.pdf", "This
+   * message was deleted"); null when the conversation holds no message to show.
+   */
+  text: string | null;
+  /** The message shown did not open or verify: `text` says so ("Message could not be verified"), never what it claimed. */
+  failed: boolean;
+}
+
 export interface ContactDetails {
   username: string;
   keyStatus: KeyStatus;

@@ -19,6 +19,9 @@ import { fileRefSchema, sendFilesRequestSchema, transferIdSchema } from '../api/
 import { concatBytes } from '../crypto/webcrypto.js';
 import { memorySource, type FileSink, type SendFileStreams } from './attachments.js';
 
+/** How long signing out or closing waits for read markers not yet written (the next sign-in writes them otherwise). */
+const READ_FLUSH_LIMIT_MS = 3_000;
+
 export type { Transport } from './http-api.js';
 export type { ChatClientOptions, SessionOptions } from './client-parts.js';
 export type { FileSink, FileSource, SendFileStreams } from './attachments.js';
@@ -47,11 +50,15 @@ export class ChatClient {
         this.#session = s;
       },
       exclusive: (run) => this.#exclusive(run),
+      guard: (run) => this.#guard(run),
       emit: (event) => this.#emit(event),
       connectionState: () => this.#connectionState,
       onState: (state, detail) => {
+        const was = this.#connectionState;
         this.#connectionState = state;
         this.#emit({ type: 'connection', state, detail });
+        // Back online: what the account's other devices read meanwhile.
+        if (state === 'online' && was !== 'online') void this.#parts.readCursors.refresh();
       },
       liveLoss: {
         renew: async (error) => error.info.code === 'unauthorized' && (await this.#renewToken()),
@@ -77,6 +84,7 @@ export class ChatClient {
       await client.close();
       throw error;
     }
+    await client.#parts.readCursors.start(client.#requireSession());
     client.#watchKeyLog();
     return client;
   }
@@ -139,6 +147,8 @@ export class ChatClient {
         // Signed in all the same; only telling expiry from revocation later is lost (devices.ts).
         if (toChatError(error).info.code === 'unauthorized') throw error;
       });
+      // Before the first list of conversations: what was read on other devices is not counted unread here.
+      await this.#parts.readCursors.start(this.#requireSession());
       this.#watchKeyLog();
       return this.#accountView();
     });
@@ -182,6 +192,7 @@ export class ChatClient {
   async #signOut(everywhere: boolean): Promise<void> {
     return this.#guard(async () => {
       if (!this.#session) return;
+      await this.#parts.readCursors.flush(READ_FLUSH_LIMIT_MS);
       const failure = await this.#parts.api.logout(everywhere).then(
         () => null,
         (error: unknown) => error,
@@ -291,12 +302,15 @@ export class ChatClient {
 
   /** Stops live sync and forgets the session locally (the server token simply expires). */
   async close(): Promise<void> {
+    await this.#parts.readCursors.flush(READ_FLUSH_LIMIT_MS);
+    this.#parts.readCursors.stop();
     this.#stopWatchingKeyLog();
     this.#parts.keyLog.clear();
     await this.stopLive();
     this.#session = null;
     this.#parts.api.useToken(null);
     this.#parts.views.clear();
+    this.#parts.previews.clear();
     this.#parts.groups.stop();
   }
 
@@ -325,12 +339,18 @@ export class ChatClient {
   }
 
   async trustContactKey(username: string): Promise<view.ContactDetails> {
-    return this.#guard(async () => this.#parts.contacts.trust(input.typedUsernameSchema.parse(username)));
+    return this.#guard(async () => this.#judgedAgain(await this.#parts.contacts.trust(input.typedUsernameSchema.parse(username))));
   }
 
   /** The person says every earlier key of this contact was never theirs: what those keys signed is failed. */
   async disownEarlierKeys(username: string): Promise<view.ContactDetails> {
-    return this.#guard(async () => this.#parts.contacts.disownEarlierKeys(input.typedUsernameSchema.parse(username)));
+    return this.#guard(async () => this.#judgedAgain(await this.#parts.contacts.disownEarlierKeys(input.typedUsernameSchema.parse(username))));
+  }
+
+  /** The contact's messages are judged anew, in their conversation and in every group: so are the previews. */
+  #judgedAgain<T>(answer: T): T {
+    this.#parts.previews.clear();
+    return answer;
   }
 
   /** PUT /blocks/{u}: the server refuses this contact's direct messages to the signed-in user. */
@@ -438,6 +458,11 @@ export class ChatClient {
     return this.#guard(async () => this.#parts.conversations.markRead(input.markReadSchema.parse({ conversation, seq })));
   }
 
+  /** The line under each conversation's name: its newest shown message, read and worded here (cached). */
+  async previews(conversations: view.ConversationKey[]): Promise<view.PreviewView[]> {
+    return this.#guard(async () => this.#parts.previews.read(input.previewRequestSchema.parse(conversations)));
+  }
+
   // ---- files ----
 
   /** Seals and uploads each file (`transfer` events), then sends one `file` message naming them. */
@@ -502,6 +527,8 @@ export class ChatClient {
   /** Whether a person can see the window; while they can, reconnecting waits at most a few seconds. */
   async setVisible(visible: boolean): Promise<void> {
     this.#parts.live.setVisible(visible === true);
+    // Seen again: what the account's other devices read meanwhile (one cheap GET).
+    if (visible === true) void this.#parts.readCursors.refresh();
   }
 
   /** Signs in again with the kept authHash (stay-signed-in sessions only); true when that worked. */
@@ -545,12 +572,14 @@ export class ChatClient {
   }
 
   async #endSession(reason: string): Promise<void> {
+    this.#parts.readCursors.stop();
     this.#stopWatchingKeyLog();
     this.#parts.keyLog.clear();
     await this.stopLive();
     this.#session = null;
     this.#parts.api.useToken(null);
     this.#parts.views.clear();
+    this.#parts.previews.clear();
     this.#parts.groups.stop();
     this.#parts.keys.clear();
     this.#emit({ type: 'signed_out', reason });

@@ -21,6 +21,6 @@ describe('assembleParts', () => {
   });
 
   it('builds every part with the default rounds', () => {
-    expect(Object.keys(build()()).sort()).toEqual(['account', 'actions', 'api', 'attachments', 'contacts', 'conversations', 'devices', 'groups', 'keyLog', 'keys', 'live', 'reader', 'recovery', 'sender', 'sync', 'views']);
+    expect(Object.keys(build()()).sort()).toEqual(['account', 'actions', 'api', 'attachments', 'contacts', 'conversations', 'devices', 'groups', 'keyLog', 'keys', 'live', 'previews', 'readCursors', 'reader', 'recovery', 'sender', 'sync', 'views']);
   });
 });

@@ -6,6 +6,7 @@ import { DEVICE_MAX_CHARS, deviceSchema } from '../protocol/schemas-accounts.js'
 import { groupKey, targetOf } from '../api/conversation-key.js';
 import type { ChatEvent, ConnectionState, MessageView, Progress } from '../api/view.js';
 import { Account } from './account.js';
+import { AccountStateApi } from './account-state-api.js';
 import { Attachments } from './attachments.js';
 import { Devices } from './devices.js';
 import { KeyLog } from './key-log.js';
@@ -22,6 +23,8 @@ import { LiveConnection, type LiveLoss } from './live-connection.js';
 import { MessageReader, type ReadItem } from './message-reader.js';
 import { MessageActions } from './message-actions.js';
 import { MessageViews } from './message-views.js';
+import { Previews } from './previews.js';
+import { ReadCursorSync } from './read-cursor-sync.js';
 import { Groups } from './groups.js';
 import { Sender, type UnsentContent } from './sender.js';
 import { ServerApi } from './server-api.js';
@@ -57,6 +60,8 @@ export interface FacadeHooks {
   current(): Session | null;
   hold(session: Session): void;
   exclusive<T>(run: () => Promise<T>): Promise<T>;
+  /** Runs a request as the facade's own calls run: an expired token is renewed, a refused one ends the session. */
+  guard<T>(run: () => Promise<T>): Promise<T>;
   emit(event: ChatEvent): void;
   connectionState(): ConnectionState;
   /** The live connection's state changed. */
@@ -81,6 +86,8 @@ export interface ClientParts {
   devices: Devices;
   recovery: RecoveryCodes;
   attachments: Attachments;
+  previews: Previews;
+  readCursors: ReadCursorSync;
 }
 
 /** `serverUrl` was checked with safeServerUrl() already. */
@@ -128,7 +135,12 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
       for (const view of quiet) changed = s.index.notNews(view.conversation, [view.seq]) || changed;
       if (changed) await s.index.save();
     }).catch(() => undefined);
-  const views = new MessageViews(reader, listings, groups, (message) => emit({ type: 'message_updated', message }), notNews);
+  const updated = (message: MessageView) => {
+    previews.forget(message.conversation);
+    emit({ type: 'message_updated', message });
+  };
+  const views = new MessageViews(reader, listings, groups, updated, notNews);
+  const previews: Previews = new Previews(listings, views, session);
   const refreshGroup = (conversation: string) => {
     const target = targetOf(conversation);
     if (target.kind === 'group') groups.touch(target.group);
@@ -149,12 +161,23 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
   });
   const blocking = new Blocking(api);
   const contacts = new Contacts(keys, blocking, reader, session);
-  const conversations = new Conversations(listings, session, exclusive);
+  const readCursors = new ReadCursorSync({
+    api: new AccountStateApi(http),
+    current: hooks.current,
+    exclusive,
+    guard: hooks.guard,
+    report: (detail) => emit({ type: 'connection', state: hooks.connectionState(), detail }),
+    // Straight from the API: only the seq counts (capped later by a confirmed cursor), and noting the header
+    // in the listings would change what a later record of that message is compared with.
+    newestSeq: async () => (await api.listMessages({ order: 'desc', limit: 1 }))[0]?.seq ?? 0,
+    clock: options.clock,
+  });
+  const conversations = new Conversations(listings, session, exclusive, () => readCursors.noteRead());
   const live = new LiveConnection({ api, sync, reconnectDelaysMs: options.reconnectDelaysMs, exclusive, onState }, hooks.liveLoss);
   const devices = new Devices(api);
   const recovery = new RecoveryCodes(api, account, session);
   const attachments = new Attachments({ http, transport: options.transport ?? {}, reader, views, sender, emit, sentTo: refreshGroup });
-  return { api, account, keys, keyLog, reader, views, actions, groups, sync, sender, contacts, conversations, live, devices, recovery, attachments };
+  return { api, account, keys, keyLog, reader, views, actions, groups, sync, sender, contacts, conversations, live, devices, recovery, attachments, previews, readCursors };
 }
 
 /** A device name as the protocol takes it: whatever the caller made of its platform, cut to 64 characters. */

@@ -22,11 +22,14 @@ export class Conversations {
   readonly #listings: Listings;
   readonly #session: CurrentSession;
   readonly #exclusive: <T>(run: () => Promise<T>) => Promise<T>;
+  /** A read marker moved on this device (the account's other devices are told: read-cursor-sync.ts). */
+  readonly #readChanged: () => void;
 
-  constructor(listings: Listings, session: CurrentSession, exclusive: <T>(run: () => Promise<T>) => Promise<T>) {
+  constructor(listings: Listings, session: CurrentSession, exclusive: <T>(run: () => Promise<T>) => Promise<T>, readChanged: () => void = () => undefined) {
     this.#listings = listings;
     this.#session = session;
     this.#exclusive = exclusive;
+    this.#readChanged = readChanged;
   }
 
   /** One page of a conversation, oldest first; opening it lists the peer even before any message. */
@@ -70,6 +73,7 @@ export class Conversations {
       s.index.markRead(conversation, seq);
       await s.index.save();
     });
+    this.#readChanged();
   }
 }
 

@@ -63,6 +63,7 @@ export class IndexSync {
           rewound = true;
           continue;
         }
+        await this.#caughtUp(s);
         return;
       }
       if (s.index.cursor <= before) throw new ChatError('protocol_violation', STALLED_SYNC);
@@ -113,6 +114,13 @@ export class IndexSync {
     await this.#rewind(s, newest?.seq ?? 0);
     this.#options.report('The saved sync position was ahead of the server; syncing again from the start.');
     return true;
+  }
+
+  /** The history a fresh device found at its first sign-in ends here (conversation-index.ts, firstSignIn). */
+  async #caughtUp(s: Session): Promise<void> {
+    await this.#options.exclusive(async () => {
+      if (this.#options.current() === s && s.index.caughtUp()) await s.index.save();
+    });
   }
 
   async #rewind(s: Session, highestKnown: number): Promise<void> {

@@ -2,6 +2,7 @@
 // state, and the checks an unlocked private key must pass before a session holds it.
 import { encodeBase64 } from '../protocol/base64.js';
 import type { UserProfile } from '../protocol/schemas.js';
+import { deriveAccountStateKey } from '../crypto/account-state.js';
 import { fingerprint } from '../crypto/fingerprint.js';
 import { canonicalSpki, importPrivateKey, importPublicKey, publicSpkiOfPrivateKey, type PrivateKeys, type PublicKeys } from '../crypto/rsa.js';
 import { ChatError } from '../api/errors.js';
@@ -26,6 +27,8 @@ export interface Session {
   secret: { authHash: string; pkcs8: string } | null;
   /** The server session this device holds, learned for stay-signed-in sessions (see devices.ts). */
   sessionId: string | null;
+  /** Seals the account state (read markers) that the account's devices share through the server. */
+  accountStateKey: CryptoKey;
 }
 
 /** The session of the moment, or a notSignedIn error; read at each use, since a session can end mid-call. */
@@ -80,6 +83,7 @@ export async function openSession(
     groups: new GroupRecords(store, namespace),
     secret: authHash === null ? null : { authHash, pkcs8: encodeBase64(pkcs8) },
     sessionId: null,
+    accountStateKey: await deriveAccountStateKey(pkcs8, username),
   };
 }
 

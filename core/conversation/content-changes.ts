@@ -48,7 +48,8 @@ function allowed(change: Change, target: ChangeItem): boolean {
   if (target.conversation !== change.conversation) return false;
   if (change.content.type === 'reaction') return isErased(target) || target.content.type === 'text' || target.content.type === 'file';
   if (target.sender !== change.sender) return false;
-  if (change.content.type === 'edit') return !isErased(target) && (target.content.type === 'text' || target.content.type === 'file');
+  // An erased target shows nothing an edit could change: one made before it was withdrawn is simply spent.
+  if (change.content.type === 'edit') return isErased(target) || target.content.type === 'text' || target.content.type === 'file';
   return true;
 }
 

@@ -2,7 +2,9 @@
 // function instead of the network, and a session on given keys, so each module can be tested on its own.
 import type { AxiosResponse } from 'axios';
 import type { PrivateKeys, PublicKeys } from '../crypto/rsa.js';
+import { deriveAccountStateKey } from '../crypto/account-state.js';
 import { fingerprint } from '../crypto/fingerprint.js';
+import { utf8 } from '../crypto/webcrypto.js';
 import { ConversationIndex } from '../client/conversation-index.js';
 import { HttpApi, type Method, type RequestOptions } from '../client/http-api.js';
 import { Outbox } from '../client/outbox.js';
@@ -77,6 +79,8 @@ export async function sessionOn(
     groups: new GroupRecords(store, namespace),
     secret: null,
     sessionId: null,
+    // Any fixed bytes do: what matters to a test is that the same account derives the same key.
+    accountStateKey: await deriveAccountStateKey(utf8(`private key of ${username}`), username),
   };
 }
 

@@ -60,6 +60,7 @@ function fakeService(): FakeService {
     deleteMessage: reply({}),
     react: reply({}),
     markRead: reply(undefined),
+    previews: reply([]),
     openLink: reply(undefined),
     usernameTaken: reply(false),
     reconnectNow: reply(undefined),

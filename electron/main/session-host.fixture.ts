@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { AccountView, ChatEvent, ContactView, GroupView, MessageView } from '../../core/api/chat-api.js';
+import type { AccountView, ChatEvent, ContactView, GroupView, MessageView, PreviewView } from '../../core/api/chat-api.js';
 import type { ChatError } from '../../core/api/errors.js';
 import { sessionSnapshotSchema, type SessionSnapshot } from '../../core/api/session-snapshot.js';
 import type { ChatClientOptions } from '../../core/client/chat-client.js';
@@ -98,6 +98,7 @@ export class FakeClient implements HostedClient {
   readonly leaveGroup = vi.fn(async () => undefined);
   readonly confirmGroupMembers = vi.fn();
   readonly markRead = vi.fn(async () => undefined);
+  readonly previews = vi.fn(async (): Promise<PreviewView[]> => []);
   readonly startLive = vi.fn(async () => undefined);
   readonly close = vi.fn(async () => undefined);
 

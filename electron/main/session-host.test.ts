@@ -46,6 +46,7 @@ const ARGS: { [M in SessionMethod]: Parameters<ChatApi[M]> } = {
   deleteMessage: [{ target: messageId, id: messageId }],
   react: [{ target: messageId, emoji: '👍', id: messageId }],
   markRead: ['bob', 3],
+  previews: [['bob', `group:${GROUP}`]],
   sendFiles: [{ to: 'bob', files: [{ name: 'a.txt', mime: 'text/plain', bytes: new Uint8Array([1]) }], transfer: 'upload-1' }],
   fileBytes: [{ conversation: 'bob', messageId, index: 0, transfer: 'download-1' }],
   cancelTransfer: ['upload-1'],

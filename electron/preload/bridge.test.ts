@@ -21,7 +21,7 @@ describe('preload bridge', () => {
   it('exposes exactly the ChatApi methods, frozen', () => {
     const bridge = createBridge(fakeIpc());
     expect(Object.keys(bridge).sort()).toEqual([...CHAT_METHODS, 'onEvent'].sort());
-    expect(Object.keys(bridge)).toHaveLength(54);
+    expect(Object.keys(bridge)).toHaveLength(55);
     expect(Object.isFrozen(bridge)).toBe(true);
     expect(bridge).not.toHaveProperty('invoke');
   });

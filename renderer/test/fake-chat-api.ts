@@ -5,8 +5,9 @@
 import type {
   AccountRecovery, AccountView, ChatApi, DeviceView, KeyLogView, RecoveryStatus, Registration, ServerInfoView, ChatErrorInfo, ChatEvent, ClientSettings, ContactDetails, ContactView, ConversationKey, ConversationPage,
   ConversationPageRequest, Credentials, DeleteRequest, EditRequest, GroupRename, GroupView, MembersChange, MessageHeaderView, MessageView,
-  NewGroup, PasswordChange, ReactionRequest, SendRequest, ServerChoice, SettingsUpdate, FileRef, FileView, SendFilesRequest,
+  NewGroup, PasswordChange, PreviewView, ReactionRequest, SendRequest, ServerChoice, SettingsUpdate, FileRef, FileView, SendFilesRequest,
 } from '../../core/api/chat-api.js';
+import { previewLine } from '../../core/client/preview-text.js';
 import { thumbnailUrl } from '../../core/client/content-view.js';
 import { safeFileName } from '../../core/protocol/file-rules.js';
 import { groupKey, targetOf } from '../../core/api/conversation-key.js';
@@ -674,6 +675,21 @@ export class FakeChatApi implements ChatApi {
       const unread = this.messages.filter((m) => m.conversation === key && !m.outgoing && m.seq > readSeq).length;
       entry.unread = Math.min(entry.unread, unread);
     });
+  }
+  previews(conversations: ConversationKey[]) {
+    return this.#call('previews', [conversations], (keys) => keys.map((key) => this.#previewOf(key)));
+  }
+  /** As the core words it (the same wording): the newest message the conversation shows, changes skipped. */
+  #previewOf(conversation: ConversationKey): PreviewView {
+    const target = targetOf(conversation);
+    const entry = target.kind === 'group' ? this.groupList.find((g) => g.id === target.group) : this.contactList.find((c) => c.username === target.peer);
+    const lastSeq = entry?.lastSeq ?? null;
+    const newestFirst = lastSeq === null ? [] : this.messages.filter((m) => m.conversation === conversation).reverse();
+    for (const message of newestFirst) {
+      const line = previewLine(message);
+      if (line) return { conversation, lastSeq, ...line };
+    }
+    return { conversation, lastSeq, text: null, failed: false };
   }
   sendFiles(request: SendFilesRequest) {
     return this.#call('sendFiles', [request], ({ to, files, text, replyTo, transfer }) => {

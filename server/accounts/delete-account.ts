@@ -1,9 +1,9 @@
 // DELETE /users/{u} (PROTOCOL.md "Accounts (v2)", Deleting an account), in one write transaction under the
 // message writers' lock (so no message or membership change interleaves): the password is checked, the user
 // leaves every group (owner handover by the rule of "Groups"; the last member's leaving deletes the group),
-// sessions, recovery code, blocks (both ways), the user's wrapped keys and mailbox rows go, and the users row
-// keeps only the name (taken for good), its creation time and `deleted_at`. Messages already delivered stay
-// with their other participants.
+// sessions, recovery code, blocks (both ways), the user's wrapped keys, mailbox rows and sealed account state
+// (routes/account-state.ts) go, and the users row keeps only the name (taken for good), its creation time and
+// `deleted_at`. Messages already delivered stay with their other participants.
 // The operator deletes an account the same way, without its password (encrypted-chat-admin users delete):
 // both run eraseAccount in the same kind of transaction and differ only in what they check first.
 import type { Database } from '../db/database.js';
@@ -78,6 +78,7 @@ async function eraseAccount(tx: WriteTransaction, username: string): Promise<voi
   void tx.execute('DELETE FROM blocks WHERE blocker = ? OR blocked = ?', [username, username]);
   void tx.execute('DELETE FROM message_keys WHERE username = ?', [username]);
   void tx.execute('DELETE FROM mailbox WHERE username = ?', [username]);
+  void tx.execute('DELETE FROM account_state WHERE username = ?', [username]);
   eraseAttachments(tx, username, now);
   void tx.execute(
     `UPDATE users SET public_key = '', encrypted_private_key = '', kdf_salt = '', kdf_iterations = 0,

@@ -1,5 +1,5 @@
 // `purge --older-than 365d`: the server's retention. Message records sent before the cutoff are deleted with
-// their mailbox rows and wrapped group keys (and their attachments, once those exist); what they took of
+// their mailbox rows and wrapped group keys (and the attachments only they name); what they took of
 // their senders' MESSAGE_QUOTA is given back. It runs in batches, each one write transaction under the
 // message writers' lock (server/messages/append.ts), so the server keeps accepting messages in between.
 //

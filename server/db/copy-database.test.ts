@@ -44,6 +44,9 @@ describe('copyDatabase', () => {
     expect((await call(old.url, 'POST', '/messages', { token: bob.token, body: erased })).status).toBe(201);
     expect((await call(old.url, 'DELETE', `/messages/${erased.id}`, { token: bob.token })).status).toBe(204);
     const groupsBefore = await call(old.url, 'GET', '/groups', { token: bob.token });
+    // A sealed account state (bytes the server cannot read) and its version.
+    expect((await call(old.url, 'PUT', '/account/state', { token: bob.token, body: { state: Buffer.from('sealed read positions').toString('base64'), version: 0 } })).status).toBe(200);
+    const stateBefore = await call(old.url, 'GET', '/account/state', { token: bob.token });
     const before = await call(old.url, 'GET', '/messages?full=1', { token: bob.token });
     // Logging out ends alice's session: the copy must keep that token refused.
     expect((await call(old.url, 'POST', '/logout', { token: alice.token, body: {} })).status).toBe(204);
@@ -77,6 +80,7 @@ describe('copyDatabase', () => {
       keyLogState: 1,
       keyLogHeads: expect.any(Number),
       keyLogKey: 1,
+      accountStates: 1,
     });
 
     const moved = await serverOn(to);
@@ -86,6 +90,7 @@ describe('copyDatabase', () => {
     expect(after.status).toBe(200);
     expect(after.body).toEqual(before.body);
     expect((await call(moved.url, 'GET', '/groups', { token: bob.token })).body).toEqual(groupsBefore.body);
+    expect((await call(moved.url, 'GET', '/account/state', { token: bob.token })).body).toEqual(stateBefore.body);
     expect((await call(moved.url, 'GET', '/messages', { token: alice.token })).status).toBe(401);
     const login = await call(moved.url, 'POST', '/login', { body: { username: 'alice', authHash: alice.authHash } });
     expect(login.status).toBe(200);

@@ -4,7 +4,8 @@
 // including seq, password hashes, sessions and the token secret: accounts log in as before and
 // tokens issued by the old server stay valid on the new one. The operator's marks (disabled accounts,
 // revoked invites) and settings (the retention) move with them. So does the key log (entries, tree nodes,
-// size, signed heads and the log key): clients that pinned the log key and kept a head see the same log.
+// size, signed heads and the log key): clients that pinned the log key and kept a head see the same log,
+// and the sealed account states (read positions) keep their versions.
 //
 // The source must not change during the copy (stop the server first); the target is written in one
 // transaction, so a failed copy leaves it empty.
@@ -29,6 +30,7 @@ export interface CopyReport {
   keyLogState: number;
   keyLogHeads: number;
   keyLogKey: number;
+  accountStates: number;
 }
 
 export class CopyError extends Error {}
@@ -58,6 +60,7 @@ const TABLES: TableCopy[] = [
   { table: 'key_log_state', key: 'keyLogState', primaryKey: ['id'] },
   { table: 'key_log_heads', key: 'keyLogHeads', primaryKey: ['head_no'] },
   { table: 'key_log_key', key: 'keyLogKey', primaryKey: ['id'] },
+  { table: 'account_state', key: 'accountStates', primaryKey: ['username'] },
 ];
 
 /**

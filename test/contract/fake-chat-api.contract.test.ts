@@ -5,6 +5,7 @@ import { describeChatApiContract } from './chat-api-contract.js';
 import { describeGroupContract } from './group-contract.js';
 import { describeAccountContract } from './account-contract.js';
 import { describeAttachmentContract } from './attachment-contract.js';
+import { describePreviewContract } from './preview-contract.js';
 
 let run = 0;
 
@@ -33,3 +34,4 @@ describeChatApiContract('the window’s fake', setup);
 describeGroupContract('the window’s fake', setup);
 describeAccountContract('the window’s fake', setup);
 describeAttachmentContract('the window’s fake', setup);
+describePreviewContract('the window’s fake', setup);

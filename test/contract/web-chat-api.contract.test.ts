@@ -11,6 +11,7 @@ import { describeChatApiContract } from './chat-api-contract.js';
 import { describeGroupContract } from './group-contract.js';
 import { describeAccountContract } from './account-contract.js';
 import { describeAttachmentContract } from './attachment-contract.js';
+import { describePreviewContract } from './preview-contract.js';
 
 let server: ServerProcess;
 let run = 0;
@@ -89,3 +90,4 @@ describeChatApiContract('the web adapter over a real server', setup);
 describeGroupContract('the web adapter over a real server', setup);
 describeAccountContract('the web adapter over a real server', setup);
 describeAttachmentContract('the web adapter over a real server', setup);
+describePreviewContract('the web adapter over a real server', setup);

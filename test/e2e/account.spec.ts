@@ -157,7 +157,7 @@ test('deleting the account: behind the password and the name typed out; the cont
   await expect(alice.page.getByRole('heading', { name: bob.username, level: 2 })).toBeVisible();
   await expect(alice.page.getByText(`${bob.username} deleted their account.`, { exact: false })).toBeVisible();
   await expect(alice.page.getByText('Account deleted')).toBeVisible();
-  await expect(alice.page.getByRole('listitem').filter({ hasText: 'Are you leaving?' })).toBeVisible();
+  await expect(alice.page.getByRole('region', { name: `Messages with ${bob.username}` }).getByRole('listitem').filter({ hasText: 'Are you leaving?' })).toBeVisible();
   await expect(alice.page.getByLabel(`Message to ${bob.username}`)).toHaveCount(0);
 
   await login(bob);

@@ -51,7 +51,7 @@ function makePng(width: number, height: number): Buffer {
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 function messageRow(p: Person, text: string) {
-  return p.page.getByRole('listitem').filter({ hasText: text });
+  return p.page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').filter({ hasText: text });
 }
 
 async function attach(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {

@@ -15,7 +15,7 @@ async function twoPeople(browser: Browser): Promise<[Person, Person]> {
 }
 
 function messageRow(p: Person, text: string) {
-  return p.page.getByRole('listitem').filter({ hasText: text });
+  return p.page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').filter({ hasText: text });
 }
 
 test('two people exchange messages live and see them verified', async ({ browser }) => {

@@ -11,7 +11,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const MAX_MESSAGE_TEXT_BYTES = 64 * 1024;
 
 function messageRow(p: Person, text: string) {
-  return p.page.getByRole('listitem').filter({ hasText: text });
+  return p.page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').filter({ hasText: text });
 }
 
 function connectionLine(page: Page) {

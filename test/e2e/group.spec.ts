@@ -10,7 +10,7 @@ import { PASSWORD, person, register, serverUrl, shot, uniqueName, type Person } 
 const GROUP = 'Family';
 
 function row(p: Person, text: string) {
-  return p.page.getByRole('listitem').filter({ hasText: text });
+  return p.page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').filter({ hasText: text });
 }
 
 async function openGroup(p: Person): Promise<void> {
@@ -26,7 +26,7 @@ async function say(p: Person, text: string): Promise<void> {
 
 /** The toolbar of a message: shown on hover and on focus. */
 async function act(page: Page, text: string, action: string): Promise<void> {
-  const message = page.getByRole('listitem').filter({ hasText: text }).first();
+  const message = page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').filter({ hasText: text }).first();
   await message.hover();
   await message.getByRole('button', { name: action, exact: true }).click();
 }
@@ -64,7 +64,7 @@ test('three people in a group: reply, edit, reaction, deletion, live; the member
   for (const p of [b, c]) {
     await expect(p.page.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`^${GROUP}\\b`) })).toContainText('unread');
     await openGroup(p);
-    await expect(p.page.getByText(`${a.username} made the group “${GROUP}”`)).toBeVisible();
+    await expect(p.page.getByRole('region', { name: `Messages with ${GROUP}` }).getByText(`${a.username} made the group “${GROUP}”`)).toBeVisible();
     await expect(row(p, 'Dinner at 7?').getByRole('img', { name: 'Verified' })).toBeVisible();
   }
 

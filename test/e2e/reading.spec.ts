@@ -5,7 +5,7 @@ import { expect, test, type Locator } from '@playwright/test';
 import { openConversation, person, register, send, uniqueName, type Person } from './helpers.js';
 
 function messageRow(p: Person, text: string): Locator {
-  return p.page.getByRole('listitem').filter({ hasText: text });
+  return p.page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').filter({ hasText: text });
 }
 
 /** How far the message list is from its newest row, in px (0 at the bottom). */

@@ -199,7 +199,7 @@ describe('desktop main process', () => {
         'serverInfo', 'recoverAccount', 'logoutEverywhere', 'devices', 'signOutDevice', 'recoveryStatus', 'createRecoveryCode', 'removeRecoveryCode',
         'saveRecoveryCode', 'deleteAccount', 'keyLog', 'auditKeyLog', 'acceptLogKey', 'dismissKeyLogAlarm',
         'usernameTaken', 'reconnectNow', 'setVisible', 'drafts', 'saveDraft',
-        'sendFiles', 'fileBytes', 'cancelTransfer', 'saveFile',
+        'sendFiles', 'fileBytes', 'cancelTransfer', 'saveFile', 'previews',
       ].map((m) => `chat:${m}`).sort(),
     );
   });

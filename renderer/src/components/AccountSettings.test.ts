@@ -126,7 +126,7 @@ describe('a contact who deleted their account', () => {
     const user = userEvent.setup();
     render(App, { api });
     await user.click(await screen.findByRole('button', { name: /^bob/ }));
-    expect(await screen.findByText('see you')).toBeInTheDocument();
+    expect(await within(await screen.findByRole('region', { name: 'Messages with bob' })).findByText('see you')).toBeInTheDocument();
     expect(await screen.findByText(/bob deleted their account/)).toBeInTheDocument();
     expect(screen.getByText('Account deleted')).toBeInTheDocument();
     expect(screen.queryByRole('textbox', { name: /message/i })).not.toBeInTheDocument();

@@ -54,7 +54,8 @@ describe('the new group dialog', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(await within(messagesWith('Climbing')).findByText('alice made the group “Climbing” with bob and carol')).toBeInTheDocument();
     const contacts = screen.getByRole('navigation', { name: 'Contacts' });
-    expect(within(contacts).getByRole('button', { name: /^Climbing/ })).toHaveTextContent('3 members');
+    // The sidebar's row shows the group's newest line: the announcement of its making.
+    await waitFor(() => expect(within(contacts).getByRole('button', { name: /^Climbing/ })).toHaveTextContent('alice made the group “Climbing” with bob and carol'));
   });
 
   it('shows what the core refused in the dialog, and keeps what was typed', async () => {

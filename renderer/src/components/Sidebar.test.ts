@@ -70,17 +70,29 @@ describe('Sidebar with groups', () => {
 
     const group = within(contacts).getByRole('button', { name: /^Climbing/ });
     expect(group).toHaveTextContent('3 unread');
-    expect(group).toHaveTextContent('3 members');
     expect(group.querySelector('.avatar.group')).not.toBeNull();
     expect(within(contacts).getByRole('button', { name: /^bob/ }).querySelector('.avatar.group')).toBeNull();
-    expect(within(contacts).getByRole('button', { name: /^Unnamed group/ })).toHaveTextContent('2 members');
     await waitFor(() => expect(document.title).toBe('(5) Encrypted Chat'));
+    // Under each name, the newest message: in a group with its sender's name, one's own with "You: ".
+    const previews = () => within(contacts).getAllByRole('button').map((b) => b.querySelector('.sub')?.textContent);
+    await waitFor(() => expect(previews()).toEqual(['bob: yo', 'You: message 5', 'carol: c', 'hello']));
 
-    // A new group message moves its group to the top and counts it.
+    // A new group message moves its group to the top, counts it, and becomes its preview.
     api.receiveInGroup(climbing.id, 'bob', 'again');
     await waitFor(() => expect(names()).toEqual(['Climbing', 'Unnamed group', 'carol', 'bob']));
     expect(within(contacts).getByRole('button', { name: /^Climbing/ })).toHaveTextContent('4 unread');
     expect(document.title).toBe('(6) Encrypted Chat');
+    await waitFor(() => expect(previews()[0]).toBe('bob: again'));
+  });
+
+  it('shows a group’s member count while it has no message', async () => {
+    const api = new FakeChatApi({ account: ALICE });
+    api.addGroup({ name: 'Quiet', members: ['alice', 'bob', 'carol'] });
+    render(App, { api });
+    const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
+    expect(await within(contacts).findByRole('button', { name: /^Quiet/ })).toHaveTextContent('3 members');
+    // Nothing to preview: the core is not even asked.
+    expect(api.callsOf('previews')).toEqual([]);
   });
 
   it('marks a group whose member list needs checking, and one the person left', async () => {

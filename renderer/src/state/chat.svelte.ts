@@ -5,6 +5,7 @@ import { isGroupKey, targetOf } from '../../../core/api/conversation-key.js';
 import { draftKey, draftPrefix } from '../../../core/api/drafts.js';
 import type { PendingMessage } from '../lib/rows.js';
 import { groupTitle, sidebarEntries, type SidebarEntry } from '../lib/sidebar-entries.js';
+import { SidebarPreviews } from '../lib/sidebar-previews.svelte.js';
 import { ContactsState } from './contacts.svelte.js';
 import { ConversationState } from './conversation.svelte.js';
 import { GroupsState } from './groups.svelte.js';
@@ -27,6 +28,8 @@ export class ChatState {
   readonly contacts: ContactsState;
   readonly groups: GroupsState;
   readonly keyLog: KeyLogState;
+  /** The line under each name in the sidebar, asked for the rows on screen. */
+  readonly previews: SidebarPreviews;
   /** The open conversation. */
   selected = $state<ConversationKey | null>(null);
   /** A short sentence for screen readers when something arrives (aria-live). */
@@ -50,6 +53,7 @@ export class ChatState {
     this.contacts = new ContactsState(api, self, () => this.selected);
     this.groups = new GroupsState(api, self);
     this.keyLog = new KeyLogState(api);
+    this.previews = new SidebarPreviews(api);
     this.entries = $derived(sidebarEntries(this.contacts.list, this.groups.list));
   }
 
@@ -171,6 +175,7 @@ export class ChatState {
     this.contacts.handleEvent(event);
     this.groups.handleEvent(event);
     this.keyLog.handleEvent(event);
+    this.previews.handleEvent(event);
     if (event.type === 'key_log' && event.keyLog.alarms.length > 0) this.#announce('Warning from the key log: ' + event.keyLog.alarms.at(-1)!.message);
     if (event.type === 'message') {
       const header = event.message;

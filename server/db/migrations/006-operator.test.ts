@@ -34,7 +34,7 @@ describe('migration 006-operator on a database of migrations 001–005', () => {
     const before = await admin(url, ['stats']);
     expect(before.code).toBe(1);
     expect(before.stderr).toBe(
-      'encrypted-chat-admin: the database is older than this version (not yet applied: 006-operator, 007-key-log, 008-attachments, 009-rate-limits); start the server of this version once, which migrates it, then run this again\n',
+      'encrypted-chat-admin: the database is older than this version (not yet applied: 006-operator, 007-key-log, 008-attachments, 009-rate-limits, 010-account-state); start the server of this version once, which migrates it, then run this again\n',
     );
 
     const server = await startTestServer({ databaseUrl: url, registration: 'invite' });

@@ -9,5 +9,6 @@ import * as operator from './006-operator.js';
 import * as keyLog from './007-key-log.js';
 import * as attachments from './008-attachments.js';
 import * as rateLimits from './009-rate-limits.js';
+import * as accountState from './010-account-state.js';
 
-export const migrations = [initial, sentBytes, blocks, groups, accounts, operator, keyLog, attachments, rateLimits];
+export const migrations = [initial, sentBytes, blocks, groups, accounts, operator, keyLog, attachments, rateLimits, accountState];
