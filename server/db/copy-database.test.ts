@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from '../../test/support/database.js';
 import { adminOk } from '../admin/admin-run.fixture.js';
+import { download, upload } from '../attachments/attachments-fixture.js';
 import { call, groupOutgoing, outgoing, register, startTestServer } from '../testing/harness.js';
 import { headOf, waitForHead } from '../testing/key-log.js';
 import { copyDatabase, CopyError } from './copy-database.js';
@@ -20,8 +21,11 @@ function sqliteUrl(): string {
   return `sqlite:${path.join(mkdtempSync(path.join(os.tmpdir(), 'chat-copy-')), 'chat.sqlite')}`;
 }
 
+// One blob folder for the old server and the new: the copy moves the records, the operator the files.
+const attachmentDir = mkdtempSync(path.join(os.tmpdir(), 'chat-copy-blobs-'));
+
 async function serverOn(databaseUrl: string) {
-  const server = await startTestServer({ databaseUrl });
+  const server = await startTestServer({ databaseUrl, attachmentDir });
   stops.push(() => server.close());
   return server;
 }
@@ -43,6 +47,11 @@ describe('copyDatabase', () => {
     const erased = outgoing('alice');
     expect((await call(old.url, 'POST', '/messages', { token: bob.token, body: erased })).status).toBe(201);
     expect((await call(old.url, 'DELETE', `/messages/${erased.id}`, { token: bob.token })).status).toBe(204);
+    // An attachment named by a message: its record, its link and its bytes must all be there afterwards.
+    const blob = new Uint8Array(300).fill(7);
+    const uploaded = await upload(old.url, alice.token, blob);
+    expect(uploaded.status).toBe(201);
+    expect((await call(old.url, 'POST', '/messages', { token: alice.token, body: { ...outgoing('bob'), format: 2, attachments: [uploaded.body.id] } })).status).toBe(201);
     const groupsBefore = await call(old.url, 'GET', '/groups', { token: bob.token });
     // A sealed account state (bytes the server cannot read) and its version.
     expect((await call(old.url, 'PUT', '/account/state', { token: bob.token, body: { state: Buffer.from('sealed read positions').toString('base64'), version: 0 } })).status).toBe(200);
@@ -64,8 +73,8 @@ describe('copyDatabase', () => {
     const to = await freshDatabaseUrl();
     expect(await copyDatabase(from, to)).toEqual({
       users: 3,
-      messages: 6,
-      mailbox: 12,
+      messages: 7,
+      mailbox: 14,
       serverSecrets: 1,
       blocks: 0,
       groups: 1,
@@ -81,6 +90,8 @@ describe('copyDatabase', () => {
       keyLogHeads: expect.any(Number),
       keyLogKey: 1,
       accountStates: 1,
+      attachments: 1,
+      messageAttachments: 1,
     });
 
     const moved = await serverOn(to);
@@ -91,6 +102,9 @@ describe('copyDatabase', () => {
     expect(after.body).toEqual(before.body);
     expect((await call(moved.url, 'GET', '/groups', { token: bob.token })).body).toEqual(groupsBefore.body);
     expect((await call(moved.url, 'GET', '/account/state', { token: bob.token })).body).toEqual(stateBefore.body);
+    const fetched = await download(moved.url, bob.token, uploaded.body.id);
+    expect(fetched.status).toBe(200);
+    expect(fetched.bytes).toEqual(blob);
     expect((await call(moved.url, 'GET', '/messages', { token: alice.token })).status).toBe(401);
     const login = await call(moved.url, 'POST', '/login', { body: { username: 'alice', authHash: alice.authHash } });
     expect(login.status).toBe(200);
@@ -100,7 +114,7 @@ describe('copyDatabase', () => {
     expect((await adminOk(to, ['invites', 'list']))[1]).toMatch(/ revoked \d{4}-/);
     // New messages continue the old numbering.
     const next = await call(moved.url, 'POST', '/messages', { token: login.body.token, body: outgoing('bob') });
-    expect(next.body.seq).toBe(7);
+    expect(next.body.seq).toBe(8);
   });
 
   it('refuses a target that already holds data and leaves it as it was', async () => {

@@ -5,7 +5,8 @@
 // tokens issued by the old server stay valid on the new one. The operator's marks (disabled accounts,
 // revoked invites) and settings (the retention) move with them. So does the key log (entries, tree nodes,
 // size, signed heads and the log key): clients that pinned the log key and kept a head see the same log,
-// and the sealed account states (read positions) keep their versions.
+// and the sealed account states (read positions) keep their versions. Attachments move as records (sizes,
+// digests, who may read them); their blob files stay in ATTACHMENT_DIR.
 //
 // The source must not change during the copy (stop the server first); the target is written in one
 // transaction, so a failed copy leaves it empty.
@@ -31,6 +32,8 @@ export interface CopyReport {
   keyLogHeads: number;
   keyLogKey: number;
   accountStates: number;
+  attachments: number;
+  messageAttachments: number;
 }
 
 export class CopyError extends Error {}
@@ -61,6 +64,10 @@ const TABLES: TableCopy[] = [
   { table: 'key_log_heads', key: 'keyLogHeads', primaryKey: ['head_no'] },
   { table: 'key_log_key', key: 'keyLogKey', primaryKey: ['id'] },
   { table: 'account_state', key: 'accountStates', primaryKey: ['username'] },
+  // The blobs' records and which message names which; the blobs themselves are files in ATTACHMENT_DIR,
+  // which the operator copies (or points the new server at) as docs/scaling.md says.
+  { table: 'attachments', key: 'attachments', primaryKey: ['id'] },
+  { table: 'message_attachments', key: 'messageAttachments', primaryKey: ['seq', 'position'] },
 ];
 
 /**

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   if (from === to) fail('--from and --to name the same database');
   try {
     const r = await copyDatabase(from, to);
-    process.stdout.write(`copied ${r.users} users, ${r.messages} messages, ${r.mailbox} mailbox rows, ${r.serverSecrets} server secrets, ${r.blocks} blocks, ${r.groups} groups, ${r.groupMembers} group members, ${r.messageKeys} group message keys, ${r.sessions} sessions, ${r.recoveryCodes} recovery codes, ${r.invites} invites, ${r.serverSettings} server settings\n`);
+    process.stdout.write(`copied ${r.users} users, ${r.messages} messages, ${r.mailbox} mailbox rows, ${r.serverSecrets} server secrets, ${r.blocks} blocks, ${r.groups} groups, ${r.groupMembers} group members, ${r.messageKeys} group message keys, ${r.sessions} sessions, ${r.recoveryCodes} recovery codes, ${r.invites} invites, ${r.serverSettings} server settings, ${r.keyLogEntries} key-log entries, ${r.accountStates} account states, ${r.attachments} attachments (copy the files of ATTACHMENT_DIR too)\n`);
   } catch (error) {
     // A driver error's first line says what went wrong; the rest can quote SQL.
     if (error instanceof CopyError) fail(error.message);
