@@ -331,6 +331,8 @@ export type ChatEvent =
   | { type: 'connection'; state: ConnectionState; detail: string | null }
   | { type: 'progress'; progress: Progress }
   | { type: 'signed_out'; reason: string }
+  /** Read positions from the person's other devices came in: unread counts of contacts and groups changed. */
+  | { type: 'read_elsewhere' }
   /** The key log's alarms or state changed. */
   | { type: 'key_log'; keyLog: KeyLogView }
   /** An upload or download moved on, ended, failed or was cancelled. */

@@ -167,6 +167,7 @@ export function assembleParts(serverUrl: string, options: ChatClientOptions, hoo
     exclusive,
     guard: hooks.guard,
     report: (detail) => emit({ type: 'connection', state: hooks.connectionState(), detail }),
+    merged: () => emit({ type: 'read_elsewhere' }),
     // Straight from the API: only the seq counts (capped later by a confirmed cursor), and noting the header
     // in the listings would change what a later record of that message is compared with.
     newestSeq: async () => (await api.listMessages({ order: 'desc', limit: 1 }))[0]?.seq ?? 0,

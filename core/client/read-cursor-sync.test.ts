@@ -49,10 +49,14 @@ describe('read state across devices', () => {
     const againA = await signIn(alice!, a.store);
     expect(await unreadOf(againA.client, bob!)).toBe(10);
     await againA.client.markRead(bob!, seqs[29]!);
+    const seenOnB: string[] = [];
+    onB.client.onEvent((event) => seenOnB.push(event.type));
     await until(async () => {
       await onB.client.setVisible(true);
       return (await unreadOf(onB.client, bob!)) === 0;
     }, 'device B to learn what device A read');
+    // The window refreshes its unread counts on this event.
+    expect(seenOnB).toContain('read_elsewhere');
 
     // And a third device, fresh, after A read all 30: nothing unread.
     const onC = await signIn(alice!);

@@ -22,6 +22,8 @@ export interface ReadCursorSyncOptions {
   guard<T>(run: () => Promise<T>): Promise<T>;
   /** A problem that is not an error of the person's request (shown as a detail of the connection state). */
   report(detail: string): void;
+  /** Markers read on another device moved this device's on (the window's unread counts are stale). */
+  merged?(): void;
   /** The newest seq the server lists for the account now (0: none). */
   newestSeq(): Promise<number>;
   clock?: () => number;
@@ -171,9 +173,12 @@ export class ReadCursorSync {
         this.#dirty = true;
       } else {
         this.#remote = { read: opened.read, version: stored.version };
-        await this.#o.exclusive(async () => {
-          if (this.#o.current() === s && s.index.mergeReadMarkers(opened.read)) await s.index.save();
+        const moved = await this.#o.exclusive(async () => {
+          if (this.#o.current() !== s || !s.index.mergeReadMarkers(opened.read)) return false;
+          await s.index.save();
+          return true;
         });
+        if (moved) this.#o.merged?.();
       }
     }
     if (aheadOf(s.index.readMarkers(), this.#remote.read)) this.#dirty = true;

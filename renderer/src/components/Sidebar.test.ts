@@ -33,6 +33,17 @@ describe('Sidebar', () => {
     expect(within(contacts).getByRole('button', { name: /^bob/ })).toHaveAttribute('aria-current', 'true');
   });
 
+  it('takes unread counts from the core again when another device has read', async () => {
+    const api = signedIn();
+    render(App, { api });
+    const contacts = await screen.findByRole('navigation', { name: 'Contacts' });
+    expect(await within(contacts).findByRole('button', { name: /^bob/ })).toHaveTextContent('2 unread');
+    // Another device read bob's messages: the core's counts changed, and it says so.
+    api.contactList = api.contactList.map((c) => (c.username === 'bob' ? { ...c, unread: 0 } : c));
+    api.emit({ type: 'read_elsewhere' });
+    await waitFor(() => expect(within(contacts).getByRole('button', { name: /^bob/ })).not.toHaveTextContent('unread'));
+  });
+
   it('finds people by username, opens the first with Enter, and clears with Escape', async () => {
     const user = userEvent.setup();
     render(App, { api: signedIn() });

@@ -64,7 +64,7 @@ export class ContactsState {
   }
 
   handleEvent(event: ChatEvent): void {
-    if (event.type === 'message' && event.message.group === null) {
+    if ((event.type === 'message' && event.message.group === null) || event.type === 'read_elsewhere') {
       void this.refresh();
     } else if (event.type === 'key_changed') {
       const { username } = event.change;

@@ -52,7 +52,7 @@ export class GroupsState {
 
   handleEvent(event: ChatEvent): void {
     if (event.type === 'group_changed') this.#put(event.group);
-    else if (event.type === 'message' && event.message.group !== null) void this.refresh();
+    else if ((event.type === 'message' && event.message.group !== null) || event.type === 'read_elsewhere') void this.refresh();
   }
 
   /** The open group conversation was read up to its newest message. */
