@@ -1,8 +1,9 @@
 // Reading between two people in the web client against a real server: opening a conversation with unread
 // messages lands on the first of them under an "Unread" divider, and what arrives while the person is scrolled
-// up raises a "New messages" pill that takes them down to it. Also: the page's icon is served.
+// up raises a "New messages" pill that takes them down to it; what was read in one browser is read in another.
+// Also: the page's icon is served.
 import { expect, test, type Locator } from '@playwright/test';
-import { openConversation, person, register, send, uniqueName, type Person } from './helpers.js';
+import { login, openConversation, person, register, send, uniqueName, type Person } from './helpers.js';
 
 function messageRow(p: Person, text: string): Locator {
   return p.page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').filter({ hasText: text });
@@ -63,6 +64,38 @@ test('lands on the first unread message under a divider, and a pill tells of new
   expect(alice.problems).toEqual([]);
   expect(bob.problems).toEqual([]);
   await Promise.all([alice.context.close(), bob.context.close()]);
+});
+
+test('what was read in one browser is read in another: a second browser counts only what nobody read', async ({ browser }) => {
+  const alice = await person(browser, uniqueName('alice'));
+  const bob = await person(browser, uniqueName('bob'));
+  await Promise.all([register(alice), register(bob)]);
+  await openConversation(bob, alice.username);
+  for (const text of ['one', 'two', 'three']) await send(bob, alice.username, `read ${text}`);
+
+  // alice reads the three in her first browser, then turns to her own notes.
+  const contacts = (p: Person) => p.page.getByRole('navigation', { name: 'Contacts' });
+  const bobRow = (p: Person) => contacts(p).getByRole('button', { name: new RegExp(`^${bob.username}`) });
+  await expect(bobRow(alice)).toContainText('3 unread', { timeout: 30_000 });
+  await bobRow(alice).click();
+  await expect(messageRow(alice, 'read three')).toBeInViewport({ timeout: 15_000 });
+  await alice.page.getByLabel('Find people by username').fill(alice.username);
+  await alice.page.getByRole('region', { name: 'People found' }).getByRole('button', { name: /^Note to self/ }).click();
+  await expect(bobRow(alice)).not.toContainText('unread');
+
+  // Two more arrive while she is elsewhere.
+  for (const text of ['four', 'five']) await send(bob, alice.username, `unread ${text}`);
+  await expect(bobRow(alice)).toContainText('2 unread', { timeout: 30_000 });
+
+  // A second browser, never used by alice: the three read in the first are read here too, and the two she
+  // has not read are unread (a device that knew nothing would count all five, or, taking all history as
+  // read, none).
+  const second = await person(browser, alice.username);
+  await login(second);
+  await expect(bobRow(second)).toContainText('2 unread', { timeout: 30_000 });
+
+  for (const p of [alice, bob, second]) expect(p.problems).toEqual([]);
+  await Promise.all([alice.context.close(), bob.context.close(), second.context.close()]);
 });
 
 test('the page has the app icon, served by the server', async ({ browser }) => {
