@@ -6,19 +6,10 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { ChatClient } from '../../core/client/chat-client.js';
 import { MemoryStore } from '../../core/client/store.js';
-import { login, openConversation, PASSWORD, person, send, serverUrl, shot, uniqueName } from './helpers.js';
+import { fillRegistration, login, openConversation, PASSWORD, person, send, serverUrl, shot, uniqueName } from './helpers.js';
 
 const NEW_PASSWORD = 'lantern meadow quartz violin 77';
 
-async function fillRegistration(page: Page, username: string): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat password').fill(PASSWORD);
-  await expect(page.getByText(/Strength: (Strong|Very strong)/)).toBeVisible();
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
 
 async function openSettings(page: Page) {
   await page.getByRole('button', { name: 'Settings' }).click();

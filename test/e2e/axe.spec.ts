@@ -11,7 +11,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { TamperingProxy } from '../support/tampering-proxy.js';
-import { login, openConversation, PASSWORD, person, send, serverUrl, uniqueName, withServerDatabase, type Person } from './helpers.js';
+import { createGroup, fillRegistration, login, openConversation, PASSWORD, person, send, serverUrl, uniqueName, withServerDatabase, type Person } from './helpers.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -120,15 +120,7 @@ class World {
       await a.page.getByRole('dialog', { name: 'Delete for everyone?' }).getByRole('button', { name: /Delete/ }).click();
       await expect(a.page.getByText('This message was deleted').first()).toBeVisible();
 
-      await a.page.getByRole('button', { name: 'New group' }).click();
-      const dialog = a.page.getByRole('dialog', { name: 'New group' });
-      await dialog.getByLabel('Group name').fill(GROUP);
-      for (const member of [b.username, c.username]) {
-        await dialog.getByLabel('Find people to add').fill(member);
-        await dialog.getByRole('button', { name: `Add ${member}` }).click();
-      }
-      await dialog.getByRole('button', { name: 'Create' }).click();
-      await expect(a.page.getByRole('heading', { name: GROUP, level: 2 })).toBeVisible();
+      await createGroup(a, GROUP, [b.username, c.username]);
       await groupSay(a, 'Dinner at 7?');
       await expect(verified(a.page, 'Dinner at 7?')).toBeVisible({ timeout: 60_000 });
       await openGroup(b);
@@ -200,15 +192,6 @@ async function groupSay(p: Person, text: string): Promise<void> {
   await box.press('Enter');
 }
 
-async function fillRegistration(page: Page, username: string): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat password').fill(PASSWORD);
-  await expect(page.getByText(/Strength: (Strong|Very strong)/)).toBeVisible();
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
 
 /** Registers and declines the recovery code (the newcomer's screens look at that offer). */
 async function registerQuickly(p: Person): Promise<void> {

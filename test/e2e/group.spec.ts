@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { deriveAuthHash } from '../../core/crypto/kdf.js';
 import { encodeBase64 } from '../../core/protocol/base64.js';
 import { registerFixture } from '../../core/test-fixtures/accounts.js';
-import { PASSWORD, person, register, serverUrl, shot, uniqueName, type Person } from './helpers.js';
+import { createGroup, PASSWORD, person, register, serverUrl, shot, uniqueName, type Person } from './helpers.js';
 
 const GROUP = 'Family';
 
@@ -48,15 +48,7 @@ test('three people in a group: reply, edit, reaction, deletion, live; the member
   const [a, b, c] = [alice!, bob!, carol!];
 
   // alice makes the group.
-  await a.page.getByRole('button', { name: 'New group' }).click();
-  const dialog = a.page.getByRole('dialog', { name: 'New group' });
-  await dialog.getByLabel('Group name').fill(GROUP);
-  for (const member of [b.username, c.username]) {
-    await dialog.getByLabel('Find people to add').fill(member);
-    await dialog.getByRole('button', { name: `Add ${member}` }).click();
-  }
-  await dialog.getByRole('button', { name: 'Create' }).click();
-  await expect(a.page.getByRole('heading', { name: GROUP, level: 2 })).toBeVisible();
+  await createGroup(a, GROUP, [b.username, c.username]);
   await say(a, 'Dinner at 7?');
   await expect(row(a, 'Dinner at 7?').getByRole('img', { name: 'Verified' })).toBeVisible();
 

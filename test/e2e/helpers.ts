@@ -45,15 +45,33 @@ export async function person(browser: Browser, username: string, baseURL = serve
   return { username, context, page, problems };
 }
 
-export async function register(p: Person): Promise<void> {
-  const { page } = p;
+/** Fills the registration form with a strong password and sends it; what follows is the caller's. */
+export async function fillRegistration(page: Page, username: string): Promise<void> {
   await page.goto('/');
   await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.getByLabel('Username').fill(p.username);
+  await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Repeat password').fill(PASSWORD);
   await expect(page.getByText(/Strength: (Strong|Very strong)/)).toBeVisible();
   await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/** Makes a group from the New group dialog and waits for its conversation to open. */
+export async function createGroup(p: Person, name: string, members: readonly string[]): Promise<void> {
+  await p.page.getByRole('button', { name: 'New group' }).click();
+  const dialog = p.page.getByRole('dialog', { name: 'New group' });
+  await dialog.getByLabel('Group name').fill(name);
+  for (const member of members) {
+    await dialog.getByLabel('Find people to add').fill(member);
+    await dialog.getByRole('button', { name: `Add ${member}` }).click();
+  }
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(p.page.getByRole('heading', { name, level: 2 })).toBeVisible();
+}
+
+export async function register(p: Person): Promise<void> {
+  const { page } = p;
+  await fillRegistration(page, p.username);
   // Right after registering, the window offers a recovery code (account.spec.ts takes it).
   await page.getByRole('dialog', { name: 'Set up a recovery code' }).getByRole('button', { name: 'Not now' }).click({ timeout: 120_000 });
   await expect(page.getByRole('button', { name: 'Settings' })).toBeVisible();
