@@ -22,11 +22,14 @@ async function staying(username: string, device: string) {
   return { client, events, onSnapshotChange };
 }
 
-/** Makes the server's next answer to a request with a token a 401, as for a token that expired. */
-function expireNextToken(): void {
+/**
+ * Makes the server's next answer to a request with a token of this session a 401, as for a token that expired
+ * (a v2 token names its session; the other device's background requests pass untouched).
+ */
+function expireNextToken(sessionId: string): void {
   let done = false;
   world.proxy.intercept = (_method, _path, _body, headers) => {
-    if (done || headers.authorization === undefined) return undefined;
+    if (done || !headers.authorization?.includes(`.${sessionId}.`)) return undefined;
     done = true;
     return { status: 401, json: { error: { code: 'unauthorized', message: 'the token is invalid or expired; log in again' } } };
   };
@@ -43,7 +46,7 @@ describe('device sessions through the ChatClient', () => {
     const phone = (await world.signIn(alice!)).client;
     const others = (await sessionIds(phone)).filter((id) => id !== before.sessionId);
 
-    expireNextToken();
+    expireNextToken(before.sessionId!);
     expect(await laptop.client.contacts()).toEqual([]);
     const after = laptop.client.sessionSnapshot()!;
     expect(after.sessionId).not.toBe(before.sessionId);
