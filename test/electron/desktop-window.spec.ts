@@ -202,7 +202,8 @@ test('stay signed in: off until asked, survives a restart, erased by logging out
   await expect(stay).toBeChecked();
   // Turning it on saved the open session: a key in the (test) keychain, a sealed file in the profile.
   await expect.poll(() => keychainEntries.get('stay-signed-in-key') ?? null).not.toBeNull();
-  expect(existsSync(path.join(profile, 'session.sealed'))).toBe(true);
+  // The key is stored first, then the sealed file is written beside it.
+  await expect.poll(() => existsSync(path.join(profile, 'session.sealed'))).toBe(true);
   await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'electron', 'desktop-window-settings.png') });
 
   // Restart: a new main-process core over the same profile, the window loaded again — signed in, no password.
@@ -213,7 +214,7 @@ test('stay signed in: off until asked, survives a restart, erased by logging out
   await expect(page.getByRole('navigation', { name: 'Contacts' })).toContainText('bob');
 
   await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(keychainEntries.has('stay-signed-in-key')).toBe(false);
   expect(existsSync(path.join(profile, 'session.sealed'))).toBe(false);
